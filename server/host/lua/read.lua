@@ -1,0 +1,23 @@
+-- What a member may read: the room's state and, when limit > 0, a page of history.
+-- KEYS: meta, members, messages
+-- ARGV: now, tokenHash, after, limit
+local room = live_room(ARGV[1])
+if not room then
+  return { 'room-not-found' }
+end
+if not member_of(KEYS[2], ARGV[2]) then
+  return { 'unauthorized' }
+end
+local seq = tonumber(room.seq)
+local stored = redis.call('LLEN', KEYS[3])
+local first = seq - stored + 1
+local page = {}
+local limit = tonumber(ARGV[4])
+if limit > 0 then
+  local from = math.max(tonumber(ARGV[3]) + 1, first)
+  if from <= seq then
+    page = redis.call('LRANGE', KEYS[3], from - first, from - first + limit - 1)
+  end
+end
+return { 'ok', room.expiresAt, room.maxParticipants, room.seq, redis.call('HVALS', KEYS[2]),
+  tostring(first), page }

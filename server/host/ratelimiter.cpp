@@ -1,0 +1,35 @@
+#include "ratelimiter.h"
+
+#include <cmath>
+
+namespace pc::host {
+
+RateLimiter::RateLimiter(const RateLimit &limit)
+    : m_limit(limit)
+    , m_tokens(limit.burst)
+{
+    m_clock.start();
+}
+
+void RateLimiter::refill()
+{
+    const qint64 nowNs = m_clock.nsecsElapsed();
+    m_tokens = std::min(m_limit.burst, m_tokens + (nowNs - m_lastRefillNs) * 1e-9 * m_limit.perSecond);
+    m_lastRefillNs = nowNs;
+}
+
+qint64 RateLimiter::take()
+{
+    refill();
+    if (m_tokens >= 1.0) {
+        m_tokens -= 1.0;
+        m_refusedInARow = 0;
+        return 0;
+    }
+    ++m_refusedInARow;
+    if (m_limit.perSecond <= 0)
+        return 1000;
+    return std::max<qint64>(1, qint64(std::ceil((1.0 - m_tokens) / m_limit.perSecond * 1000.0)));
+}
+
+} // namespace pc::host

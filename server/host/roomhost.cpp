@@ -1,0 +1,331 @@
+#include "roomhost.h"
+
+#include "acceptor.h"
+#include "hostlog.h"
+#include "listenaddress.h"
+#include "roomhub.h"
+#include "roomstore.h"
+#include "session.h"
+
+#include "pc_version.h"
+#include "protocol/frames.h"
+#include "protocol/replies.h"
+#include "protocol/requests.h"
+#include "redis/connection.h"
+#include "redis/subscriber.h"
+
+#include <QPointer>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+Q_LOGGING_CATEGORY(lcHost, "pc.host", QtInfoMsg)
+
+namespace pc::host {
+
+using namespace pc::protocol;
+
+namespace {
+
+const QString kPath = QStringLiteral("/api/realtime");
+
+} // namespace
+
+struct RoomHost::Request {
+    Session *session;
+    QJsonValue id;
+    QJsonObject body;
+    qint64 rateWaitMs; // 0: within the rate limit
+
+    // The callback that answers this request with an op's outcome.
+    template<typename T, typename ToData>
+    Done<T> answer(ToData toData) const
+    {
+        return [session = QPointer<Session>(session), id = id, toData](Outcome<T> outcome) {
+            if (!session)
+                return;
+            if (auto *error = std::get_if<Error>(&outcome))
+                session->send(encodeErrorReply(id, *error));
+            else
+                session->send(encodeReply(id, toData(std::get<T>(outcome))));
+        };
+    }
+    void fail(const Error &error) const { session->send(encodeErrorReply(id, error)); }
+    void succeed(const QJsonObject &data = {}) const { session->send(encodeReply(id, data)); }
+};
+
+RoomHost::RoomHost(HostOptions options, redis::Options redis, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_redis(std::make_unique<redis::Connection>(redis))
+    , m_subscriber(std::make_unique<redis::Subscriber>(redis))
+    , m_store(std::make_unique<RoomStore>(m_redis.get(), m_options.redisPrefix))
+    , m_hub(new RoomHub(m_store.get(), m_redis.get(), m_subscriber.get(), this))
+    , m_acceptor(new Acceptor(m_options.listenBacklog, this))
+    , m_server(new QWebSocketServer(QStringLiteral("privatechat/" PC_VERSION),
+                                    QWebSocketServer::NonSecureMode, this))
+{
+    m_server->setMaxPendingConnections(m_options.listenBacklog);
+    connect(m_acceptor, &QTcpServer::pendingConnectionAvailable, this, [this] {
+        while (QTcpSocket *socket = m_acceptor->nextPendingConnection())
+            m_server->handleConnection(socket);
+    });
+    connect(m_server, &QWebSocketServer::newConnection, this, &RoomHost::onNewConnection);
+    connect(m_redis.get(), &redis::Connection::connected, this, [this] {
+        qCInfo(lcHost) << "connected to Redis";
+        if (!m_wasReady) {
+            m_wasReady = true;
+            Q_EMIT redisReady();
+        }
+    });
+    connect(m_redis.get(), &redis::Connection::disconnected, this, [this](const QString &reason) {
+        qCWarning(lcHost) << "lost Redis:" << reason;
+        Q_EMIT redisLost(reason);
+    });
+}
+
+RoomHost::~RoomHost()
+{
+    shutdown();
+    // Sessions and the hub go before the Redis links they use.
+    qDeleteAll(m_sessions);
+    m_sessions.clear();
+    delete m_hub;
+    m_hub = nullptr;
+}
+
+void RoomHost::connectRedis()
+{
+    m_redis->open();
+    m_subscriber->open();
+}
+
+bool RoomHost::isRedisConnected() const
+{
+    return m_redis->isConnected();
+}
+
+bool RoomHost::listen(QString *error)
+{
+    if (!m_acceptor->listen(m_options.address, m_options.port)) {
+        if (error) {
+            *error = QStringLiteral("cannot listen on %1:%2: %3")
+                         .arg(m_options.address.toString())
+                         .arg(m_options.port)
+                         .arg(m_acceptor->errorString());
+        }
+        return false;
+    }
+    return true;
+}
+
+QHostAddress RoomHost::address() const
+{
+    return m_acceptor->serverAddress();
+}
+
+quint16 RoomHost::port() const
+{
+    return m_acceptor->serverPort();
+}
+
+QString RoomHost::url() const
+{
+    return QStringLiteral("ws://") + ListenAddress{address(), port()}.toString() + kPath;
+}
+
+void RoomHost::shutdown()
+{
+    m_acceptor->close();
+    const auto sessions = m_sessions;
+    for (Session *session : sessions)
+        session->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("host shutting down"));
+}
+
+void RoomHost::onNewConnection()
+{
+    while (QWebSocket *socket = m_server->nextPendingConnection()) {
+        auto *session = new Session(socket, m_options, this);
+        if (socket->requestUrl().path() != kPath) {
+            session->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                           QStringLiteral("not found: the endpoint is %1").arg(kPath));
+        } else {
+            session->send(encodeHello(QStringLiteral("privatechat/" PC_VERSION)));
+        }
+        m_sessions.insert(session->id(), session);
+        connect(session, &Session::textReceived, this, &RoomHost::onText);
+        connect(session, &Session::binaryReceived, this, &RoomHost::onBinary);
+        // Queued: a session may finish while a fan-out loop is sending to it.
+        connect(session, &Session::finished, this, &RoomHost::onFinished, Qt::QueuedConnection);
+    }
+}
+
+void RoomHost::onFinished(Session *session)
+{
+    if (!m_sessions.remove(session->id()))
+        return;
+    m_hub->removeSession(session);
+    session->deleteLater();
+}
+
+void RoomHost::onBinary(Session *session)
+{
+    session->rateLimiter().take();
+    session->send(encodeErrorReply(
+        QJsonValue::Null,
+        Error::badRequest(QStringLiteral("Binary messages are not supported: send JSON as text."))));
+}
+
+void RoomHost::onText(Session *session, const QByteArray &frame)
+{
+    const qint64 wait = session->rateLimiter().take();
+    if (session->rateLimiter().refusedInARow() > m_options.rateLimit.abuseLimit) {
+        qCInfo(lcHost) << "session" << session->id() << "ignores the rate limit; closing";
+        session->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                       QStringLiteral("too many requests while rate-limited"));
+        return;
+    }
+    RequestEnvelope envelope = parseRequest(frame);
+    if (envelope.error) {
+        session->send(encodeErrorReply(envelope.id, *envelope.error));
+        return;
+    }
+    const Request request{session, envelope.id, envelope.body, wait};
+    switch (*envelope.op) {
+#define PC_DISPATCH(name, ...)                                                                     \
+    case Op::name:                                                                                 \
+        on##name(request);                                                                         \
+        break;
+        PC_PROTOCOL_OPS(PC_DISPATCH)
+#undef PC_DISPATCH
+    }
+}
+
+bool RoomHost::admit(const Request &request)
+{
+    if (request.rateWaitMs == 0)
+        return true;
+    request.fail(Error::rateLimited(request.rateWaitMs));
+    return false;
+}
+
+void RoomHost::onRoomCreate(const Request &request)
+{
+    RoomCreateParams params;
+    if (auto error = RoomCreateParams::read(request.body, params, m_options.maxTtl))
+        return request.fail(*error);
+    if (!admit(request))
+        return;
+    m_store->create(params, request.answer<RoomCreated>([](const RoomCreated &r) { return r.toJson(); }));
+}
+
+void RoomHost::onRoomJoin(const Request &request)
+{
+    RoomJoinParams params;
+    if (auto error = RoomJoinParams::read(request.body, params))
+        return request.fail(*error);
+    if (!admit(request))
+        return;
+    m_store->join(params, request.answer<RoomJoined>([](const RoomJoined &r) { return r.toJson(); }));
+}
+
+void RoomHost::onRoomLeave(const Request &request)
+{
+    MemberParams member;
+    if (auto error = MemberParams::read(request.body, member))
+        return request.fail(*error);
+    if (!admit(request))
+        return;
+    QPointer<Session> session(request.session);
+    const Done<PresenceLeave> reply =
+        request.answer<PresenceLeave>([](const PresenceLeave &) { return QJsonObject(); });
+    m_store->leave(member, [this, session, member, reply](Outcome<PresenceLeave> outcome) {
+        if (const auto *left = std::get_if<PresenceLeave>(&outcome)) {
+            if (session)
+                m_hub->unsubscribe(session, member.roomId);
+            m_hub->emit(member.roomId, *left);
+        }
+        reply(outcome);
+    });
+}
+
+void RoomHost::onRoomTtl(const Request &request)
+{
+    MemberParams member;
+    if (auto error = MemberParams::read(request.body, member))
+        return request.fail(*error);
+    if (!admit(request))
+        return;
+    m_store->info(member,
+                  request.answer<RoomInfo>([](const RoomInfo &r) { return RoomTtl{r.ttl}.toJson(); }));
+}
+
+void RoomHost::onRoomInfo(const Request &request)
+{
+    MemberParams member;
+    if (auto error = MemberParams::read(request.body, member))
+        return request.fail(*error);
+    if (!admit(request))
+        return;
+    m_store->info(member, request.answer<RoomInfo>([](const RoomInfo &r) { return r.toJson(); }));
+}
+
+void RoomHost::onRoomDestroy(const Request &request)
+{
+    MemberParams member;
+    if (auto error = MemberParams::read(request.body, member))
+        return request.fail(*error);
+    if (!admit(request))
+        return;
+    const Done<Stored> reply = request.answer<Stored>([](const Stored &) { return QJsonObject(); });
+    m_store->destroy(member, [this, member, reply](Outcome<Stored> outcome) {
+        // This process' subscribers hear of it before the reply; others through Redis.
+        if (std::holds_alternative<Stored>(outcome))
+            m_hub->deliver(member.roomId, ChatDestroy{ChatDestroy::Reason::Destroyed});
+        reply(outcome);
+    });
+}
+
+void RoomHost::onMessagesSend(const Request &request)
+{
+    MessagesSendParams params;
+    if (auto error = MessagesSendParams::read(request.body, params))
+        return request.fail(*error);
+    if (!admit(request))
+        return;
+    m_store->send(params, request.answer<ChatMessage>(
+                              [](const ChatMessage &m) { return MessageSent{m}.toJson(); }));
+}
+
+void RoomHost::onMessagesList(const Request &request)
+{
+    MessagesListParams params;
+    if (auto error = MessagesListParams::read(request.body, params))
+        return request.fail(*error);
+    if (!admit(request))
+        return;
+    m_store->list(params, request.answer<MessageList>([](const MessageList &l) { return l.toJson(); }));
+}
+
+void RoomHost::onSubscribe(const Request &request)
+{
+    SubscribeParams params;
+    if (auto error = SubscribeParams::read(request.body, params))
+        return request.fail(*error);
+    if (!admit(request))
+        return;
+    m_hub->subscribe(request.session, params.member, params.events,
+                     request.answer<Subscribed>([](const Subscribed &s) { return s.toJson(); }));
+}
+
+void RoomHost::onUnsubscribe(const Request &request)
+{
+    UnsubscribeParams params;
+    if (auto error = UnsubscribeParams::read(request.body, params))
+        return request.fail(*error);
+    if (!admit(request))
+        return;
+    m_hub->unsubscribe(request.session, params.channel);
+    request.succeed();
+}
+
+} // namespace pc::host

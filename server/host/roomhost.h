@@ -1,0 +1,80 @@
+#pragma once
+
+#include "hostoptions.h"
+
+#include "protocol/schema.h"
+#include "redis/options.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QObject>
+
+#include <memory>
+
+class QWebSocketServer;
+
+namespace pc::redis {
+class Connection;
+class Subscriber;
+} // namespace pc::redis
+
+namespace pc::host {
+
+class Acceptor;
+class RoomHub;
+class RoomStore;
+class Session;
+
+// The room host: a WebSocket server at /api/realtime speaking protocol v1 on a Redis.
+// Single-threaded on the thread that owns it; scale is more processes on one Redis.
+class RoomHost : public QObject
+{
+    Q_OBJECT
+public:
+    RoomHost(HostOptions options, redis::Options redis, QObject *parent = nullptr);
+    ~RoomHost() override;
+
+    // Connects to Redis (both links); redisReady() once the command link is up the first time.
+    void connectRedis();
+    bool isRedisConnected() const;
+    // Starts listening. On failure returns false and sets *error to a sentence.
+    bool listen(QString *error);
+    QHostAddress address() const;
+    quint16 port() const;
+    QString url() const; // ws://HOST:PORT/api/realtime
+    int sessionCount() const { return int(m_sessions.size()); }
+
+    // Stops accepting and closes every session with 1001.
+    void shutdown();
+
+Q_SIGNALS:
+    void redisReady();
+    void redisLost(const QString &reason);
+
+private:
+    void onNewConnection();
+    void onText(Session *session, const QByteArray &frame);
+    void onBinary(Session *session);
+    void onFinished(Session *session);
+    struct Request;
+    // Replies rate-limited and returns false when the request is over the connection's limit.
+    // Called once the request is known to be valid: malformed input is reported first.
+    bool admit(const Request &request);
+
+#define PC_DECLARE_HANDLER(name, ...) void on##name(const Request &request);
+    PC_PROTOCOL_OPS(PC_DECLARE_HANDLER)
+#undef PC_DECLARE_HANDLER
+
+    HostOptions m_options;
+    std::unique_ptr<redis::Connection> m_redis;
+    std::unique_ptr<redis::Subscriber> m_subscriber;
+    std::unique_ptr<RoomStore> m_store;
+    RoomHub *m_hub;
+    Acceptor *m_acceptor;
+    QWebSocketServer *m_server;
+    QHash<quint64, Session *> m_sessions;
+    bool m_wasReady = false;
+};
+
+} // namespace pc::host

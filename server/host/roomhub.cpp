@@ -1,0 +1,257 @@
+#include "roomhub.h"
+
+#include "hostlog.h"
+#include "roomkeys.h"
+#include "session.h"
+
+#include "redis/connection.h"
+#include "redis/subscriber.h"
+
+#include <QDateTime>
+
+namespace pc::host {
+
+using namespace pc::protocol;
+
+struct RoomHub::Subscription {
+    EventMask events = kAllEvents;
+    qint64 lastSeq = 0; // highest chat.message seq delivered (or covered by the reply)
+    bool pending = true; // the subscribe reply has not gone out yet: hold events back
+    bool endsAfterReply = false; // the room ended while pending
+    QList<std::pair<qint64, QByteArray>> held; // (seq or 0, frame) while pending
+};
+
+struct RoomHub::LocalRoom {
+    QString roomId;
+    QByteArray channel;
+    QHash<Session *, Subscription> subscriptions;
+    QList<std::function<void()>> waitingForChannel;
+    QTimer expiry;
+};
+
+RoomHub::RoomHub(RoomStore *store, redis::Connection *redis, redis::Subscriber *subscriber,
+                 QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_redis(redis)
+    , m_subscriber(subscriber)
+{
+    connect(m_subscriber, &redis::Subscriber::message, this, &RoomHub::onBusMessage);
+    connect(m_subscriber, &redis::Subscriber::subscribed, this, &RoomHub::onChannelActive);
+}
+
+RoomHub::~RoomHub() = default;
+
+void RoomHub::publish(const QString &roomId, const QByteArray &busEvent)
+{
+    m_redis->command({"PUBLISH", RoomKeys(m_store->prefix(), roomId).channel, busEvent});
+}
+
+RoomHub::LocalRoom &RoomHub::room(const QString &roomId)
+{
+    auto &slot = m_rooms[roomId];
+    if (!slot) {
+        slot = std::make_shared<LocalRoom>();
+        slot->roomId = roomId;
+        slot->channel = RoomKeys(m_store->prefix(), roomId).channel;
+        slot->expiry.setSingleShot(true);
+        slot->expiry.setTimerType(Qt::PreciseTimer);
+        connect(&slot->expiry, &QTimer::timeout, this, [this, roomId] { expire(roomId); });
+        m_subscriber->subscribe(slot->channel);
+    }
+    return *slot;
+}
+
+void RoomHub::subscribe(Session *session, const MemberParams &member, EventMask events,
+                        Done<Subscribed> done)
+{
+    if (!m_subscriber->isConnected())
+        return done(Error::unavailable());
+    LocalRoom &r = room(member.roomId);
+    if (!r.subscriptions.contains(session)) {
+        r.subscriptions.insert(session, Subscription{});
+        session->rooms().insert(member.roomId);
+    }
+    QPointer<Session> guard(session);
+    auto run = [this, guard, member, events, done] {
+        if (!guard)
+            return;
+        completeSubscribe(guard, member.roomId, events, member, done);
+    };
+    if (m_subscriber->isActive(r.channel))
+        run();
+    else
+        r.waitingForChannel.append(run);
+}
+
+// The channel is active, so every event published from now on reaches us: read lastSeq and
+// reply; events that arrived meanwhile are held and released after the reply.
+void RoomHub::completeSubscribe(Session *session, const QString &roomId, EventMask events,
+                                const MemberParams &member, Done<Subscribed> done)
+{
+    QPointer<Session> guard(session);
+    m_store->info(member, [this, guard, roomId, events, done](Outcome<RoomInfo> outcome) {
+        if (!guard)
+            return;
+        Session *session = guard;
+        auto it = m_rooms.find(roomId);
+        Subscription *sub = nullptr;
+        if (it != m_rooms.end()) {
+            auto found = (*it)->subscriptions.find(session);
+            if (found != (*it)->subscriptions.end())
+                sub = &*found;
+        }
+        if (auto *error = std::get_if<Error>(&outcome)) {
+            // A first subscribe that failed leaves nothing behind; a resubscribe keeps the old one.
+            if (sub && sub->pending) {
+                (*it)->subscriptions.remove(session);
+                session->rooms().remove(roomId);
+                dropIfUnused(roomId);
+            }
+            return done(*error);
+        }
+        const RoomInfo &info = std::get<RoomInfo>(outcome);
+        if (!sub) { // the room ended while the store was asked
+            done(Subscribed{roomId, info.lastSeq});
+            session->send(encodeEvent(roomId, ChatDestroy{ChatDestroy::Reason::Destroyed}));
+            return;
+        }
+        const bool first = sub->pending;
+        sub->events = events;
+        if (first)
+            sub->lastSeq = info.lastSeq;
+        armExpiry(**it, info.expiresAt);
+        done(Subscribed{roomId, info.lastSeq});
+        if (!first)
+            return;
+        sub->pending = false;
+        const auto held = std::exchange(sub->held, {});
+        for (const auto &[seq, frame] : held) {
+            if (seq == 0 || seq > sub->lastSeq) {
+                sub->lastSeq = std::max(sub->lastSeq, seq);
+                session->send(frame);
+            }
+        }
+        if (sub->endsAfterReply) {
+            (*it)->subscriptions.remove(session);
+            session->rooms().remove(roomId);
+            dropIfUnused(roomId);
+        }
+    });
+}
+
+void RoomHub::unsubscribe(Session *session, const QString &roomId)
+{
+    auto it = m_rooms.find(roomId);
+    if (it != m_rooms.end())
+        (*it)->subscriptions.remove(session);
+    session->rooms().remove(roomId);
+    dropIfUnused(roomId);
+}
+
+void RoomHub::removeSession(Session *session)
+{
+    const QSet<QString> rooms = session->rooms();
+    for (const QString &roomId : rooms)
+        unsubscribe(session, roomId);
+}
+
+void RoomHub::dropIfUnused(const QString &roomId)
+{
+    auto it = m_rooms.find(roomId);
+    if (it == m_rooms.end() || !(*it)->subscriptions.isEmpty())
+        return;
+    m_subscriber->unsubscribe((*it)->channel);
+    m_rooms.erase(it);
+}
+
+void RoomHub::armExpiry(LocalRoom &room, qint64 expiresAt)
+{
+    const qint64 left = std::max<qint64>(0, expiresAt - QDateTime::currentMSecsSinceEpoch());
+    room.expiry.start(int(std::min<qint64>(left, std::numeric_limits<int>::max())));
+}
+
+void RoomHub::expire(const QString &roomId)
+{
+    m_store->expire(roomId, [this, roomId](Outcome<qint64> outcome) {
+        auto it = m_rooms.find(roomId);
+        if (it == m_rooms.end())
+            return;
+        if (const qint64 *deadline = std::get_if<qint64>(&outcome); deadline && *deadline > 0) {
+            armExpiry(**it, *deadline);
+            return;
+        }
+        // The deadline passed: the room is over even if the store could not be told (its keys
+        // carry the deadline, so Redis removes them anyway).
+        deliver(roomId, ChatDestroy{ChatDestroy::Reason::Expired});
+    });
+}
+
+void RoomHub::deliver(const QString &roomId, const AnyEvent &event)
+{
+    auto it = m_rooms.find(roomId);
+    if (it == m_rooms.end() || std::holds_alternative<std::monostate>(event))
+        return;
+    const std::shared_ptr<LocalRoom> room = *it; // sending may close sessions
+    const Event kind = eventOf(event);
+    const bool ends = kind == Event::ChatDestroy;
+    const qint64 seq = kind == Event::ChatMessage ? std::get<ChatMessage>(event).seq : 0;
+    const QByteArray frame = encodeEventFrame(roomId, event);
+
+    QList<Session *> ended;
+    for (auto sub = room->subscriptions.begin(); sub != room->subscriptions.end(); ++sub) {
+        if (!((sub->events | kAlwaysDelivered) & eventBit(kind)))
+            continue;
+        if (sub->pending) {
+            sub->held.append({seq, frame});
+            sub->endsAfterReply = sub->endsAfterReply || ends;
+            continue;
+        }
+        if (seq != 0) {
+            if (seq <= sub->lastSeq)
+                continue; // already delivered, or before this subscription began
+            sub->lastSeq = seq;
+        }
+        sub.key()->send(frame);
+        if (ends)
+            ended.append(sub.key());
+    }
+    for (Session *session : std::as_const(ended)) {
+        room->subscriptions.remove(session);
+        session->rooms().remove(roomId);
+    }
+    if (ends)
+        room->expiry.stop();
+    dropIfUnused(roomId);
+}
+
+void RoomHub::onBusMessage(const QByteArray &channel, const QByteArray &payload)
+{
+    const QString roomId = RoomKeys::roomIdOfChannel(m_store->prefix(), channel);
+    if (roomId.isEmpty() || !m_rooms.contains(roomId))
+        return;
+    const AnyEvent event = decodeBusEvent(payload);
+    if (std::holds_alternative<std::monostate>(event)) {
+        qCWarning(lcHost) << "dropped an event from Redis that does not match the schema";
+        return;
+    }
+    deliver(roomId, event);
+}
+
+void RoomHub::onChannelActive(const QByteArray &channel, bool afterReconnect)
+{
+    const QString roomId = RoomKeys::roomIdOfChannel(m_store->prefix(), channel);
+    auto it = m_rooms.find(roomId);
+    if (it == m_rooms.end())
+        return;
+    const std::shared_ptr<LocalRoom> room = *it;
+    if (afterReconnect) {
+        qCInfo(lcHost) << "Redis pub/sub is back; asking subscribers of a room to resync";
+        deliver(roomId, RoomResync{QStringLiteral("host-reconnected-to-store")});
+    }
+    const auto waiting = std::exchange(room->waitingForChannel, {});
+    for (const auto &run : waiting)
+        run();
+}
+
+} // namespace pc::host

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "protocol/errors.h"
+#include "protocol/events.h"
+#include "protocol/replies.h"
+#include "protocol/requests.h"
+#include "redis/script.h"
+
+#include <QByteArray>
+#include <QObject>
+
+#include <functional>
+#include <variant>
+
+namespace pc::redis {
+class Connection;
+class Reply;
+} // namespace pc::redis
+
+namespace pc::host {
+
+template<typename T>
+using Outcome = std::variant<T, protocol::Error>;
+template<typename T>
+using Done = std::function<void(Outcome<T>)>;
+
+struct Stored {}; // success without data
+
+// The room rules on Redis. Every op is one Lua script: one atomic round trip, so concurrent
+// joins cannot break the cap and a room's messages get gapless seqs in publish order.
+// Callbacks run on the event loop; store failures arrive as unavailable or internal.
+class RoomStore
+{
+public:
+    RoomStore(redis::Connection *redis, QByteArray prefix);
+
+    const QByteArray &prefix() const { return m_prefix; }
+
+    void create(const protocol::RoomCreateParams &params, Done<protocol::RoomCreated> done);
+    void join(const protocol::RoomJoinParams &params, Done<protocol::RoomJoined> done);
+    void leave(const protocol::MemberParams &member, Done<protocol::PresenceLeave> done);
+    void info(const protocol::MemberParams &member, Done<protocol::RoomInfo> done);
+    void list(const protocol::MessagesListParams &params, Done<protocol::MessageList> done);
+    void send(const protocol::MessagesSendParams &params, Done<protocol::ChatMessage> done);
+    void destroy(const protocol::MemberParams &member, Done<Stored> done);
+    // Ends a room whose deadline passed. Success value: the deadline still ahead (another
+    // clock ran early), or 0 when the room is gone.
+    void expire(const QString &roomId, Done<qint64> done);
+
+private:
+    redis::Connection *m_redis;
+    QByteArray m_prefix;
+    redis::Script m_create;
+    redis::Script m_join;
+    redis::Script m_read;
+    redis::Script m_send;
+    redis::Script m_leave;
+    redis::Script m_destroy;
+};
+
+} // namespace pc::host

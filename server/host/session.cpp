@@ -1,0 +1,84 @@
+#include "session.h"
+
+#include "hostlog.h"
+
+#include <QTcpSocket>
+#include <QWebSocket>
+
+namespace pc::host {
+
+namespace {
+quint64 nextSessionId = 1;
+}
+
+Session::Session(QWebSocket *socket, const HostOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_socket(socket)
+    , m_id(nextSessionId++)
+    , m_maxOutgoing(options.maxOutgoingQueueBytes)
+    , m_rateLimiter(options.rateLimit)
+{
+    m_socket->setParent(this);
+    m_socket->setMaxAllowedIncomingMessageSize(quint64(options.maxIncomingMessageBytes));
+    m_socket->setMaxAllowedIncomingFrameSize(quint64(options.maxIncomingMessageBytes));
+
+    connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
+        touch();
+        if (m_open)
+            Q_EMIT textReceived(this, text.toUtf8());
+    });
+    connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this] {
+        touch();
+        if (m_open)
+            Q_EMIT binaryReceived(this);
+    });
+    connect(m_socket, &QWebSocket::pong, this, &Session::touch);
+    connect(m_socket, &QWebSocket::disconnected, this, [this] {
+        m_open = false;
+        m_idle.stop();
+        Q_EMIT finished(this);
+    });
+    // Pings from the client raise no signal: any bytes on the wire count as activity.
+    if (auto *tcp = m_socket->findChild<QTcpSocket *>())
+        connect(tcp, &QIODevice::readyRead, this, &Session::touch);
+
+    m_idle.setSingleShot(true);
+    m_idle.setInterval(options.idleTimeoutMs);
+    connect(&m_idle, &QTimer::timeout, this, [this] {
+        qCDebug(lcHost) << "session" << m_id << "idle; closing";
+        close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("idle timeout"));
+    });
+    m_idle.start();
+}
+
+Session::~Session() = default;
+
+void Session::touch()
+{
+    if (m_open)
+        m_idle.start();
+}
+
+void Session::send(const QByteArray &frame)
+{
+    if (!m_open)
+        return;
+    m_socket->sendTextMessage(QString::fromUtf8(frame));
+    if (m_socket->bytesToWrite() > m_maxOutgoing) {
+        qCInfo(lcHost) << "session" << m_id << "does not read; closing";
+        close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too slow"));
+    }
+}
+
+void Session::close(QWebSocketProtocol::CloseCode code, const QString &reason)
+{
+    if (!m_open)
+        return;
+    m_open = false;
+    m_idle.stop();
+    m_socket->close(code, reason);
+    // A peer that does not read never answers the close; do not wait for it.
+    QTimer::singleShot(1000, m_socket, [socket = m_socket] { socket->abort(); });
+}
+
+} // namespace pc::host

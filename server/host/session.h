@@ -1,0 +1,52 @@
+#pragma once
+
+#include "hostoptions.h"
+#include "ratelimiter.h"
+
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+#include <QWebSocketProtocol>
+
+class QWebSocket;
+
+namespace pc::host {
+
+// One client connection: its WebSocket, limits and the rooms it is subscribed to. What the
+// requests mean is RoomHost's business.
+class Session : public QObject
+{
+    Q_OBJECT
+public:
+    Session(QWebSocket *socket, const HostOptions &options, QObject *parent = nullptr);
+    ~Session() override;
+
+    quint64 id() const { return m_id; }
+    bool isOpen() const { return m_open; }
+    RateLimiter &rateLimiter() { return m_rateLimiter; }
+    QSet<QString> &rooms() { return m_rooms; } // subscribed, kept by RoomHub
+
+    // Queues a text frame. A client that does not read is closed once its queue passes the
+    // limit, so it never costs the others memory or latency.
+    void send(const QByteArray &frame);
+    // Closes with a code, then drops the TCP connection if the close does not finish in 1 s.
+    void close(QWebSocketProtocol::CloseCode code, const QString &reason);
+
+Q_SIGNALS:
+    void textReceived(pc::host::Session *session, const QByteArray &frame);
+    void binaryReceived(pc::host::Session *session);
+    void finished(pc::host::Session *session); // the connection is gone; delete later
+
+private:
+    void touch();
+
+    QWebSocket *m_socket;
+    quint64 m_id;
+    qint64 m_maxOutgoing;
+    RateLimiter m_rateLimiter;
+    QTimer m_idle;
+    QSet<QString> m_rooms;
+    bool m_open = true;
+};
+
+} // namespace pc::host

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "options.h"
+#include "reply.h"
+#include "script.h"
+
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+namespace pc::redis {
+
+using ReplyHandler = std::function<void(const Reply &)>;
+
+class Link;
+
+// A command connection on hiredis' async API, driven by QSocketNotifier. Commands issued in
+// one event-loop pass are written to the socket together (hiredis buffers them until the
+// write notifier fires). Reconnects with exponential backoff until close().
+class Connection : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Connection(Options options, QObject *parent = nullptr);
+    ~Connection() override; // pending handlers are dropped, never called
+
+    void open();
+    void close();
+    bool isConnected() const;
+    const Options &options() const { return m_options; }
+
+    // While disconnected, the handler gets Reply::disconnected() from the event loop (never
+    // synchronously). A NULL hiredis reply (link lost) also arrives as Reply::disconnected().
+    void command(const QList<QByteArray> &args, ReplyHandler handler = {});
+    // EVALSHA; on NOSCRIPT, EVAL with the source. keys and args as Redis expects them.
+    void eval(const Script &script, const QList<QByteArray> &keys, const QList<QByteArray> &args,
+              ReplyHandler handler);
+
+Q_SIGNALS:
+    void connected();
+    void disconnected(const QString &reason);
+
+private:
+    Options m_options;
+    std::unique_ptr<Link> m_link;
+};
+
+} // namespace pc::redis

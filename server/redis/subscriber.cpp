@@ -1,0 +1,133 @@
+#include "subscriber.h"
+
+#include "link.h"
+
+#include <QRandomGenerator>
+
+#include <algorithm>
+
+namespace pc::redis {
+
+namespace {
+
+// hiredis 0.14 leaves its "subscribed" mode when an UNSUBSCRIBE reply reports 0 channels,
+// and then aborts (assert) on a SUBSCRIBE reply that was still in flight, e.g. when the last
+// room is left while another is joined. A private anchor channel, subscribed first and never
+// left, keeps the count above 0.
+QByteArray makeAnchor()
+{
+    quint64 random[2];
+    QRandomGenerator::system()->fillRange(random);
+    return QByteArrayLiteral("__pc_redis_anchor:")
+        + QByteArray(reinterpret_cast<const char *>(random), sizeof random).toHex();
+}
+
+} // namespace
+
+Subscriber::Subscriber(Options options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_link(std::make_unique<Link>(m_options, Link::Role::PubSub))
+    , m_anchor(makeAnchor())
+{
+    m_link->setPushHandler([this](const Reply &reply) { onPush(reply); });
+    connect(m_link.get(), &Link::connected, this, &Subscriber::onLinkUp);
+    connect(m_link.get(), &Link::disconnected, this, &Subscriber::onLinkDown);
+}
+
+Subscriber::~Subscriber() = default;
+
+void Subscriber::open()
+{
+    m_link->open();
+}
+
+void Subscriber::close()
+{
+    m_link->close(); // a connected link reports disconnected() now: onLinkDown
+}
+
+bool Subscriber::isConnected() const
+{
+    return m_link->isConnected();
+}
+
+void Subscriber::subscribe(const QByteArray &channel)
+{
+    if (m_channels.contains(channel))
+        return;
+    m_channels.insert(channel);
+    if (m_link->isConnected())
+        sendSubscribe({channel});
+}
+
+void Subscriber::unsubscribe(const QByteArray &channel)
+{
+    if (!m_channels.remove(channel))
+        return;
+    m_active.remove(channel);
+    m_missed.remove(channel);
+    if (m_link->isConnected())
+        m_link->sendSubscription({QByteArrayLiteral("UNSUBSCRIBE"), channel});
+}
+
+bool Subscriber::isActive(const QByteArray &channel) const
+{
+    return m_active.contains(channel);
+}
+
+void Subscriber::sendSubscribe(const QList<QByteArray> &channels)
+{
+    QList<QByteArray> args{QByteArrayLiteral("SUBSCRIBE")};
+    args += channels;
+    if (!m_link->sendSubscription(args))
+        return;
+    for (const QByteArray &channel : channels)
+        ++m_pending[channel];
+}
+
+void Subscriber::onLinkUp()
+{
+    QList<QByteArray> channels(m_channels.cbegin(), m_channels.cend());
+    std::sort(channels.begin(), channels.end());
+    channels.prepend(m_anchor);
+    sendSubscribe(channels);
+    Q_EMIT connected();
+}
+
+void Subscriber::onLinkDown(const QString &reason)
+{
+    // Messages published while we are away are lost: tell subscribed() once we are back.
+    m_missed.unite(m_active);
+    m_active.clear();
+    m_pending.clear();
+    Q_EMIT disconnected(reason);
+}
+
+void Subscriber::onPush(const Reply &reply)
+{
+    if (reply.type != Reply::Type::Array || reply.elements.size() < 3)
+        return;
+    const QByteArray &kind = reply.elements.at(0).string;
+    const QByteArray &channel = reply.elements.at(1).string;
+    if (kind == "message") {
+        // Late messages for a channel we already left are not ours any more.
+        if (m_channels.contains(channel))
+            Q_EMIT message(channel, reply.elements.at(2).string);
+    } else if (kind == "subscribe") {
+        const auto it = m_pending.find(channel);
+        if (it == m_pending.end())
+            return; // the anchor
+        if (--it.value() > 0)
+            return; // an UNSUBSCRIBE + SUBSCRIBE of this channel is still in flight
+        m_pending.erase(it);
+        if (!m_channels.contains(channel) || m_active.contains(channel))
+            return;
+        m_active.insert(channel);
+        const bool afterReconnect = m_missed.remove(channel);
+        Q_EMIT subscribed(channel, afterReconnect);
+    }
+    // "unsubscribe": nothing to do, unsubscribe() already forgot the channel.
+}
+
+} // namespace pc::redis

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "options.h"
+#include "reply.h"
+
+#include <QHash>
+#include <QObject>
+#include <QSet>
+
+#include <memory>
+
+namespace pc::redis {
+
+class Link;
+
+// Pub/sub on its own connection (a subscribed connection can run no other command).
+// Remembers its channels and subscribes them again after every reconnect.
+class Subscriber : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Subscriber(Options options, QObject *parent = nullptr);
+    ~Subscriber() override;
+
+    void open();
+    void close();
+    bool isConnected() const;
+
+    void subscribe(const QByteArray &channel); // idempotent
+    void unsubscribe(const QByteArray &channel); // idempotent
+    // True once Redis confirmed the subscription on the current link.
+    bool isActive(const QByteArray &channel) const;
+    QSet<QByteArray> channels() const { return m_channels; }
+
+Q_SIGNALS:
+    void connected();
+    void disconnected(const QString &reason);
+    // Redis confirmed a SUBSCRIBE. afterReconnect: the channel had been active on an earlier
+    // link that dropped, so messages published in between may have been missed.
+    void subscribed(const QByteArray &channel, bool afterReconnect);
+    void message(const QByteArray &channel, const QByteArray &payload);
+
+private:
+    void sendSubscribe(const QList<QByteArray> &channels);
+    void onLinkUp();
+    void onLinkDown(const QString &reason);
+    void onPush(const Reply &reply);
+
+    Options m_options;
+    std::unique_ptr<Link> m_link;
+    QSet<QByteArray> m_channels; // wanted
+    QSet<QByteArray> m_active; // confirmed on the current link
+    QSet<QByteArray> m_missed; // were active on a dropped link, not yet confirmed again
+    QByteArray m_anchor; // private channel that stays subscribed (see subscriber.cpp)
+    QHash<QByteArray, int> m_pending; // SUBSCRIBE replies still due on the current link
+};
+
+} // namespace pc::redis

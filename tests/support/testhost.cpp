@@ -1,0 +1,106 @@
+#include "testhost.h"
+
+#include <QTest>
+
+#include <csignal>
+#include <sys/prctl.h>
+
+namespace pc::test {
+
+void dieWithParent()
+{
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+TestHost::TestHost(host::HostOptions options, host::EmbeddedRedis *redis)
+    : m_options(std::move(options))
+    , m_redis(redis)
+{
+    m_options.address = QHostAddress::LocalHost;
+    m_options.port = 0;
+    if (!m_redis) {
+        m_ownRedis = std::make_unique<host::EmbeddedRedis>();
+        m_redis = m_ownRedis.get();
+    }
+}
+
+TestHost::~TestHost()
+{
+    m_host.reset();
+}
+
+bool TestHost::start()
+{
+    if (!m_redis->isRunning() && !m_redis->start()) {
+        qWarning() << "redis:" << m_redis->errorString();
+        return false;
+    }
+    redis::Options redisOptions;
+    redisOptions.url = m_redis->url();
+    m_host = std::make_unique<host::RoomHost>(m_options, redisOptions);
+    m_host->connectRedis();
+    if (!QTest::qWaitFor([this] { return m_host->isRedisConnected(); }, 5000))
+        return false;
+    QString error;
+    if (!m_host->listen(&error)) {
+        qWarning() << error;
+        return false;
+    }
+    return true;
+}
+
+QUrl TestHost::url() const
+{
+    return QUrl(m_host->url());
+}
+
+QByteArray TestHost::redisCli(const QStringList &args) const
+{
+    QProcess cli;
+    cli.start(QStringLiteral("redis-cli"), QStringList{QStringLiteral("-s"), m_redis->socketPath()} + args);
+    cli.waitForFinished(5000);
+    return cli.readAllStandardOutput();
+}
+
+QStringList TestHost::keysContaining(const QString &text) const
+{
+    const QByteArray out = redisCli({QStringLiteral("--scan"), QStringLiteral("--pattern"),
+                                     QStringLiteral("*") + text + QStringLiteral("*")});
+    QStringList keys = QString::fromUtf8(out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    keys.sort();
+    return keys;
+}
+
+ServerProcess::ServerProcess(const QStringList &arguments)
+    : m_arguments(arguments)
+{
+    m_process.setChildProcessModifier(dieWithParent);
+}
+
+ServerProcess::~ServerProcess()
+{
+    if (m_process.state() != QProcess::NotRunning) {
+        m_process.terminate();
+        if (!m_process.waitForFinished(5000))
+            m_process.kill();
+        m_process.waitForFinished(1000);
+    }
+}
+
+bool ServerProcess::start(int timeoutMs)
+{
+    m_process.start(qEnvironmentVariable("PC_SERVER_BINARY"), m_arguments);
+    if (!m_process.waitForStarted(timeoutMs))
+        return false;
+    const bool ready = QTest::qWaitFor([this] { return m_process.canReadLine(); }, timeoutMs);
+    if (!ready)
+        return false;
+    m_line = QString::fromUtf8(m_process.readLine()).trimmed();
+    const QString prefix = QStringLiteral("listening on ");
+    if (!m_line.startsWith(prefix))
+        return false;
+    m_url = QUrl(m_line.mid(prefix.size()));
+    return m_url.isValid();
+}
+
+} // namespace pc::test

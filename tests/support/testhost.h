@@ -1,0 +1,59 @@
+#pragma once
+
+#include "host/embeddedredis.h"
+#include "host/hostoptions.h"
+#include "host/roomhost.h"
+
+#include <QProcess>
+#include <QUrl>
+
+#include <memory>
+
+namespace pc::test {
+
+// A real Redis of the test's own (dies with the test) and a real RoomHost on port 0.
+class TestHost
+{
+public:
+    // With redis null the host gets a Redis of its own; else it shares that one.
+    explicit TestHost(host::HostOptions options = {}, host::EmbeddedRedis *redis = nullptr);
+    ~TestHost();
+
+    bool start(); // Redis up, host connected and listening
+    QUrl url() const;
+    host::RoomHost &host() { return *m_host; }
+    host::EmbeddedRedis &redis() { return *m_redis; }
+    // Runs redis-cli against the test's Redis and returns its output.
+    QByteArray redisCli(const QStringList &args) const;
+    // Every key whose name contains text (SCAN), sorted.
+    QStringList keysContaining(const QString &text) const;
+
+private:
+    host::HostOptions m_options;
+    std::unique_ptr<host::EmbeddedRedis> m_ownRedis;
+    host::EmbeddedRedis *m_redis;
+    std::unique_ptr<host::RoomHost> m_host;
+};
+
+// privatechat-server as a child process (PC_SERVER_BINARY), killed with the test.
+class ServerProcess
+{
+public:
+    explicit ServerProcess(const QStringList &arguments);
+    ~ServerProcess();
+    bool start(int timeoutMs = 10000); // waits for the "listening on" line
+    QUrl url() const { return m_url; }
+    QProcess &process() { return m_process; }
+    QString firstLine() const { return m_line; }
+
+private:
+    QProcess m_process;
+    QStringList m_arguments;
+    QUrl m_url;
+    QString m_line;
+};
+
+// A QProcess child modifier: the child gets SIGKILL when the test dies.
+void dieWithParent();
+
+} // namespace pc::test
