@@ -12,7 +12,8 @@ Acceptor::Acceptor(int backlog, QObject *parent)
 
 void Acceptor::incomingConnection(qintptr descriptor)
 {
-    auto *socket = new QTcpSocket(this);
+    // No parent: the QWebSocket that takes the socket over owns it from then on.
+    auto *socket = new QTcpSocket;
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
         return;

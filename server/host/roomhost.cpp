@@ -66,8 +66,12 @@ RoomHost::RoomHost(HostOptions options, redis::Options redis, QObject *parent)
 {
     m_server->setMaxPendingConnections(m_options.listenBacklog);
     connect(m_acceptor, &QTcpServer::pendingConnectionAvailable, this, [this] {
-        while (QTcpSocket *socket = m_acceptor->nextPendingConnection())
+        while (QTcpSocket *socket = m_acceptor->nextPendingConnection()) {
+            const auto peer = std::make_pair(socket->peerAddress().toString(), socket->peerPort());
+            m_handshaking.insert(peer, socket);
+            connect(socket, &QObject::destroyed, this, [this, peer] { m_handshaking.remove(peer); });
             m_server->handleConnection(socket);
+        }
     });
     connect(m_server, &QWebSocketServer::newConnection, this, &RoomHost::onNewConnection);
     connect(m_redis.get(), &redis::Connection::connected, this, [this] {
@@ -144,7 +148,8 @@ void RoomHost::shutdown()
 void RoomHost::onNewConnection()
 {
     while (QWebSocket *socket = m_server->nextPendingConnection()) {
-        auto *session = new Session(socket, m_options, this);
+        QTcpSocket *tcp = m_handshaking.take({socket->peerAddress().toString(), socket->peerPort()});
+        auto *session = new Session(socket, tcp, m_options, this);
         if (socket->requestUrl().path() != kPath) {
             session->close(QWebSocketProtocol::CloseCodePolicyViolated,
                            QStringLiteral("not found: the endpoint is %1").arg(kPath));

@@ -12,6 +12,7 @@
 
 #include <memory>
 
+class QTcpSocket;
 class QWebSocketServer;
 
 namespace pc::redis {
@@ -74,6 +75,8 @@ private:
     Acceptor *m_acceptor;
     QWebSocketServer *m_server;
     QHash<quint64, Session *> m_sessions;
+    // TCP connections in the WebSocket handshake, by peer: the session watches its bytes.
+    QHash<std::pair<QString, quint16>, QTcpSocket *> m_handshaking;
     bool m_wasReady = false;
 };
 

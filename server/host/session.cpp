@@ -11,7 +11,7 @@ namespace {
 quint64 nextSessionId = 1;
 }
 
-Session::Session(QWebSocket *socket, const HostOptions &options, QObject *parent)
+Session::Session(QWebSocket *socket, QTcpSocket *tcp, const HostOptions &options, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_id(nextSessionId++)
@@ -38,8 +38,7 @@ Session::Session(QWebSocket *socket, const HostOptions &options, QObject *parent
         m_idle.stop();
         Q_EMIT finished(this);
     });
-    // Pings from the client raise no signal: any bytes on the wire count as activity.
-    if (auto *tcp = m_socket->findChild<QTcpSocket *>())
+    if (tcp)
         connect(tcp, &QIODevice::readyRead, this, &Session::touch);
 
     m_idle.setSingleShot(true);

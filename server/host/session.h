@@ -8,6 +8,7 @@
 #include <QTimer>
 #include <QWebSocketProtocol>
 
+class QTcpSocket;
 class QWebSocket;
 
 namespace pc::host {
@@ -18,7 +19,8 @@ class Session : public QObject
 {
     Q_OBJECT
 public:
-    Session(QWebSocket *socket, const HostOptions &options, QObject *parent = nullptr);
+    // tcp: the connection under the WebSocket, watched for any bytes (pings raise no signal).
+    Session(QWebSocket *socket, QTcpSocket *tcp, const HostOptions &options, QObject *parent = nullptr);
     ~Session() override;
 
     quint64 id() const { return m_id; }

@@ -77,13 +77,6 @@ QString errorText(const redisAsyncContext *ac)
     return text.isEmpty() ? tr("connection lost") : text;
 }
 
-// The first word of an error reply ("ERR", "NOSCRIPT", "WRONGTYPE"...): safe to log.
-QByteArray errorKind(const QByteArray &error)
-{
-    const qsizetype space = error.indexOf(' ');
-    return space < 0 ? error : error.left(space);
-}
-
 } // namespace
 
 struct Link::Request {

@@ -2,33 +2,14 @@
 
 #include "link.h"
 
-#include <QRandomGenerator>
-
 #include <algorithm>
 
 namespace pc::redis {
-
-namespace {
-
-// hiredis 0.14 leaves its "subscribed" mode when an UNSUBSCRIBE reply reports 0 channels,
-// and then aborts (assert) on a SUBSCRIBE reply that was still in flight, e.g. when the last
-// room is left while another is joined. A private anchor channel, subscribed first and never
-// left, keeps the count above 0.
-QByteArray makeAnchor()
-{
-    quint64 random[2];
-    QRandomGenerator::system()->fillRange(random);
-    return QByteArrayLiteral("__pc_redis_anchor:")
-        + QByteArray(reinterpret_cast<const char *>(random), sizeof random).toHex();
-}
-
-} // namespace
 
 Subscriber::Subscriber(Options options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
     , m_link(std::make_unique<Link>(m_options, Link::Role::PubSub))
-    , m_anchor(makeAnchor())
 {
     m_link->setPushHandler([this](const Reply &reply) { onPush(reply); });
     connect(m_link.get(), &Link::connected, this, &Subscriber::onLinkUp);
@@ -90,8 +71,8 @@ void Subscriber::onLinkUp()
 {
     QList<QByteArray> channels(m_channels.cbegin(), m_channels.cend());
     std::sort(channels.begin(), channels.end());
-    channels.prepend(m_anchor);
-    sendSubscribe(channels);
+    if (!channels.isEmpty())
+        sendSubscribe(channels);
     Q_EMIT connected();
 }
 
@@ -117,9 +98,11 @@ void Subscriber::onPush(const Reply &reply)
     } else if (kind == "subscribe") {
         const auto it = m_pending.find(channel);
         if (it == m_pending.end())
-            return; // the anchor
+            return;
+        // hiredis 0.14 keeps a channel's callback while SUBSCRIBEs are pending (pending_subs),
+        // so leave + join in one pass works; we only call it active on the last reply.
         if (--it.value() > 0)
-            return; // an UNSUBSCRIBE + SUBSCRIBE of this channel is still in flight
+            return;
         m_pending.erase(it);
         if (!m_channels.contains(channel) || m_active.contains(channel))
             return;

@@ -51,7 +51,6 @@ private:
     QSet<QByteArray> m_channels; // wanted
     QSet<QByteArray> m_active; // confirmed on the current link
     QSet<QByteArray> m_missed; // were active on a dropped link, not yet confirmed again
-    QByteArray m_anchor; // private channel that stays subscribed (see subscriber.cpp)
     QHash<QByteArray, int> m_pending; // SUBSCRIBE replies still due on the current link
 };
 

@@ -90,6 +90,12 @@ def same_json(a, b):
     return a == b
 
 
+def has_fields(d, want):
+    """d is an object holding at least want's fields with equal values (extra optional
+    fields are an allowed additive extension)."""
+    return isinstance(d, dict) and all(k in d and same_json(d[k], v) for k, v in want.items())
+
+
 def is_int(v):
     return type(v) is int
 
@@ -796,9 +802,10 @@ async def _(ctx):
             "room.join into a full room (2/2)")
     mark = len(a.c.frames)
     d = ctx.data(await b.call("room.leave"), "room.leave")
-    ctx.expect(d == {}, "room.leave data: expected {}, got %s" % short(d))
+    # The contract shows `{}`; a new optional field would be an allowed extension,
+    # so only "an ok reply with a data object" is checked (ctx.data did).
     evs = await a.c.wait_events(1, "presence.leave", room.id, 3, start=mark)
-    ctx.expect(len(evs) == 1 and same_json(evs[0].get("data"), {"participantId": b.pid, "name": b.name}),
+    ctx.expect(len(evs) == 1 and has_fields(evs[0].get("data"), {"participantId": b.pid, "name": b.name}),
                "subscriber expected one presence.leave {participantId:%s,name:%s}, got %s" % (b.pid, b.name, short(evs)))
     ctx.err(await b.call("room.info"), "unauthorized", "room.info with the token of a member who left")
     ctx.err(await b.call("messages.send", text="ghost"), "unauthorized", "messages.send with the token of a member who left")
@@ -810,7 +817,7 @@ async def _(ctx):
                        "room.join into the slot freed by room.leave")
     if jc:
         evs = await a.c.wait_events(1, "presence.join", room.id, 3, start=mark)
-        ctx.expect(len(evs) == 1 and same_json(evs[0].get("data"), {"participantId": jc.get("participantId"), "name": "Carol"}),
+        ctx.expect(len(evs) == 1 and has_fields(evs[0].get("data"), {"participantId": jc.get("participantId"), "name": "Carol"}),
                    "presence.join for Carol: got %s" % short(evs))
     d = ctx.data(await a.call("room.info"), "room.info")
     names = sorted(p.get("name") for p in d.get("participants", []))
@@ -828,7 +835,7 @@ async def _(ctx):
     jb = ctx.data(await bc.req("room.join", {"roomId": room.id, "name": "Bob"}), "room.join Bob")
     evs = await a.c.wait_events(1, "presence.join", None, 3, start=mark)
     ctx.expect(len(evs) == 1 and evs[0].get("channel") == room.id
-               and same_json(evs[0].get("data"), {"participantId": jb.get("participantId"), "name": "Bob"}),
+               and has_fields(evs[0].get("data"), {"participantId": jb.get("participantId"), "name": "Bob"}),
                "expected one presence.join {participantId:%s,name:Bob} on channel %s, got %s"
                % (jb.get("participantId"), room.id, short(evs)))
     mark = len(a.c.frames)
@@ -937,14 +944,16 @@ async def _(ctx):
     a, b = room.members
     d = ctx.data(await a.c.req("unsubscribe", {"channel": room.id, "token": a.token}),
                  "unsubscribe when not subscribed")
-    ctx.expect(d == {}, "unsubscribe when not subscribed: expected {}, got %s" % short(d))
+    # The contract shows `{}`; a new optional field would be an allowed extension,
+    # so only "an ok reply with a data object" is checked (ctx.data did).
     a2c = await ctx.client(1)
     ctx.data(await a2c.req("room.join", {"roomId": room.id, "name": a.name, "token": a.token}), "rejoin on host 1")
     a2 = Member(a2c, room.id, {"token": a.token, "participantId": a.pid}, a.name)
     ctx.data(await a.call("subscribe"), "subscribe")
     ctx.data(await a2.call("subscribe"), "subscribe (second connection of the same member)")
     d = ctx.data(await a.c.req("unsubscribe", {"channel": room.id, "token": a.token}), "unsubscribe")
-    ctx.expect(d == {}, "unsubscribe: expected {}, got %s" % short(d))
+    # The contract shows `{}`; a new optional field would be an allowed extension,
+    # so only "an ok reply with a data object" is checked (ctx.data did).
     marks = [len(x.c.frames) for x in (a, a2, b)]
     ctx.data(await b.call("messages.send", text="after unsubscribe"), "messages.send")
     await a2.c.wait_events(1, "chat.message", start=marks[1], timeout=3)
@@ -1468,7 +1477,7 @@ async def _(ctx):
     await asyncio.sleep(QUIET)
     evs = a.c.events(start=mark)
     ctx.expect([e.get("event") for e in evs] == ["presence.join"]
-               and same_json(evs[0].get("data"), {"participantId": jc.get("participantId"), "name": "Carol"}),
+               and has_fields(evs[0].get("data"), {"participantId": jc.get("participantId"), "name": "Carol"}),
                "with events [presence.join] expected exactly one presence.join, got %s" % short(evs))
 
 
@@ -1511,7 +1520,7 @@ async def _(ctx):
     ctx.data(await b.call("room.destroy"), "room.destroy")
     for m in (a, b):
         evs = await m.c.wait_events(1, "chat.destroy", timeout=3)
-        ctx.expect(len(evs) == 1 and same_json(evs[0].get("data"), {"isDestroyed": True, "reason": "destroyed"}),
+        ctx.expect(len(evs) == 1 and has_fields(evs[0].get("data"), {"isDestroyed": True, "reason": "destroyed"}),
                    "%s (filtered subscription) expected chat.destroy {isDestroyed:true,reason:destroyed}, got %s"
                    % (m.name, short(evs)))
 
@@ -1529,7 +1538,8 @@ async def _(ctx):
     subs = [a, b, c, c2]
     marks = [len(m.c.frames) for m in subs]
     d = ctx.data(await a.call("room.destroy"), "room.destroy")
-    ctx.expect(d == {}, "room.destroy data: expected {}, got %s" % short(d))
+    # The contract shows `{}`; a new optional field would be an allowed extension,
+    # so only "an ok reply with a data object" is checked (ctx.data did).
     if ctx.env.redis:
         keys = await ctx.env.redis.keys_with(room.id)
         ctx.expect(keys == [], "after the room.destroy reply these Redis keys still contain the room ID: %s" % keys)
@@ -1539,7 +1549,7 @@ async def _(ctx):
     for i, (m, mk) in enumerate(zip(subs, marks)):
         evs = m.c.events("chat.destroy", start=mk)
         ctx.expect(len(evs) == 1 and evs[0].get("channel") == room.id
-                   and same_json(evs[0].get("data"), {"isDestroyed": True, "reason": "destroyed"}),
+                   and has_fields(evs[0].get("data"), {"isDestroyed": True, "reason": "destroyed"}),
                    "subscriber %d (%s) expected exactly one chat.destroy {isDestroyed:true,reason:destroyed}, got %s"
                    % (i, m.c.label, short(evs)))
     n = await ctx.client(1)
@@ -1573,7 +1583,7 @@ async def _(ctx):
     await asyncio.sleep(max(0, (E + 2000 - now_ms()) / 1000))
     for m in (a, b, c):
         evs = m.c.events("chat.destroy")
-        ok = len(evs) == 1 and same_json(evs[0].get("data"), {"isDestroyed": True, "reason": "expired"})
+        ok = len(evs) == 1 and has_fields(evs[0].get("data"), {"isDestroyed": True, "reason": "expired"})
         ctx.expect(ok, "%s: by expiresAt+2s expected exactly one chat.destroy {isDestroyed:true,reason:expired}, got %s"
                    % (m.c.label, short(evs)))
         if ok:
@@ -1611,9 +1621,8 @@ async def _(ctx):
         msgs[m["seq"]] = m
     ctx.expect(sorted(msgs) == list(range(1, 2 * per + 1)),
                "send replies' seqs: expected 1..%d each once, got %s" % (2 * per, sorted(msgs)))
-    for name, rs in (("A", ra), ("B", rb)):
-        s = [r["data"]["message"]["seq"] for r in rs]
-        ctx.expect(s == sorted(s), "member %s's own sends got seqs out of send order: %s" % (name, s))
+    # (The contract does not say that one connection's pipelined requests are run in
+    # order, so the seqs of one member's own sends are not compared with its send order.)
     orders = []
     for m in room.members:
         evs = await m.c.wait_events(2 * per, "chat.message", room.id, 8)
