@@ -26,16 +26,18 @@ constexpr int kCannotRun = 1;
     std::exit(code);
 }
 
-double positiveNumber(const QCommandLineParser &parser, const QString &option, double min, double max)
+double positiveNumber(
+    const QCommandLineParser &parser, const QString &option, double min, double max)
 {
     bool ok = false;
     const double value = parser.value(option).toDouble(&ok);
     if (!ok || value < min || value > max) {
-        die(kBadUsage, QStringLiteral("--%1 must be a number from %2 to %3, not \"%4\"")
-                           .arg(option)
-                           .arg(min)
-                           .arg(max)
-                           .arg(parser.value(option)));
+        die(kBadUsage,
+            QStringLiteral("--%1 must be a number from %2 to %3, not \"%4\"")
+                .arg(option)
+                .arg(min)
+                .arg(max)
+                .arg(parser.value(option)));
     }
     return value;
 }
@@ -45,15 +47,15 @@ void warnIfPersistent(redis::Connection *redis)
 {
     const auto warn = [](const char *what) {
         std::fprintf(stderr,
-                     "privatechat-server: WARNING: this Redis persists to disk (%s); messages may "
-                     "outlive their rooms. Disable it: CONFIG SET save \"\" / appendonly no\n",
-                     what);
+            "privatechat-server: WARNING: this Redis persists to disk (%s); messages may "
+            "outlive their rooms. Disable it: CONFIG SET save \"\" / appendonly no\n",
+            what);
     };
-    redis->command({"CONFIG", "GET", "save"}, [warn](const redis::Reply &reply) {
+    redis->command({ "CONFIG", "GET", "save" }, [warn](const redis::Reply &reply) {
         if (reply.type == redis::Reply::Type::Array && !reply.elements.value(1).string.isEmpty())
             warn("save");
     });
-    redis->command({"CONFIG", "GET", "appendonly"}, [warn](const redis::Reply &reply) {
+    redis->command({ "CONFIG", "GET", "appendonly" }, [warn](const redis::Reply &reply) {
         if (reply.type == redis::Reply::Type::Array && reply.elements.value(1).string == "yes")
             warn("appendonly");
     });
@@ -74,27 +76,28 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
-        {QStringLiteral("listen"), QStringLiteral("Address to listen on (port 0 picks a free one)."),
-         QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:7878")},
-        {QStringLiteral("redis"),
-         QStringLiteral("Use this Redis (redis://host:port[/db] or unix:///path) instead of "
-                        "starting a private one."),
-         QStringLiteral("URL")},
-        {QStringLiteral("redis-prefix"), QStringLiteral("Prefix for every Redis key and channel."),
-         QStringLiteral("P")},
-        {QStringLiteral("max-ttl"), QStringLiteral("Longest room lifetime allowed, in seconds."),
-         QStringLiteral("S"), QString::number(protocol::limits::kMaxTtl)},
-        {QStringLiteral("rate-burst"), QStringLiteral("Requests a connection may send at once."),
-         QStringLiteral("N"), QString::number(protocol::limits::kRateBurst)},
-        {QStringLiteral("rate-per-second"),
-         QStringLiteral("Requests per second a connection may send sustained."), QStringLiteral("N"),
-         QString::number(protocol::limits::kRatePerSecond)},
-        {QStringLiteral("rate-abuse-limit"),
-         QStringLiteral("Requests sent while rate-limited before the connection is closed."),
-         QStringLiteral("N"), QString::number(protocol::limits::kRateAbuseLimit)},
-        {QStringLiteral("idle-timeout"),
-         QStringLiteral("Seconds without any frame before a connection is closed."),
-         QStringLiteral("S"), QString::number(protocol::limits::kIdleTimeoutMs / 1000)},
+        { QStringLiteral("listen"),
+            QStringLiteral("Address to listen on (port 0 picks a free one)."),
+            QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:7878") },
+        { QStringLiteral("redis"),
+            QStringLiteral("Use this Redis (redis://host:port[/db] or unix:///path) instead of "
+                           "starting a private one."),
+            QStringLiteral("URL") },
+        { QStringLiteral("redis-prefix"), QStringLiteral("Prefix for every Redis key and channel."),
+            QStringLiteral("P") },
+        { QStringLiteral("max-ttl"), QStringLiteral("Longest room lifetime allowed, in seconds."),
+            QStringLiteral("S"), QString::number(protocol::limits::kMaxTtl) },
+        { QStringLiteral("rate-burst"), QStringLiteral("Requests a connection may send at once."),
+            QStringLiteral("N"), QString::number(protocol::limits::kRateBurst) },
+        { QStringLiteral("rate-per-second"),
+            QStringLiteral("Requests per second a connection may send sustained."),
+            QStringLiteral("N"), QString::number(protocol::limits::kRatePerSecond) },
+        { QStringLiteral("rate-abuse-limit"),
+            QStringLiteral("Requests sent while rate-limited before the connection is closed."),
+            QStringLiteral("N"), QString::number(protocol::limits::kRateAbuseLimit) },
+        { QStringLiteral("idle-timeout"),
+            QStringLiteral("Seconds without any frame before a connection is closed."),
+            QStringLiteral("S"), QString::number(protocol::limits::kIdleTimeoutMs / 1000) },
     });
     if (!parser.parse(QCoreApplication::arguments()))
         die(kBadUsage, parser.errorText());
@@ -103,7 +106,8 @@ int main(int argc, char *argv[])
     if (parser.isSet(QStringLiteral("version")))
         parser.showVersion();
     if (!parser.positionalArguments().isEmpty())
-        die(kBadUsage, QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().first()));
+        die(kBadUsage,
+            QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().first()));
 
     host::HostOptions options;
     QString error;
@@ -113,12 +117,15 @@ int main(int argc, char *argv[])
     options.address = listen->address;
     options.port = listen->port;
     options.redisPrefix = parser.value(QStringLiteral("redis-prefix")).toUtf8();
-    options.maxTtl = int(positiveNumber(parser, QStringLiteral("max-ttl"), protocol::limits::kMinTtl,
-                                        protocol::limits::kMaxTtl));
+    options.maxTtl = int(positiveNumber(
+        parser, QStringLiteral("max-ttl"), protocol::limits::kMinTtl, protocol::limits::kMaxTtl));
     options.rateLimit.burst = positiveNumber(parser, QStringLiteral("rate-burst"), 1, 1e9);
-    options.rateLimit.perSecond = positiveNumber(parser, QStringLiteral("rate-per-second"), 0.001, 1e9);
-    options.rateLimit.abuseLimit = int(positiveNumber(parser, QStringLiteral("rate-abuse-limit"), 1, 1e9));
-    options.idleTimeoutMs = int(positiveNumber(parser, QStringLiteral("idle-timeout"), 1, 86400) * 1000);
+    options.rateLimit.perSecond
+        = positiveNumber(parser, QStringLiteral("rate-per-second"), 0.001, 1e9);
+    options.rateLimit.abuseLimit
+        = int(positiveNumber(parser, QStringLiteral("rate-abuse-limit"), 1, 1e9));
+    options.idleTimeoutMs
+        = int(positiveNumber(parser, QStringLiteral("idle-timeout"), 1, 86400) * 1000);
 
     redis::Options redisOptions;
     std::optional<host::EmbeddedRedis> embedded;
@@ -151,15 +158,17 @@ int main(int argc, char *argv[])
     QObject::connect(&giveUp, &QTimer::timeout, &app, [&] {
         if (embedded)
             embedded->stop();
-        die(kCannotRun, QStringLiteral("cannot reach Redis at %1: start it, or run without --redis "
-                                       "to use a private one")
-                            .arg(redisOptions.url.toString()));
+        die(kCannotRun,
+            QStringLiteral("cannot reach Redis at %1: start it, or run without --redis "
+                           "to use a private one")
+                .arg(redisOptions.url.toString()));
     });
     QObject::connect(&host, &host::RoomHost::redisReady, &app, [&] {
         giveUp.stop();
         if (!embedded) {
             auto *probe = new redis::Connection(redisOptions, &app);
-            QObject::connect(probe, &redis::Connection::connected, probe, [probe] { warnIfPersistent(probe); });
+            QObject::connect(
+                probe, &redis::Connection::connected, probe, [probe] { warnIfPersistent(probe); });
             probe->open();
             QTimer::singleShot(3000, probe, &QObject::deleteLater);
         }

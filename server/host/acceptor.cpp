@@ -4,8 +4,7 @@
 
 namespace pc::host {
 
-Acceptor::Acceptor(int backlog, QObject *parent)
-    : QTcpServer(parent)
+Acceptor::Acceptor(int backlog, QObject *parent) : QTcpServer(parent)
 {
     setListenBacklogSize(backlog);
 }

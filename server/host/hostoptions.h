@@ -7,15 +7,17 @@
 
 namespace pc::host {
 
-struct RateLimit {
+struct RateLimit
+{
     double burst = protocol::limits::kRateBurst;
     double perSecond = protocol::limits::kRatePerSecond;
     int abuseLimit = protocol::limits::kRateAbuseLimit; // refused requests before close 1008
 };
 
-struct HostOptions {
+struct HostOptions
+{
     QHostAddress address = QHostAddress::LocalHost;
-    quint16 port = 7878; // 0 picks a free port
+    quint16 port = 7878;    // 0 picks a free port
     QByteArray redisPrefix; // prepended to every Redis key and channel
     int maxTtl = protocol::limits::kMaxTtl;
     RateLimit rateLimit;

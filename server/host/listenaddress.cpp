@@ -23,8 +23,10 @@ std::optional<ListenAddress> ListenAddress::parse(const QString &text, QString *
     if (host == QLatin1StringView("localhost"))
         address = QHostAddress(QHostAddress::LocalHost);
     else if (!address.setAddress(host))
-        return fail(QStringLiteral("\"%1\" is not an IP address (use e.g. 127.0.0.1, 0.0.0.0 or [::1])").arg(host));
-    return ListenAddress{address, quint16(port)};
+        return fail(
+            QStringLiteral("\"%1\" is not an IP address (use e.g. 127.0.0.1, 0.0.0.0 or [::1])")
+                .arg(host));
+    return ListenAddress { address, quint16(port) };
 }
 
 QString ListenAddress::toString() const

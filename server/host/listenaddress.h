@@ -8,7 +8,8 @@
 namespace pc::host {
 
 // HOST:PORT as --listen takes it: an IPv4 address, [IPv6] or localhost; port 0 picks one.
-struct ListenAddress {
+struct ListenAddress
+{
     QHostAddress address;
     quint16 port = 0;
 

@@ -4,9 +4,7 @@
 
 namespace pc::host {
 
-RateLimiter::RateLimiter(const RateLimit &limit)
-    : m_limit(limit)
-    , m_tokens(limit.burst)
+RateLimiter::RateLimiter(const RateLimit &limit) : m_limit(limit), m_tokens(limit.burst)
 {
     m_clock.start();
 }
@@ -14,7 +12,8 @@ RateLimiter::RateLimiter(const RateLimit &limit)
 void RateLimiter::refill()
 {
     const qint64 nowNs = m_clock.nsecsElapsed();
-    m_tokens = std::min(m_limit.burst, m_tokens + (nowNs - m_lastRefillNs) * 1e-9 * m_limit.perSecond);
+    m_tokens
+        = std::min(m_limit.burst, m_tokens + (nowNs - m_lastRefillNs) * 1e-9 * m_limit.perSecond);
     m_lastRefillNs = nowNs;
 }
 

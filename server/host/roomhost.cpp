@@ -26,19 +26,19 @@ using namespace pc::protocol;
 
 namespace {
 
-const QString kPath = QStringLiteral("/api/realtime");
+    const QString kPath = QStringLiteral("/api/realtime");
 
 } // namespace
 
-struct RoomHost::Request {
+struct RoomHost::Request
+{
     Session *session;
     QJsonValue id;
     QJsonObject body;
     qint64 rateWaitMs; // 0: within the rate limit
 
     // The callback that answers this request with an op's outcome.
-    template<typename T, typename ToData>
-    Done<T> answer(ToData toData) const
+    template<typename T, typename ToData> Done<T> answer(ToData toData) const
     {
         return [session = QPointer<Session>(session), id = id, toData](Outcome<T> outcome) {
             if (!session)
@@ -61,15 +61,16 @@ RoomHost::RoomHost(HostOptions options, redis::Options redis, QObject *parent)
     , m_store(std::make_unique<RoomStore>(m_redis.get(), m_options.redisPrefix))
     , m_hub(new RoomHub(m_store.get(), m_redis.get(), m_subscriber.get(), this))
     , m_acceptor(new Acceptor(m_options.listenBacklog, this))
-    , m_server(new QWebSocketServer(QStringLiteral("privatechat/" PC_VERSION),
-                                    QWebSocketServer::NonSecureMode, this))
+    , m_server(new QWebSocketServer(
+          QStringLiteral("privatechat/" PC_VERSION), QWebSocketServer::NonSecureMode, this))
 {
     m_server->setMaxPendingConnections(m_options.listenBacklog);
     connect(m_acceptor, &QTcpServer::pendingConnectionAvailable, this, [this] {
         while (QTcpSocket *socket = m_acceptor->nextPendingConnection()) {
             const auto peer = std::make_pair(socket->peerAddress().toString(), socket->peerPort());
             m_handshaking.insert(peer, socket);
-            connect(socket, &QObject::destroyed, this, [this, peer] { m_handshaking.remove(peer); });
+            connect(
+                socket, &QObject::destroyed, this, [this, peer] { m_handshaking.remove(peer); });
             m_server->handleConnection(socket);
         }
     });
@@ -134,7 +135,7 @@ quint16 RoomHost::port() const
 
 QString RoomHost::url() const
 {
-    return QStringLiteral("ws://") + ListenAddress{address(), port()}.toString() + kPath;
+    return QStringLiteral("ws://") + ListenAddress { address(), port() }.toString() + kPath;
 }
 
 void RoomHost::shutdown()
@@ -142,17 +143,19 @@ void RoomHost::shutdown()
     m_acceptor->close();
     const auto sessions = m_sessions;
     for (Session *session : sessions)
-        session->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("host shutting down"));
+        session->close(
+            QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("host shutting down"));
 }
 
 void RoomHost::onNewConnection()
 {
     while (QWebSocket *socket = m_server->nextPendingConnection()) {
-        QTcpSocket *tcp = m_handshaking.take({socket->peerAddress().toString(), socket->peerPort()});
+        QTcpSocket *tcp
+            = m_handshaking.take({ socket->peerAddress().toString(), socket->peerPort() });
         auto *session = new Session(socket, tcp, m_options, this);
         if (socket->requestUrl().path() != kPath) {
             session->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                           QStringLiteral("not found: the endpoint is %1").arg(kPath));
+                QStringLiteral("not found: the endpoint is %1").arg(kPath));
         } else {
             session->send(encodeHello(QStringLiteral("privatechat/" PC_VERSION)));
         }
@@ -175,9 +178,9 @@ void RoomHost::onFinished(Session *session)
 void RoomHost::onBinary(Session *session)
 {
     session->rateLimiter().take();
-    session->send(encodeErrorReply(
-        QJsonValue::Null,
-        Error::badRequest(QStringLiteral("Binary messages are not supported: send JSON as text."))));
+    session->send(encodeErrorReply(QJsonValue::Null,
+        Error::badRequest(
+            QStringLiteral("Binary messages are not supported: send JSON as text."))));
 }
 
 void RoomHost::onText(Session *session, const QByteArray &frame)
@@ -186,7 +189,7 @@ void RoomHost::onText(Session *session, const QByteArray &frame)
     if (session->rateLimiter().refusedInARow() > m_options.rateLimit.abuseLimit) {
         qCInfo(lcHost) << "session" << session->id() << "ignores the rate limit; closing";
         session->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                       QStringLiteral("too many requests while rate-limited"));
+            QStringLiteral("too many requests while rate-limited"));
         return;
     }
     RequestEnvelope envelope = parseRequest(frame);
@@ -194,7 +197,7 @@ void RoomHost::onText(Session *session, const QByteArray &frame)
         session->send(encodeErrorReply(envelope.id, *envelope.error));
         return;
     }
-    const Request request{session, envelope.id, envelope.body, wait};
+    const Request request { session, envelope.id, envelope.body, wait };
     switch (*envelope.op) {
 #define PC_DISPATCH(name, ...)                                                                     \
     case Op::name:                                                                                 \
@@ -220,7 +223,8 @@ void RoomHost::onRoomCreate(const Request &request)
         return request.fail(*error);
     if (!admit(request))
         return;
-    m_store->create(params, request.answer<RoomCreated>([](const RoomCreated &r) { return r.toJson(); }));
+    m_store->create(
+        params, request.answer<RoomCreated>([](const RoomCreated &r) { return r.toJson(); }));
 }
 
 void RoomHost::onRoomJoin(const Request &request)
@@ -230,7 +234,8 @@ void RoomHost::onRoomJoin(const Request &request)
         return request.fail(*error);
     if (!admit(request))
         return;
-    m_store->join(params, request.answer<RoomJoined>([](const RoomJoined &r) { return r.toJson(); }));
+    m_store->join(
+        params, request.answer<RoomJoined>([](const RoomJoined &r) { return r.toJson(); }));
 }
 
 void RoomHost::onRoomLeave(const Request &request)
@@ -241,8 +246,8 @@ void RoomHost::onRoomLeave(const Request &request)
     if (!admit(request))
         return;
     QPointer<Session> session(request.session);
-    const Done<PresenceLeave> reply =
-        request.answer<PresenceLeave>([](const PresenceLeave &) { return QJsonObject(); });
+    const Done<PresenceLeave> reply
+        = request.answer<PresenceLeave>([](const PresenceLeave &) { return QJsonObject(); });
     m_store->leave(member, [this, session, member, reply](Outcome<PresenceLeave> outcome) {
         if (const auto *left = std::get_if<PresenceLeave>(&outcome)) {
             if (session)
@@ -261,7 +266,7 @@ void RoomHost::onRoomTtl(const Request &request)
     if (!admit(request))
         return;
     m_store->info(member,
-                  request.answer<RoomInfo>([](const RoomInfo &r) { return RoomTtl{r.ttl}.toJson(); }));
+        request.answer<RoomInfo>([](const RoomInfo &r) { return RoomTtl { r.ttl }.toJson(); }));
 }
 
 void RoomHost::onRoomInfo(const Request &request)
@@ -285,7 +290,7 @@ void RoomHost::onRoomDestroy(const Request &request)
     m_store->destroy(member, [this, member, reply](Outcome<Stored> outcome) {
         // This process' subscribers hear of it before the reply; others through Redis.
         if (std::holds_alternative<Stored>(outcome))
-            m_hub->deliver(member.roomId, ChatDestroy{ChatDestroy::Reason::Destroyed});
+            m_hub->deliver(member.roomId, ChatDestroy { ChatDestroy::Reason::Destroyed });
         reply(outcome);
     });
 }
@@ -297,8 +302,9 @@ void RoomHost::onMessagesSend(const Request &request)
         return request.fail(*error);
     if (!admit(request))
         return;
-    m_store->send(params, request.answer<ChatMessage>(
-                              [](const ChatMessage &m) { return MessageSent{m}.toJson(); }));
+    m_store->send(params, request.answer<ChatMessage>([](const ChatMessage &m) {
+        return MessageSent { m }.toJson();
+    }));
 }
 
 void RoomHost::onMessagesList(const Request &request)
@@ -308,7 +314,8 @@ void RoomHost::onMessagesList(const Request &request)
         return request.fail(*error);
     if (!admit(request))
         return;
-    m_store->list(params, request.answer<MessageList>([](const MessageList &l) { return l.toJson(); }));
+    m_store->list(
+        params, request.answer<MessageList>([](const MessageList &l) { return l.toJson(); }));
 }
 
 void RoomHost::onSubscribe(const Request &request)
@@ -319,7 +326,7 @@ void RoomHost::onSubscribe(const Request &request)
     if (!admit(request))
         return;
     m_hub->subscribe(request.session, params.member, params.events,
-                     request.answer<Subscribed>([](const Subscribed &s) { return s.toJson(); }));
+        request.answer<Subscribed>([](const Subscribed &s) { return s.toJson(); }));
 }
 
 void RoomHost::onUnsubscribe(const Request &request)

@@ -13,15 +13,17 @@ namespace pc::host {
 
 using namespace pc::protocol;
 
-struct RoomHub::Subscription {
+struct RoomHub::Subscription
+{
     EventMask events = kAllEvents;
-    qint64 lastSeq = 0; // highest chat.message seq delivered (or covered by the reply)
-    bool pending = true; // the subscribe reply has not gone out yet: hold events back
+    qint64 lastSeq = 0;          // highest chat.message seq delivered (or covered by the reply)
+    bool pending = true;         // the subscribe reply has not gone out yet: hold events back
     bool endsAfterReply = false; // the room ended while pending
     QList<std::pair<qint64, QByteArray>> held; // (seq or 0, frame) while pending
 };
 
-struct RoomHub::LocalRoom {
+struct RoomHub::LocalRoom
+{
     QString roomId;
     QByteArray channel;
     QHash<Session *, Subscription> subscriptions;
@@ -29,12 +31,9 @@ struct RoomHub::LocalRoom {
     QTimer expiry;
 };
 
-RoomHub::RoomHub(RoomStore *store, redis::Connection *redis, redis::Subscriber *subscriber,
-                 QObject *parent)
-    : QObject(parent)
-    , m_store(store)
-    , m_redis(redis)
-    , m_subscriber(subscriber)
+RoomHub::RoomHub(
+    RoomStore *store, redis::Connection *redis, redis::Subscriber *subscriber, QObject *parent)
+    : QObject(parent), m_store(store), m_redis(redis), m_subscriber(subscriber)
 {
     connect(m_subscriber, &redis::Subscriber::message, this, &RoomHub::onBusMessage);
     connect(m_subscriber, &redis::Subscriber::subscribed, this, &RoomHub::onChannelActive);
@@ -44,7 +43,7 @@ RoomHub::~RoomHub() = default;
 
 void RoomHub::publish(const QString &roomId, const QByteArray &busEvent)
 {
-    m_redis->command({"PUBLISH", RoomKeys(m_store->prefix(), roomId).channel, busEvent});
+    m_redis->command({ "PUBLISH", RoomKeys(m_store->prefix(), roomId).channel, busEvent });
 }
 
 RoomHub::LocalRoom &RoomHub::room(const QString &roomId)
@@ -62,14 +61,14 @@ RoomHub::LocalRoom &RoomHub::room(const QString &roomId)
     return *slot;
 }
 
-void RoomHub::subscribe(Session *session, const MemberParams &member, EventMask events,
-                        Done<Subscribed> done)
+void RoomHub::subscribe(
+    Session *session, const MemberParams &member, EventMask events, Done<Subscribed> done)
 {
     if (!m_subscriber->isConnected())
         return done(Error::unavailable());
     LocalRoom &r = room(member.roomId);
     if (!r.subscriptions.contains(session)) {
-        r.subscriptions.insert(session, Subscription{});
+        r.subscriptions.insert(session, Subscription {});
         session->rooms().insert(member.roomId);
     }
     QPointer<Session> guard(session);
@@ -87,7 +86,7 @@ void RoomHub::subscribe(Session *session, const MemberParams &member, EventMask 
 // The channel is active, so every event published from now on reaches us: read lastSeq and
 // reply; events that arrived meanwhile are held and released after the reply.
 void RoomHub::completeSubscribe(Session *session, const QString &roomId, EventMask events,
-                                const MemberParams &member, Done<Subscribed> done)
+    const MemberParams &member, Done<Subscribed> done)
 {
     QPointer<Session> guard(session);
     m_store->info(member, [this, guard, roomId, events, done](Outcome<RoomInfo> outcome) {
@@ -112,8 +111,8 @@ void RoomHub::completeSubscribe(Session *session, const QString &roomId, EventMa
         }
         const RoomInfo &info = std::get<RoomInfo>(outcome);
         if (!sub) { // the room ended while the store was asked
-            done(Subscribed{roomId, info.lastSeq});
-            session->send(encodeEvent(roomId, ChatDestroy{ChatDestroy::Reason::Destroyed}));
+            done(Subscribed { roomId, info.lastSeq });
+            session->send(encodeEvent(roomId, ChatDestroy { ChatDestroy::Reason::Destroyed }));
             return;
         }
         const bool first = sub->pending;
@@ -121,7 +120,7 @@ void RoomHub::completeSubscribe(Session *session, const QString &roomId, EventMa
         if (first)
             sub->lastSeq = info.lastSeq;
         armExpiry(**it, info.expiresAt);
-        done(Subscribed{roomId, info.lastSeq});
+        done(Subscribed { roomId, info.lastSeq });
         if (!first)
             return;
         sub->pending = false;
@@ -183,7 +182,7 @@ void RoomHub::expire(const QString &roomId)
         }
         // The deadline passed: the room is over even if the store could not be told (its keys
         // carry the deadline, so Redis removes them anyway).
-        deliver(roomId, ChatDestroy{ChatDestroy::Reason::Expired});
+        deliver(roomId, ChatDestroy { ChatDestroy::Reason::Expired });
     });
 }
 
@@ -203,7 +202,7 @@ void RoomHub::deliver(const QString &roomId, const AnyEvent &event)
         if (!((sub->events | kAlwaysDelivered) & eventBit(kind)))
             continue;
         if (sub->pending) {
-            sub->held.append({seq, frame});
+            sub->held.append({ seq, frame });
             sub->endsAfterReply = sub->endsAfterReply || ends;
             continue;
         }
@@ -247,7 +246,7 @@ void RoomHub::onChannelActive(const QByteArray &channel, bool afterReconnect)
     const std::shared_ptr<LocalRoom> room = *it;
     if (afterReconnect) {
         qCInfo(lcHost) << "Redis pub/sub is back; asking subscribers of a room to resync";
-        deliver(roomId, RoomResync{QStringLiteral("host-reconnected-to-store")});
+        deliver(roomId, RoomResync { QStringLiteral("host-reconnected-to-store") });
     }
     const auto waiting = std::exchange(room->waitingForChannel, {});
     for (const auto &run : waiting)

@@ -30,19 +30,18 @@ class RoomHub : public QObject
     Q_OBJECT
 public:
     RoomHub(RoomStore *store, redis::Connection *redis, redis::Subscriber *subscriber,
-            QObject *parent = nullptr);
+        QObject *parent = nullptr);
     ~RoomHub() override;
 
     // Subscribes a session to a room. The reply (through done) comes before any event of the
     // subscription; from then on every chat.message with seq > lastSeq is delivered.
-    void subscribe(Session *session, const protocol::MemberParams &member, protocol::EventMask events,
-                   Done<protocol::Subscribed> done);
+    void subscribe(Session *session, const protocol::MemberParams &member,
+        protocol::EventMask events, Done<protocol::Subscribed> done);
     void unsubscribe(Session *session, const QString &roomId);
     void removeSession(Session *session);
 
     // Publishes a schema event to every subscriber of the room, in every host process.
-    template<protocol::SchemaEvent P>
-    void emit(const QString &roomId, const P &payload)
+    template<protocol::SchemaEvent P> void emit(const QString &roomId, const P &payload)
     {
         publish(roomId, protocol::encodeBusEvent(payload));
     }
@@ -59,7 +58,7 @@ private:
     void publish(const QString &roomId, const QByteArray &busEvent);
     LocalRoom &room(const QString &roomId);
     void completeSubscribe(Session *session, const QString &roomId, protocol::EventMask events,
-                           const protocol::MemberParams &member, Done<protocol::Subscribed> done);
+        const protocol::MemberParams &member, Done<protocol::Subscribed> done);
     void armExpiry(LocalRoom &room, qint64 expiresAt);
     void expire(const QString &roomId);
     void dropIfUnused(const QString &roomId);

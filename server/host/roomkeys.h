@@ -7,12 +7,13 @@ namespace pc::host {
 
 // Every Redis name of one room. All contain {roomId} (a Redis Cluster hash tag, so a room
 // lives in one slot) under the deployment prefix.
-struct RoomKeys {
-    QByteArray meta; // hash: expiresAt, maxParticipants, seq, joins, createdAt
-    QByteArray members; // hash: SHA-256(token) -> {p: participantId, n: name, j: join order}
+struct RoomKeys
+{
+    QByteArray meta;     // hash: expiresAt, maxParticipants, seq, joins, createdAt
+    QByteArray members;  // hash: SHA-256(token) -> {p: participantId, n: name, j: join order}
     QByteArray messages; // list: the last messages, JSON, ascending seq
-    QByteArray dedup; // hash: participantId:clientMsgId -> the stored message
-    QByteArray channel; // pub/sub
+    QByteArray dedup;    // hash: participantId:clientMsgId -> the stored message
+    QByteArray channel;  // pub/sub
 
     RoomKeys(const QByteArray &prefix, const QString &roomId)
     {

@@ -19,12 +19,12 @@ class Reply;
 
 namespace pc::host {
 
-template<typename T>
-using Outcome = std::variant<T, protocol::Error>;
-template<typename T>
-using Done = std::function<void(Outcome<T>)>;
+template<typename T> using Outcome = std::variant<T, protocol::Error>;
+template<typename T> using Done = std::function<void(Outcome<T>)>;
 
-struct Stored {}; // success without data
+struct Stored
+{
+}; // success without data
 
 // The room rules on Redis. Every op is one Lua script: one atomic round trip, so concurrent
 // joins cannot break the cap and a room's messages get gapless seqs in publish order.

@@ -8,7 +8,7 @@
 namespace pc::host {
 
 namespace {
-quint64 nextSessionId = 1;
+    quint64 nextSessionId = 1;
 }
 
 Session::Session(QWebSocket *socket, QTcpSocket *tcp, const HostOptions &options, QObject *parent)

@@ -20,7 +20,8 @@ class Session : public QObject
     Q_OBJECT
 public:
     // tcp: the connection under the WebSocket, watched for any bytes (pings raise no signal).
-    Session(QWebSocket *socket, QTcpSocket *tcp, const HostOptions &options, QObject *parent = nullptr);
+    Session(
+        QWebSocket *socket, QTcpSocket *tcp, const HostOptions &options, QObject *parent = nullptr);
     ~Session() override;
 
     quint64 id() const { return m_id; }

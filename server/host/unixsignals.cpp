@@ -11,18 +11,17 @@ namespace pc::host {
 
 namespace {
 
-int signalPipe[2] = {-1, -1};
+    int signalPipe[2] = { -1, -1 };
 
-void onSignal(int signal)
-{
-    const char byte = char(signal);
-    [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
-}
+    void onSignal(int signal)
+    {
+        const char byte = char(signal);
+        [[maybe_unused]] const auto written = ::write(signalPipe[1], &byte, 1);
+    }
 
 } // namespace
 
-UnixSignals::UnixSignals(QObject *parent)
-    : QObject(parent)
+UnixSignals::UnixSignals(QObject *parent) : QObject(parent)
 {
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, signalPipe) != 0)
         return;

@@ -26,13 +26,14 @@ std::optional<ErrorCode> errorCodeFromName(QStringView name);
 
 // An error as a reply carries it: a code, a plain-words message naming the field and the
 // limit, and for rate-limited the time to wait.
-struct Error {
+struct Error
+{
     ErrorCode code = ErrorCode::Internal;
     QString message;
     qint64 retryAfterMs = -1; // only for rate-limited
 
-    static Error badRequest(const QString &message) { return {ErrorCode::BadRequest, message}; }
-    static Error tooLarge(const QString &message) { return {ErrorCode::TooLarge, message}; }
+    static Error badRequest(const QString &message) { return { ErrorCode::BadRequest, message }; }
+    static Error tooLarge(const QString &message) { return { ErrorCode::TooLarge, message }; }
     static Error roomNotFound();
     static Error unauthorized();
     static Error roomFull();

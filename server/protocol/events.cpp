@@ -9,20 +9,20 @@ using json::stringField;
 
 namespace {
 
-template<typename T>
-std::optional<T> memberFromJson(const QJsonObject &o)
-{
-    auto id = stringField(o, QLatin1StringView("participantId"));
-    auto name = stringField(o, QLatin1StringView("name"));
-    if (!id || !name)
-        return std::nullopt;
-    return T{*id, *name};
-}
+    template<typename T> std::optional<T> memberFromJson(const QJsonObject &o)
+    {
+        auto id = stringField(o, QLatin1StringView("participantId"));
+        auto name = stringField(o, QLatin1StringView("name"));
+        if (!id || !name)
+            return std::nullopt;
+        return T { *id, *name };
+    }
 
-QJsonObject memberToJson(const QString &participantId, const QString &name)
-{
-    return {{QLatin1StringView("participantId"), participantId}, {QLatin1StringView("name"), name}};
-}
+    QJsonObject memberToJson(const QString &participantId, const QString &name)
+    {
+        return { { QLatin1StringView("participantId"), participantId },
+            { QLatin1StringView("name"), name } };
+    }
 
 } // namespace
 
@@ -38,13 +38,11 @@ std::optional<Participant> Participant::fromJson(const QJsonObject &o)
 
 QJsonObject ChatMessage::toJson() const
 {
-    return {{QLatin1StringView("id"), id},
-            {QLatin1StringView("seq"), seq},
-            {QLatin1StringView("roomId"), roomId},
-            {QLatin1StringView("participantId"), participantId},
-            {QLatin1StringView("sender"), sender},
-            {QLatin1StringView("text"), text},
-            {QLatin1StringView("timestamp"), timestamp}};
+    return { { QLatin1StringView("id"), id }, { QLatin1StringView("seq"), seq },
+        { QLatin1StringView("roomId"), roomId },
+        { QLatin1StringView("participantId"), participantId },
+        { QLatin1StringView("sender"), sender }, { QLatin1StringView("text"), text },
+        { QLatin1StringView("timestamp"), timestamp } };
 }
 
 std::optional<ChatMessage> ChatMessage::fromJson(const QJsonObject &o)
@@ -58,14 +56,14 @@ std::optional<ChatMessage> ChatMessage::fromJson(const QJsonObject &o)
     auto timestamp = integerField(o, QLatin1StringView("timestamp"));
     if (!id || !seq || !roomId || !participantId || !sender || !text || !timestamp || *seq < 1)
         return std::nullopt;
-    return ChatMessage{*id, *seq, *roomId, *participantId, *sender, *text, *timestamp};
+    return ChatMessage { *id, *seq, *roomId, *participantId, *sender, *text, *timestamp };
 }
 
 QJsonObject ChatDestroy::toJson() const
 {
-    return {{QLatin1StringView("isDestroyed"), true},
-            {QLatin1StringView("reason"),
-             reason == Reason::Expired ? QStringLiteral("expired") : QStringLiteral("destroyed")}};
+    return { { QLatin1StringView("isDestroyed"), true },
+        { QLatin1StringView("reason"),
+            reason == Reason::Expired ? QStringLiteral("expired") : QStringLiteral("destroyed") } };
 }
 
 std::optional<ChatDestroy> ChatDestroy::fromJson(const QJsonObject &o)
@@ -74,9 +72,9 @@ std::optional<ChatDestroy> ChatDestroy::fromJson(const QJsonObject &o)
     if (o.value(QLatin1StringView("isDestroyed")) != QJsonValue(true) || !reason)
         return std::nullopt;
     if (*reason == QLatin1StringView("destroyed"))
-        return ChatDestroy{Reason::Destroyed};
+        return ChatDestroy { Reason::Destroyed };
     if (*reason == QLatin1StringView("expired"))
-        return ChatDestroy{Reason::Expired};
+        return ChatDestroy { Reason::Expired };
     return std::nullopt;
 }
 
@@ -102,7 +100,7 @@ std::optional<PresenceLeave> PresenceLeave::fromJson(const QJsonObject &o)
 
 QJsonObject RoomResync::toJson() const
 {
-    return {{QLatin1StringView("reason"), reason}};
+    return { { QLatin1StringView("reason"), reason } };
 }
 
 std::optional<RoomResync> RoomResync::fromJson(const QJsonObject &o)
@@ -110,7 +108,7 @@ std::optional<RoomResync> RoomResync::fromJson(const QJsonObject &o)
     auto reason = stringField(o, QLatin1StringView("reason"));
     if (!reason)
         return std::nullopt;
-    return RoomResync{*reason};
+    return RoomResync { *reason };
 }
 
 QJsonObject eventToJson(const AnyEvent &event)
@@ -144,11 +142,11 @@ AnyEvent eventFromJson(Event event, const QJsonObject &data)
     case Event::name:                                                                              \
         if (auto payload = name::fromJson(data))                                                   \
             return *payload;                                                                       \
-        return std::monostate{};
+        return std::monostate {};
         PC_PROTOCOL_EVENTS(PC_CASE)
 #undef PC_CASE
     }
-    return std::monostate{};
+    return std::monostate {};
 }
 
 } // namespace pc::protocol

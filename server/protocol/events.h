@@ -15,7 +15,8 @@
 // every field and returns nullopt for anything that does not match the schema.
 namespace pc::protocol {
 
-struct Participant {
+struct Participant
+{
     QString participantId;
     QString name;
 
@@ -24,7 +25,8 @@ struct Participant {
     friend bool operator==(const Participant &, const Participant &) = default;
 };
 
-struct ChatMessage {
+struct ChatMessage
+{
     static constexpr Event kEvent = Event::ChatMessage;
     QString id;
     qint64 seq = 0;
@@ -39,7 +41,8 @@ struct ChatMessage {
     friend bool operator==(const ChatMessage &, const ChatMessage &) = default;
 };
 
-struct ChatDestroy {
+struct ChatDestroy
+{
     static constexpr Event kEvent = Event::ChatDestroy;
     enum class Reason { Destroyed, Expired };
     Reason reason = Reason::Destroyed;
@@ -49,7 +52,8 @@ struct ChatDestroy {
     friend bool operator==(const ChatDestroy &, const ChatDestroy &) = default;
 };
 
-struct PresenceJoin {
+struct PresenceJoin
+{
     static constexpr Event kEvent = Event::PresenceJoin;
     QString participantId;
     QString name;
@@ -59,7 +63,8 @@ struct PresenceJoin {
     friend bool operator==(const PresenceJoin &, const PresenceJoin &) = default;
 };
 
-struct PresenceLeave {
+struct PresenceLeave
+{
     static constexpr Event kEvent = Event::PresenceLeave;
     QString participantId;
     QString name;
@@ -69,7 +74,8 @@ struct PresenceLeave {
     friend bool operator==(const PresenceLeave &, const PresenceLeave &) = default;
 };
 
-struct RoomResync {
+struct RoomResync
+{
     static constexpr Event kEvent = Event::RoomResync;
     QString reason;
 
@@ -80,11 +86,10 @@ struct RoomResync {
 
 // Event -> payload type, generated from the list: an event without a payload struct of the
 // same name fails to compile here.
-template<Event E>
-struct EventPayload;
+template<Event E> struct EventPayload;
 #define PC_PAYLOAD_TRAIT(name, ...)                                                                \
-    template<>                                                                                     \
-    struct EventPayload<Event::name> {                                                             \
+    template<> struct EventPayload<Event::name>                                                    \
+    {                                                                                              \
         using type = name;                                                                         \
     };
 PC_PROTOCOL_EVENTS(PC_PAYLOAD_TRAIT)
@@ -92,9 +97,13 @@ PC_PROTOCOL_EVENTS(PC_PAYLOAD_TRAIT)
 
 // A schema event payload: it names its event, and it is the payload registered for that event.
 template<typename P>
-concept SchemaEvent = requires {
-    { P::kEvent } -> std::convertible_to<Event>;
-} && std::is_same_v<typename EventPayload<P::kEvent>::type, std::remove_cvref_t<P>>;
+concept SchemaEvent = requires
+{
+    {
+        P::kEvent
+        } -> std::convertible_to<Event>;
+}
+&&std::is_same_v<typename EventPayload<P::kEvent>::type, std::remove_cvref_t<P>>;
 
 #define PC_VARIANT_TYPE(name, ...) , name
 using AnyEvent = std::variant<std::monostate PC_PROTOCOL_EVENTS(PC_VARIANT_TYPE)>;

@@ -9,25 +9,25 @@ namespace pc::protocol::ids {
 
 namespace {
 
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
-static_assert(sizeof(kAlphabet) - 1 == 64);
+    constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+    static_assert(sizeof(kAlphabet) - 1 == 64);
 
-// 64 symbols: each takes exactly 6 random bits, so there is no modulo bias.
-QString randomId(int length)
-{
-    QString id(length, Qt::Uninitialized);
-    auto *gen = QRandomGenerator::system();
-    for (int i = 0; i < length; ++i)
-        id[i] = QLatin1Char(kAlphabet[gen->generate() & 63u]);
-    return id;
-}
+    // 64 symbols: each takes exactly 6 random bits, so there is no modulo bias.
+    QString randomId(int length)
+    {
+        QString id(length, Qt::Uninitialized);
+        auto *gen = QRandomGenerator::system();
+        for (int i = 0; i < length; ++i)
+            id[i] = QLatin1Char(kAlphabet[gen->generate() & 63u]);
+        return id;
+    }
 
-bool isIdChar(QChar c)
-{
-    const char16_t u = c.unicode();
-    return (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || u == '_'
-        || u == '-';
-}
+    bool isIdChar(QChar c)
+    {
+        const char16_t u = c.unicode();
+        return (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9')
+            || u == '_' || u == '-';
+    }
 
 } // namespace
 
@@ -49,8 +49,8 @@ QString newMessageId()
 QString newToken()
 {
     QByteArray bytes(limits::kTokenBytes, Qt::Uninitialized);
-    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()),
-                                          bytes.size() / int(sizeof(quint32)));
+    QRandomGenerator::system()->fillRange(
+        reinterpret_cast<quint32 *>(bytes.data()), bytes.size() / int(sizeof(quint32)));
     return QString::fromLatin1(
         bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }

@@ -7,7 +7,7 @@
 namespace pc::protocol::ids {
 
 QString newRoomId(); // 21 characters of [A-Za-z0-9_-], ~126 bits
-QString newToken(); // 256 bits, base64url without padding
+QString newToken();  // 256 bits, base64url without padding
 QString newParticipantId();
 QString newMessageId();
 

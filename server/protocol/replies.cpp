@@ -11,35 +11,33 @@ using json::stringField;
 
 namespace {
 
-QLatin1StringView key(const char *k)
-{
-    return QLatin1StringView(k);
-}
-
-template<typename T>
-std::optional<QList<T>> listField(const QJsonObject &o, const char *field)
-{
-    const QJsonValue v = o.value(key(field));
-    if (!v.isArray())
-        return std::nullopt;
-    QList<T> items;
-    for (const QJsonValue &item : v.toArray()) {
-        auto parsed = T::fromJson(item.toObject());
-        if (!item.isObject() || !parsed)
-            return std::nullopt;
-        items.append(*parsed);
+    QLatin1StringView key(const char *k)
+    {
+        return QLatin1StringView(k);
     }
-    return items;
-}
 
-template<typename T>
-QJsonArray toArray(const QList<T> &items)
-{
-    QJsonArray array;
-    for (const T &item : items)
-        array.append(item.toJson());
-    return array;
-}
+    template<typename T> std::optional<QList<T>> listField(const QJsonObject &o, const char *field)
+    {
+        const QJsonValue v = o.value(key(field));
+        if (!v.isArray())
+            return std::nullopt;
+        QList<T> items;
+        for (const QJsonValue &item : v.toArray()) {
+            auto parsed = T::fromJson(item.toObject());
+            if (!item.isObject() || !parsed)
+                return std::nullopt;
+            items.append(*parsed);
+        }
+        return items;
+    }
+
+    template<typename T> QJsonArray toArray(const QList<T> &items)
+    {
+        QJsonArray array;
+        for (const T &item : items)
+            array.append(item.toJson());
+        return array;
+    }
 
 } // namespace
 
@@ -51,10 +49,8 @@ int ttlSeconds(qint64 expiresAt, qint64 now)
 
 QJsonObject RoomCreated::toJson() const
 {
-    return {{key("roomId"), roomId},
-            {key("ttl"), ttl},
-            {key("expiresAt"), expiresAt},
-            {key("maxParticipants"), maxParticipants}};
+    return { { key("roomId"), roomId }, { key("ttl"), ttl }, { key("expiresAt"), expiresAt },
+        { key("maxParticipants"), maxParticipants } };
 }
 
 std::optional<RoomCreated> RoomCreated::fromJson(const QJsonObject &o)
@@ -65,16 +61,14 @@ std::optional<RoomCreated> RoomCreated::fromJson(const QJsonObject &o)
     auto max = integerField(o, key("maxParticipants"));
     if (!roomId || !ttl || !expiresAt || !max)
         return std::nullopt;
-    return RoomCreated{*roomId, int(*ttl), *expiresAt, int(*max)};
+    return RoomCreated { *roomId, int(*ttl), *expiresAt, int(*max) };
 }
 
 QJsonObject RoomInfo::toJson() const
 {
-    return {{key("ttl"), ttl},
-            {key("expiresAt"), expiresAt},
-            {key("maxParticipants"), maxParticipants},
-            {key("participants"), toArray(participants)},
-            {key("lastSeq"), lastSeq}};
+    return { { key("ttl"), ttl }, { key("expiresAt"), expiresAt },
+        { key("maxParticipants"), maxParticipants }, { key("participants"), toArray(participants) },
+        { key("lastSeq"), lastSeq } };
 }
 
 std::optional<RoomInfo> RoomInfo::fromJson(const QJsonObject &o)
@@ -86,7 +80,7 @@ std::optional<RoomInfo> RoomInfo::fromJson(const QJsonObject &o)
     auto lastSeq = integerField(o, key("lastSeq"));
     if (!ttl || !expiresAt || !max || !participants || !lastSeq)
         return std::nullopt;
-    return RoomInfo{int(*ttl), *expiresAt, int(*max), *participants, *lastSeq};
+    return RoomInfo { int(*ttl), *expiresAt, int(*max), *participants, *lastSeq };
 }
 
 QJsonObject RoomJoined::toJson() const
@@ -106,12 +100,12 @@ std::optional<RoomJoined> RoomJoined::fromJson(const QJsonObject &o)
     auto room = RoomInfo::fromJson(o);
     if (!token || !participantId || !name || !room)
         return std::nullopt;
-    return RoomJoined{*token, *participantId, *name, *room};
+    return RoomJoined { *token, *participantId, *name, *room };
 }
 
 QJsonObject RoomTtl::toJson() const
 {
-    return {{key("ttl"), ttl}};
+    return { { key("ttl"), ttl } };
 }
 
 std::optional<RoomTtl> RoomTtl::fromJson(const QJsonObject &o)
@@ -119,12 +113,12 @@ std::optional<RoomTtl> RoomTtl::fromJson(const QJsonObject &o)
     auto ttl = integerField(o, key("ttl"));
     if (!ttl)
         return std::nullopt;
-    return RoomTtl{int(*ttl)};
+    return RoomTtl { int(*ttl) };
 }
 
 QJsonObject MessageSent::toJson() const
 {
-    return {{key("message"), message.toJson()}};
+    return { { key("message"), message.toJson() } };
 }
 
 std::optional<MessageSent> MessageSent::fromJson(const QJsonObject &o)
@@ -132,14 +126,13 @@ std::optional<MessageSent> MessageSent::fromJson(const QJsonObject &o)
     auto message = ChatMessage::fromJson(o.value(key("message")).toObject());
     if (!message)
         return std::nullopt;
-    return MessageSent{*message};
+    return MessageSent { *message };
 }
 
 QJsonObject MessageList::toJson() const
 {
-    return {{key("messages"), toArray(messages)},
-            {key("lastSeq"), lastSeq},
-            {key("firstSeq"), firstSeq}};
+    return { { key("messages"), toArray(messages) }, { key("lastSeq"), lastSeq },
+        { key("firstSeq"), firstSeq } };
 }
 
 std::optional<MessageList> MessageList::fromJson(const QJsonObject &o)
@@ -149,12 +142,12 @@ std::optional<MessageList> MessageList::fromJson(const QJsonObject &o)
     auto firstSeq = integerField(o, key("firstSeq"));
     if (!messages || !lastSeq || !firstSeq)
         return std::nullopt;
-    return MessageList{*messages, *lastSeq, *firstSeq};
+    return MessageList { *messages, *lastSeq, *firstSeq };
 }
 
 QJsonObject Subscribed::toJson() const
 {
-    return {{key("channel"), channel}, {key("lastSeq"), lastSeq}};
+    return { { key("channel"), channel }, { key("lastSeq"), lastSeq } };
 }
 
 std::optional<Subscribed> Subscribed::fromJson(const QJsonObject &o)
@@ -163,7 +156,7 @@ std::optional<Subscribed> Subscribed::fromJson(const QJsonObject &o)
     auto lastSeq = integerField(o, key("lastSeq"));
     if (!channel || !lastSeq)
         return std::nullopt;
-    return Subscribed{*channel, *lastSeq};
+    return Subscribed { *channel, *lastSeq };
 }
 
 } // namespace pc::protocol

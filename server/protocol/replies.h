@@ -13,7 +13,8 @@ namespace pc::protocol {
 // Whole seconds left until expiresAt, rounded up, never negative.
 int ttlSeconds(qint64 expiresAt, qint64 now);
 
-struct RoomCreated {
+struct RoomCreated
+{
     QString roomId;
     int ttl = 0;
     qint64 expiresAt = 0;
@@ -23,7 +24,8 @@ struct RoomCreated {
     static std::optional<RoomCreated> fromJson(const QJsonObject &o);
 };
 
-struct RoomInfo {
+struct RoomInfo
+{
     int ttl = 0;
     qint64 expiresAt = 0;
     int maxParticipants = 0;
@@ -34,7 +36,8 @@ struct RoomInfo {
     static std::optional<RoomInfo> fromJson(const QJsonObject &o);
 };
 
-struct RoomJoined {
+struct RoomJoined
+{
     QString token; // the member's secret: only ever in this reply, to its owner
     QString participantId;
     QString name;
@@ -44,21 +47,24 @@ struct RoomJoined {
     static std::optional<RoomJoined> fromJson(const QJsonObject &o);
 };
 
-struct RoomTtl {
+struct RoomTtl
+{
     int ttl = 0;
 
     QJsonObject toJson() const;
     static std::optional<RoomTtl> fromJson(const QJsonObject &o);
 };
 
-struct MessageSent {
+struct MessageSent
+{
     ChatMessage message;
 
     QJsonObject toJson() const;
     static std::optional<MessageSent> fromJson(const QJsonObject &o);
 };
 
-struct MessageList {
+struct MessageList
+{
     QList<ChatMessage> messages;
     qint64 lastSeq = 0;
     qint64 firstSeq = 1;
@@ -67,7 +73,8 @@ struct MessageList {
     static std::optional<MessageList> fromJson(const QJsonObject &o);
 };
 
-struct Subscribed {
+struct Subscribed
+{
     QString channel;
     qint64 lastSeq = 0;
 

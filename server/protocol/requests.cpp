@@ -11,71 +11,76 @@ namespace pc::protocol {
 
 namespace {
 
-QLatin1StringView key(const char *k)
-{
-    return QLatin1StringView(k);
-}
+    QLatin1StringView key(const char *k)
+    {
+        return QLatin1StringView(k);
+    }
 
-// The bad-request half of a string field: present (when required) and a string.
-std::optional<Error> readString(const QJsonObject &o, const char *field, bool required,
-                                std::optional<QString> &out)
-{
-    const QJsonValue v = o.value(key(field));
-    if (v.isUndefined()) {
-        if (required)
-            return Error::badRequest(QStringLiteral("The field \"%1\" is missing.").arg(key(field)));
+    // The bad-request half of a string field: present (when required) and a string.
+    std::optional<Error> readString(
+        const QJsonObject &o, const char *field, bool required, std::optional<QString> &out)
+    {
+        const QJsonValue v = o.value(key(field));
+        if (v.isUndefined()) {
+            if (required)
+                return Error::badRequest(
+                    QStringLiteral("The field \"%1\" is missing.").arg(key(field)));
+            return std::nullopt;
+        }
+        if (!v.isString())
+            return Error::badRequest(
+                QStringLiteral("The field \"%1\" must be a string.").arg(key(field)));
+        out = v.toString();
         return std::nullopt;
     }
-    if (!v.isString())
-        return Error::badRequest(QStringLiteral("The field \"%1\" must be a string.").arg(key(field)));
-    out = v.toString();
-    return std::nullopt;
-}
 
-std::optional<Error> readInteger(const QJsonObject &o, const char *field, qint64 min, qint64 max,
-                                 qint64 &out)
-{
-    const QJsonValue v = o.value(key(field));
-    if (v.isUndefined())
-        return std::nullopt; // keep the default
-    const auto n = json::toSafeInteger(v);
-    if (!n || *n < min || *n > max) {
-        return Error::badRequest(QStringLiteral("The field \"%1\" must be a whole number from %2 to %3.")
-                                     .arg(key(field))
-                                     .arg(min)
-                                     .arg(max));
+    std::optional<Error> readInteger(
+        const QJsonObject &o, const char *field, qint64 min, qint64 max, qint64 &out)
+    {
+        const QJsonValue v = o.value(key(field));
+        if (v.isUndefined())
+            return std::nullopt; // keep the default
+        const auto n = json::toSafeInteger(v);
+        if (!n || *n < min || *n > max) {
+            return Error::badRequest(
+                QStringLiteral("The field \"%1\" must be a whole number from %2 to %3.")
+                    .arg(key(field))
+                    .arg(min)
+                    .arg(max));
+        }
+        out = *n;
+        return std::nullopt;
     }
-    out = *n;
-    return std::nullopt;
-}
 
-std::optional<Error> readRoomId(const QJsonObject &o, const char *field, QString &out)
-{
-    std::optional<QString> value;
-    if (auto error = readString(o, field, true, value))
-        return error;
-    if (!ids::isValidRoomId(*value)) {
-        return Error::badRequest(
-            QStringLiteral("The field \"%1\" is not a room ID (21 characters of A-Z, a-z, 0-9, _ and -).")
-                .arg(key(field)));
+    std::optional<Error> readRoomId(const QJsonObject &o, const char *field, QString &out)
+    {
+        std::optional<QString> value;
+        if (auto error = readString(o, field, true, value))
+            return error;
+        if (!ids::isValidRoomId(*value)) {
+            return Error::badRequest(QStringLiteral(
+                "The field \"%1\" is not a room ID (21 characters of A-Z, a-z, 0-9, _ and -).")
+                                         .arg(key(field)));
+        }
+        out = *value;
+        return std::nullopt;
     }
-    out = *value;
-    return std::nullopt;
-}
 
-// The too-large half: within its limit and not empty or only whitespace.
-std::optional<Error> checkText(const char *field, const QString &value, int maxLength)
-{
-    if (value.size() > maxLength) {
-        return Error::tooLarge(QStringLiteral("The field \"%1\" is %2 characters long; the limit is %3.")
-                                   .arg(key(field))
-                                   .arg(value.size())
-                                   .arg(maxLength));
+    // The too-large half: within its limit and not empty or only whitespace.
+    std::optional<Error> checkText(const char *field, const QString &value, int maxLength)
+    {
+        if (value.size() > maxLength) {
+            return Error::tooLarge(
+                QStringLiteral("The field \"%1\" is %2 characters long; the limit is %3.")
+                    .arg(key(field))
+                    .arg(value.size())
+                    .arg(maxLength));
+        }
+        if (value.trimmed().isEmpty())
+            return Error::tooLarge(
+                QStringLiteral("The field \"%1\" is empty or only whitespace.").arg(key(field)));
+        return std::nullopt;
     }
-    if (value.trimmed().isEmpty())
-        return Error::tooLarge(QStringLiteral("The field \"%1\" is empty or only whitespace.").arg(key(field)));
-    return std::nullopt;
-}
 
 } // namespace
 
@@ -94,10 +99,10 @@ RequestEnvelope parseRequest(QByteArrayView frame)
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(frame.toByteArray(), &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        request.error = Error::badRequest(
-            QStringLiteral("The message is not valid JSON (%1 at offset %2).")
-                .arg(parseError.errorString())
-                .arg(parseError.offset));
+        request.error
+            = Error::badRequest(QStringLiteral("The message is not valid JSON (%1 at offset %2).")
+                                    .arg(parseError.errorString())
+                                    .arg(parseError.offset));
         return request;
     }
     if (!doc.isObject()) {
@@ -107,8 +112,7 @@ RequestEnvelope parseRequest(QByteArrayView frame)
     request.body = doc.object();
     const QJsonValue id = request.body.value(key("id"));
     if (!isValidRequestId(id)) {
-        request.error = Error::badRequest(
-            id.isUndefined()
+        request.error = Error::badRequest(id.isUndefined()
                 ? QStringLiteral("The field \"id\" is missing.")
                 : QStringLiteral("The field \"id\" must be a whole number within +-(2^53-1) or a "
                                  "string of 1 to 64 characters."));
@@ -129,7 +133,8 @@ RequestEnvelope parseRequest(QByteArrayView frame)
         QString name = op.toString();
         if (name.size() > 64)
             name = name.left(64) + QStringLiteral("…");
-        request.error = Error{ErrorCode::UnknownOp, QStringLiteral("This host does not know the op \"%1\".").arg(name)};
+        request.error = Error { ErrorCode::UnknownOp,
+            QStringLiteral("This host does not know the op \"%1\".").arg(name) };
     }
     return request;
 }
@@ -140,8 +145,8 @@ std::optional<Error> RoomCreateParams::read(const QJsonObject &o, RoomCreatePara
     qint64 max = limits::kDefaultParticipants;
     if (auto error = readInteger(o, "ttl", limits::kMinTtl, maxTtl, ttl))
         return error;
-    if (auto error = readInteger(o, "maxParticipants", limits::kMinParticipants,
-                                 limits::kMaxParticipants, max))
+    if (auto error = readInteger(
+            o, "maxParticipants", limits::kMinParticipants, limits::kMaxParticipants, max))
         return error;
     out.ttl = int(std::min<qint64>(ttl, maxTtl));
     out.maxParticipants = int(max);
@@ -150,7 +155,7 @@ std::optional<Error> RoomCreateParams::read(const QJsonObject &o, RoomCreatePara
 
 QJsonObject RoomCreateParams::toJson() const
 {
-    return {{key("ttl"), ttl}, {key("maxParticipants"), maxParticipants}};
+    return { { key("ttl"), ttl }, { key("maxParticipants"), maxParticipants } };
 }
 
 std::optional<Error> RoomJoinParams::read(const QJsonObject &o, RoomJoinParams &out)
@@ -170,14 +175,14 @@ std::optional<Error> RoomJoinParams::read(const QJsonObject &o, RoomJoinParams &
 
 QJsonObject RoomJoinParams::toJson() const
 {
-    QJsonObject o{{key("roomId"), roomId}, {key("name"), name}};
+    QJsonObject o { { key("roomId"), roomId }, { key("name"), name } };
     if (token)
         o.insert(key("token"), *token);
     return o;
 }
 
-std::optional<Error> MemberParams::read(const QJsonObject &o, MemberParams &out,
-                                        QLatin1StringView roomKey)
+std::optional<Error> MemberParams::read(
+    const QJsonObject &o, MemberParams &out, QLatin1StringView roomKey)
 {
     const QByteArray roomField = roomKey.toString().toLatin1();
     std::optional<QString> token;
@@ -191,7 +196,7 @@ std::optional<Error> MemberParams::read(const QJsonObject &o, MemberParams &out,
 
 QJsonObject MemberParams::toJson(QLatin1StringView roomKey) const
 {
-    return {{roomKey, roomId}, {key("token"), token}};
+    return { { roomKey, roomId }, { key("token"), token } };
 }
 
 std::optional<Error> MessagesSendParams::read(const QJsonObject &o, MessagesSendParams &out)
@@ -252,7 +257,8 @@ std::optional<Error> SubscribeParams::read(const QJsonObject &o, SubscribeParams
     if (events.isUndefined())
         return std::nullopt;
     if (!events.isArray())
-        return Error::badRequest(QStringLiteral("The field \"events\" must be an array of event names."));
+        return Error::badRequest(
+            QStringLiteral("The field \"events\" must be an array of event names."));
     out.events = 0;
     for (const QJsonValue &name : events.toArray()) {
         const auto event = name.isString() ? eventFromName(name.toString()) : std::nullopt;
@@ -288,7 +294,7 @@ std::optional<Error> UnsubscribeParams::read(const QJsonObject &o, UnsubscribePa
 
 QJsonObject UnsubscribeParams::toJson() const
 {
-    return {{key("channel"), channel}};
+    return { { key("channel"), channel } };
 }
 
 } // namespace pc::protocol

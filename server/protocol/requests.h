@@ -18,7 +18,8 @@ namespace pc::protocol {
 
 // A client frame, as far as the envelope goes. When error is set, id is what to echo
 // (null unless the frame had a valid id) and the op must not run.
-struct RequestEnvelope {
+struct RequestEnvelope
+{
     QJsonValue id = QJsonValue::Null;
     std::optional<Op> op;
     QJsonObject body;
@@ -27,17 +28,19 @@ struct RequestEnvelope {
 RequestEnvelope parseRequest(QByteArrayView frame);
 bool isValidRequestId(const QJsonValue &id);
 
-struct RoomCreateParams {
+struct RoomCreateParams
+{
     int ttl = limits::kDefaultTtl;
     int maxParticipants = limits::kDefaultParticipants;
 
     // maxTtl: the host may allow less than the contract's 604800 s.
-    static std::optional<Error> read(const QJsonObject &o, RoomCreateParams &out,
-                                     int maxTtl = limits::kMaxTtl);
+    static std::optional<Error> read(
+        const QJsonObject &o, RoomCreateParams &out, int maxTtl = limits::kMaxTtl);
     QJsonObject toJson() const;
 };
 
-struct RoomJoinParams {
+struct RoomJoinParams
+{
     QString roomId;
     QString name;
     std::optional<QString> token; // a rejoin
@@ -48,16 +51,18 @@ struct RoomJoinParams {
 
 // roomId (or channel) + token: every op that needs a current member. An empty token means it
 // was missing: unauthorized, but only once the room is known to exist.
-struct MemberParams {
+struct MemberParams
+{
     QString roomId;
     QString token;
 
     static std::optional<Error> read(const QJsonObject &o, MemberParams &out,
-                                     QLatin1StringView roomKey = QLatin1StringView("roomId"));
+        QLatin1StringView roomKey = QLatin1StringView("roomId"));
     QJsonObject toJson(QLatin1StringView roomKey = QLatin1StringView("roomId")) const;
 };
 
-struct MessagesSendParams {
+struct MessagesSendParams
+{
     MemberParams member;
     QString text;
     std::optional<QString> clientMsgId;
@@ -66,7 +71,8 @@ struct MessagesSendParams {
     QJsonObject toJson() const;
 };
 
-struct MessagesListParams {
+struct MessagesListParams
+{
     MemberParams member;
     qint64 after = 0;
     int limit = limits::kMaxListLimit;
@@ -75,7 +81,8 @@ struct MessagesListParams {
     QJsonObject toJson() const;
 };
 
-struct SubscribeParams {
+struct SubscribeParams
+{
     MemberParams member; // member.roomId is the channel
     EventMask events = kAllEvents;
 
@@ -83,7 +90,8 @@ struct SubscribeParams {
     QJsonObject toJson() const;
 };
 
-struct UnsubscribeParams {
+struct UnsubscribeParams
+{
     QString channel;
 
     static std::optional<Error> read(const QJsonObject &o, UnsubscribeParams &out);

@@ -57,9 +57,13 @@ std::optional<Event> eventFromName(QAnyStringView name);
 
 // Bit set of events, for subscription filters.
 using EventMask = unsigned;
-inline constexpr EventMask eventBit(Event e) { return 1u << unsigned(e); }
+inline constexpr EventMask eventBit(Event e)
+{
+    return 1u << unsigned(e);
+}
 inline constexpr EventMask kAllEvents = (1u << kEventCount) - 1;
 // Delivered whatever the filter says.
-inline constexpr EventMask kAlwaysDelivered = eventBit(Event::ChatDestroy) | eventBit(Event::RoomResync);
+inline constexpr EventMask kAlwaysDelivered
+    = eventBit(Event::ChatDestroy) | eventBit(Event::RoomResync);
 
 } // namespace pc::protocol

@@ -50,7 +50,8 @@ void tst_Limits::slowReaderIsClosedOthersKeepReceiving()
     TestClient alice(host.url()), bob(host.url());
     QVERIFY(alice.open() && bob.open());
     const QString room = alice.createRoom(600, 3);
-    const QString aliceToken = alice.join(room, QStringLiteral("Alice")).value(k("token")).toString();
+    const QString aliceToken
+        = alice.join(room, QStringLiteral("Alice")).value(k("token")).toString();
     const QString bobToken = bob.join(room, QStringLiteral("Bob")).value(k("token")).toString();
     QVERIFY(bob.subscribe(room, bobToken).value(k("ok")).toBool());
 
@@ -59,7 +60,7 @@ void tst_Limits::slowReaderIsClosedOthersKeepReceiving()
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     const int small = 4096;
     ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-    sockaddr_in addr{};
+    sockaddr_in addr {};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(host.host().port());
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -77,8 +78,8 @@ void tst_Limits::slowReaderIsClosedOthersKeepReceiving()
         return carol.join(room, QStringLiteral("Carol")).value(k("token")).toString();
     }();
     // A masked client frame (mask of zeros keeps the payload as is).
-    const QByteArray sub = frame({{k("id"), 1}, {k("op"), QStringLiteral("subscribe")},
-                                  {k("channel"), room}, {k("token"), carolToken}});
+    const QByteArray sub = frame({ { k("id"), 1 }, { k("op"), QStringLiteral("subscribe") },
+        { k("channel"), room }, { k("token"), carolToken } });
     QByteArray ws;
     ws.append(char(0x81));
     if (sub.size() < 126) {
@@ -100,11 +101,13 @@ void tst_Limits::slowReaderIsClosedOthersKeepReceiving()
     QElapsedTimer sinceOver;
     while (host.host().sessionCount() == 3 && sent < 40000) {
         for (int i = 0; i < 200; ++i) {
-            alice.sendRaw(frame({{k("id"), QStringLiteral("m%1").arg(sent)}, {k("op"), QStringLiteral("messages.send")},
-                                 {k("roomId"), room}, {k("token"), aliceToken}, {k("text"), text}}));
+            alice.sendRaw(frame({ { k("id"), QStringLiteral("m%1").arg(sent) },
+                { k("op"), QStringLiteral("messages.send") }, { k("roomId"), room },
+                { k("token"), aliceToken }, { k("text"), text } }));
             ++sent;
         }
-        QVERIFY(alice.waitReply(QStringLiteral("m%1").arg(sent - 1), 10000).value(k("ok")).toBool());
+        QVERIFY(
+            alice.waitReply(QStringLiteral("m%1").arg(sent - 1), 10000).value(k("ok")).toBool());
     }
     QVERIFY2(sent < 40000, "the slow reader was never closed");
     // Bob, who reads, got every message in order.
@@ -127,7 +130,8 @@ void tst_Limits::rateLimitAnswersThenCloses()
     QVERIFY(alice.open());
     const QString room = alice.createRoom();
     const QString token = alice.join(room, QStringLiteral("Alice")).value(k("token")).toString();
-    const QJsonObject ttl{{k("op"), QStringLiteral("room.ttl")}, {k("roomId"), room}, {k("token"), token}};
+    const QJsonObject ttl { { k("op"), QStringLiteral("room.ttl") }, { k("roomId"), room },
+        { k("token"), token } };
 
     for (int i = 0; i < 30; ++i) {
         QJsonObject o = ttl;
@@ -143,7 +147,8 @@ void tst_Limits::rateLimitAnswersThenCloses()
         } else {
             QCOMPARE(errorCodeOf(reply), QStringLiteral("rate-limited"));
             ++limited;
-            retryAfter = qint64(reply.value(k("error")).toObject().value(k("retryAfterMs")).toDouble());
+            retryAfter
+                = qint64(reply.value(k("error")).toObject().value(k("retryAfterMs")).toDouble());
             QVERIFY(retryAfter > 0 && retryAfter <= 1000);
         }
     }
@@ -174,7 +179,8 @@ void tst_Limits::defaultRateAllowsABurstOf200()
     TestClient alice(host.url());
     QVERIFY(alice.open());
     for (int i = 0; i < 200; ++i)
-        alice.sendRaw(frame({{k("id"), i}, {k("op"), QStringLiteral("room.create")}, {k("ttl"), 60}}));
+        alice.sendRaw(frame(
+            { { k("id"), i }, { k("op"), QStringLiteral("room.create") }, { k("ttl"), 60 } }));
     for (int i = 0; i < 200; ++i)
         QVERIFY2(alice.waitReply(i).value(k("ok")).toBool(), qPrintable(QString::number(i)));
 }

@@ -52,8 +52,9 @@ private:
 void tst_MultiHost::initTestCase()
 {
     QVERIFY(m_redis.start());
-    const QStringList args{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--redis"),
-                           m_redis.url().toString(), QStringLiteral("--rate-burst"), QStringLiteral("10000")};
+    const QStringList args { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+        QStringLiteral("--redis"), m_redis.url().toString(), QStringLiteral("--rate-burst"),
+        QStringLiteral("10000") };
     m_one = std::make_unique<ServerProcess>(args);
     m_two = std::make_unique<ServerProcess>(args);
     QVERIFY(m_one->start());
@@ -75,11 +76,13 @@ void tst_MultiHost::messagesCrossHostsInOrder()
     // Both send at once, pipelined: every member sees one order, the seq order.
     const int each = 200;
     for (int i = 0; i < each; ++i) {
-        for (auto [client, token, who] : {std::tuple{&alice, a.value(k("token")).toString(), "a"},
-                                          std::tuple{&bob, b.value(k("token")).toString(), "b"}}) {
-            client->sendRaw(QJsonDocument(QJsonObject{{k("id"), i}, {k("op"), QStringLiteral("messages.send")},
-                                                      {k("roomId"), room}, {k("token"), token},
-                                                      {k("text"), QStringLiteral("%1%2").arg(QLatin1StringView(who)).arg(i)}})
+        for (auto [client, token, who] :
+            { std::tuple { &alice, a.value(k("token")).toString(), "a" },
+                std::tuple { &bob, b.value(k("token")).toString(), "b" } }) {
+            client->sendRaw(QJsonDocument(
+                QJsonObject { { k("id"), i }, { k("op"), QStringLiteral("messages.send") },
+                    { k("roomId"), room }, { k("token"), token },
+                    { k("text"), QStringLiteral("%1%2").arg(QLatin1StringView(who)).arg(i) } })
                                 .toJson(QJsonDocument::Compact));
         }
     }
@@ -89,9 +92,12 @@ void tst_MultiHost::messagesCrossHostsInOrder()
     for (int i = 1; i <= 2 * each; ++i)
         expected.append(i);
     QCOMPARE(seqs(alice.events(QStringLiteral("chat.message"))), expected);
-    QCOMPARE(texts(alice.events(QStringLiteral("chat.message"))), texts(bob.events(QStringLiteral("chat.message"))));
-    const QJsonObject first = alice.events(QStringLiteral("chat.message")).first().value(k("data")).toObject();
-    QVERIFY(first.value(k("sender")).toString() == QStringLiteral("Alice") || first.value(k("sender")).toString() == QStringLiteral("Bob"));
+    QCOMPARE(texts(alice.events(QStringLiteral("chat.message"))),
+        texts(bob.events(QStringLiteral("chat.message"))));
+    const QJsonObject first
+        = alice.events(QStringLiteral("chat.message")).first().value(k("data")).toObject();
+    QVERIFY(first.value(k("sender")).toString() == QStringLiteral("Alice")
+        || first.value(k("sender")).toString() == QStringLiteral("Bob"));
 }
 
 void tst_MultiHost::destroyAndExpiryCrossHosts()
@@ -103,10 +109,17 @@ void tst_MultiHost::destroyAndExpiryCrossHosts()
     const QString bt = bob.join(room, QStringLiteral("Bob")).value(k("token")).toString();
     QVERIFY(alice.subscribe(room, at).value(k("ok")).toBool());
     QVERIFY(bob.subscribe(room, bt).value(k("ok")).toBool());
-    QVERIFY(dataOf(alice.request(QStringLiteral("room.destroy"), {{k("roomId"), room}, {k("token"), at}})).isEmpty());
+    QVERIFY(dataOf(alice.request(QStringLiteral("room.destroy"),
+                       { { k("roomId"), room }, { k("token"), at } }))
+                .isEmpty());
     QVERIFY(bob.waitForEvents(QStringLiteral("chat.destroy"), 1));
-    QCOMPARE(bob.events(QStringLiteral("chat.destroy")).first().value(k("data")).toObject().value(k("reason")).toString(),
-             QStringLiteral("destroyed"));
+    QCOMPARE(bob.events(QStringLiteral("chat.destroy"))
+                 .first()
+                 .value(k("data"))
+                 .toObject()
+                 .value(k("reason"))
+                 .toString(),
+        QStringLiteral("destroyed"));
 
     const QString shortRoom = alice.createRoom(5, 2);
     const QString at2 = alice.join(shortRoom, QStringLiteral("Alice")).value(k("token")).toString();
@@ -118,8 +131,13 @@ void tst_MultiHost::destroyAndExpiryCrossHosts()
     QTest::qWait(500);
     QCOMPARE(alice.events(QStringLiteral("chat.destroy")).size(), 2);
     QCOMPARE(bob.events(QStringLiteral("chat.destroy")).size(), 2);
-    QCOMPARE(bob.events(QStringLiteral("chat.destroy")).last().value(k("data")).toObject().value(k("reason")).toString(),
-             QStringLiteral("expired"));
+    QCOMPARE(bob.events(QStringLiteral("chat.destroy"))
+                 .last()
+                 .value(k("data"))
+                 .toObject()
+                 .value(k("reason"))
+                 .toString(),
+        QStringLiteral("expired"));
 }
 
 QTEST_GUILESS_MAIN(tst_MultiHost)

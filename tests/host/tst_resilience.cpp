@@ -16,7 +16,7 @@ QLatin1StringView k(const char *key)
 
 QJsonObject send(const QString &room, const QString &token, const QString &text)
 {
-    return {{k("roomId"), room}, {k("token"), token}, {k("text"), text}};
+    return { { k("roomId"), room }, { k("token"), token }, { k("text"), text } };
 }
 
 } // namespace
@@ -38,17 +38,20 @@ void tst_Resilience::pubsubLinkDropResyncsAndMessagesFlow()
     TestClient alice(host.url()), bob(host.url());
     QVERIFY(alice.open() && bob.open());
     const QString room = alice.createRoom();
-    const QString aliceToken = alice.join(room, QStringLiteral("Alice")).value(k("token")).toString();
+    const QString aliceToken
+        = alice.join(room, QStringLiteral("Alice")).value(k("token")).toString();
     const QString bobToken = bob.join(room, QStringLiteral("Bob")).value(k("token")).toString();
     QVERIFY(bob.subscribe(room, bobToken).value(k("ok")).toBool());
-    alice.request(QStringLiteral("messages.send"), send(room, aliceToken, QStringLiteral("before")));
+    alice.request(
+        QStringLiteral("messages.send"), send(room, aliceToken, QStringLiteral("before")));
     QVERIFY(bob.waitForEvents(QStringLiteral("chat.message"), 1));
 
     // Drop only the host's subscriber connection; the data stays.
-    QVERIFY(host.redisCli({QStringLiteral("CLIENT"), QStringLiteral("KILL"), QStringLiteral("TYPE"),
-                           QStringLiteral("pubsub")})
+    QVERIFY(host.redisCli({ QStringLiteral("CLIENT"), QStringLiteral("KILL"),
+                              QStringLiteral("TYPE"), QStringLiteral("pubsub") })
                 .trimmed()
-                .toInt() >= 1);
+                .toInt()
+        >= 1);
     QVERIFY(bob.waitForEvents(QStringLiteral("room.resync"), 1, 10000));
     const QJsonObject resync = bob.events(QStringLiteral("room.resync")).first();
     QCOMPARE(resync.value(k("channel")).toString(), room);
@@ -56,7 +59,13 @@ void tst_Resilience::pubsubLinkDropResyncsAndMessagesFlow()
 
     alice.request(QStringLiteral("messages.send"), send(room, aliceToken, QStringLiteral("after")));
     QVERIFY(bob.waitForEvents(QStringLiteral("chat.message"), 2));
-    QCOMPARE(bob.events(QStringLiteral("chat.message")).last().value(k("data")).toObject().value(k("seq")).toInt(), 2);
+    QCOMPARE(bob.events(QStringLiteral("chat.message"))
+                 .last()
+                 .value(k("data"))
+                 .toObject()
+                 .value(k("seq"))
+                 .toInt(),
+        2);
 }
 
 void tst_Resilience::redisRestartIsUnavailableThenRecovers()
@@ -66,23 +75,27 @@ void tst_Resilience::redisRestartIsUnavailableThenRecovers()
     TestClient alice(host.url()), bob(host.url());
     QVERIFY(alice.open() && bob.open());
     const QString room = alice.createRoom();
-    const QString aliceToken = alice.join(room, QStringLiteral("Alice")).value(k("token")).toString();
+    const QString aliceToken
+        = alice.join(room, QStringLiteral("Alice")).value(k("token")).toString();
     const QString bobToken = bob.join(room, QStringLiteral("Bob")).value(k("token")).toString();
     QVERIFY(bob.subscribe(room, bobToken).value(k("ok")).toBool());
 
     host.redis().kill();
     QTRY_VERIFY(!host.host().isRedisConnected());
-    const QJsonObject down = alice.request(QStringLiteral("messages.send"), send(room, aliceToken, QStringLiteral("lost")));
+    const QJsonObject down = alice.request(
+        QStringLiteral("messages.send"), send(room, aliceToken, QStringLiteral("lost")));
     QCOMPARE(errorCodeOf(down), QStringLiteral("unavailable"));
-    QCOMPARE(errorCodeOf(alice.request(QStringLiteral("room.create"))), QStringLiteral("unavailable"));
+    QCOMPARE(
+        errorCodeOf(alice.request(QStringLiteral("room.create"))), QStringLiteral("unavailable"));
     QVERIFY(alice.isOpen() && bob.isOpen());
 
     QVERIFY(host.redis().restart());
     QTRY_VERIFY_WITH_TIMEOUT(host.host().isRedisConnected(), 10000);
     QVERIFY(bob.waitForEvents(QStringLiteral("room.resync"), 1, 10000));
     // An embedded Redis keeps nothing: the room is gone, which the client learns on resync.
-    QCOMPARE(errorCodeOf(bob.request(QStringLiteral("messages.list"), {{k("roomId"), room}, {k("token"), bobToken}})),
-             QStringLiteral("room-not-found"));
+    QCOMPARE(errorCodeOf(bob.request(QStringLiteral("messages.list"),
+                 { { k("roomId"), room }, { k("token"), bobToken } })),
+        QStringLiteral("room-not-found"));
 
     // New rooms work at once.
     const QString fresh = alice.createRoom();
@@ -92,7 +105,8 @@ void tst_Resilience::redisRestartIsUnavailableThenRecovers()
     QVERIFY(bob.subscribe(fresh, b2).value(k("ok")).toBool());
     alice.request(QStringLiteral("messages.send"), send(fresh, a2, QStringLiteral("again")));
     QTRY_VERIFY(!bob.events(QStringLiteral("chat.message")).isEmpty());
-    QCOMPARE(bob.events(QStringLiteral("chat.message")).last().value(k("channel")).toString(), fresh);
+    QCOMPARE(
+        bob.events(QStringLiteral("chat.message")).last().value(k("channel")).toString(), fresh);
 }
 
 QTEST_GUILESS_MAIN(tst_Resilience)

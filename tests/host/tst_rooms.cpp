@@ -5,9 +5,9 @@
 
 #include <QCryptographicHash>
 #include <QDateTime>
-#include <QRegularExpression>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace pc::test;
@@ -21,7 +21,7 @@ QLatin1StringView k(const char *key)
 
 QJsonObject member(const QString &roomId, const QString &token)
 {
-    return {{k("roomId"), roomId}, {k("token"), token}};
+    return { { k("roomId"), roomId }, { k("token"), token } };
 }
 
 QJsonObject with(QJsonObject o, const char *key, const QJsonValue &value)
@@ -55,7 +55,8 @@ private Q_SLOTS:
     void tokensAreStoredOnlyHashed();
 
 private:
-    struct Member {
+    struct Member
+    {
         std::unique_ptr<TestClient> client;
         QString token;
         QString participantId;
@@ -106,13 +107,14 @@ void tst_Rooms::createDefaultsAndChoices()
     QCOMPARE(def.value(k("ttl")).toInt(), 600);
     QCOMPARE(def.value(k("maxParticipants")).toInt(), 2);
     const qint64 expiresAt = qint64(def.value(k("expiresAt")).toDouble());
-    QVERIFY(expiresAt >= before + 600000 && expiresAt <= QDateTime::currentMSecsSinceEpoch() + 600000);
+    QVERIFY(
+        expiresAt >= before + 600000 && expiresAt <= QDateTime::currentMSecsSinceEpoch() + 600000);
     QVERIFY(QRegularExpression(QStringLiteral("^[A-Za-z0-9_-]{21}$"))
                 .match(def.value(k("roomId")).toString())
                 .hasMatch());
 
     const QJsonObject chosen = dataOf(c.request(
-        QStringLiteral("room.create"), {{k("ttl"), 5}, {k("maxParticipants"), 100}}));
+        QStringLiteral("room.create"), { { k("ttl"), 5 }, { k("maxParticipants"), 100 } }));
     QCOMPARE(chosen.value(k("ttl")).toInt(), 5);
     QCOMPARE(chosen.value(k("maxParticipants")).toInt(), 100);
     QVERIFY(chosen.value(k("roomId")) != def.value(k("roomId")));
@@ -138,14 +140,16 @@ void tst_Rooms::joinReplyAndPresence()
     QCOMPARE(participants.size(), 2);
     QCOMPARE(participants[0].toObject().value(k("name")).toString(), QStringLiteral("Alice"));
     QCOMPARE(participants[1].toObject().value(k("name")).toString(), QStringLiteral("Bob"));
-    QCOMPARE(participants[1].toObject().value(k("participantId")), joined.value(k("participantId")));
+    QCOMPARE(
+        participants[1].toObject().value(k("participantId")), joined.value(k("participantId")));
     QVERIFY(!participants[0].toObject().contains(k("token")));
 
     QVERIFY(alice.client->waitForEvents(QStringLiteral("presence.join"), 1));
     const QJsonObject event = alice.client->events(QStringLiteral("presence.join")).first();
     QCOMPARE(event.value(k("channel")).toString(), room);
     QCOMPARE(event.value(k("data")).toObject(),
-             (QJsonObject{{k("participantId"), joined.value(k("participantId"))}, {k("name"), QStringLiteral("Bob")}}));
+        (QJsonObject { { k("participantId"), joined.value(k("participantId")) },
+            { k("name"), QStringLiteral("Bob") } }));
 }
 
 void tst_Rooms::rejoinKeepsIdentityEvenWhenFull()
@@ -163,17 +167,20 @@ void tst_Rooms::rejoinKeepsIdentityEvenWhenFull()
     // Bob again, on a new connection, with his token: same identity, no event, room full.
     TestClient again(m_host->url());
     QVERIFY(again.open());
-    const QJsonObject rejoin = dataOf(again.request(
-        QStringLiteral("room.join"),
-        {{k("roomId"), room}, {k("name"), QStringLiteral("Robert")}, {k("token"), bob.token}}));
+    const QJsonObject rejoin = dataOf(again.request(QStringLiteral("room.join"),
+        { { k("roomId"), room }, { k("name"), QStringLiteral("Robert") },
+            { k("token"), bob.token } }));
     QCOMPARE(rejoin.value(k("token")).toString(), bob.token);
     QCOMPARE(rejoin.value(k("participantId")).toString(), bob.participantId);
     QCOMPARE(rejoin.value(k("name")).toString(), QStringLiteral("Bob"));
     QCOMPARE(rejoin.value(k("participants")).toArray().size(), 2);
     // Bob's first connection still works.
-    QVERIFY(bob.client->request(QStringLiteral("room.ttl"), member(room, bob.token)).value(k("ok")).toBool());
+    QVERIFY(bob.client->request(QStringLiteral("room.ttl"), member(room, bob.token))
+                .value(k("ok"))
+                .toBool());
     // A marker message proves no presence.join for the rejoin arrived before it.
-    alice.client->request(QStringLiteral("messages.send"), with(member(room, alice.token), "text", QStringLiteral("marker")));
+    alice.client->request(QStringLiteral("messages.send"),
+        with(member(room, alice.token), "text", QStringLiteral("marker")));
     QVERIFY(alice.client->waitForEvents(QStringLiteral("chat.message"), 1));
     QCOMPARE(alice.client->events(QStringLiteral("presence.join")).size(), 1);
 }
@@ -190,11 +197,10 @@ void tst_Rooms::concurrentJoinsRespectTheCap()
     }
     // Every join is on the wire before any reply is read.
     for (int i = 0; i < 50; ++i) {
-        clients[i]->sendRaw(QJsonDocument(QJsonObject{{k("id"), i},
-                                                      {k("op"), QStringLiteral("room.join")},
-                                                      {k("roomId"), room},
-                                                      {k("name"), QStringLiteral("J%1").arg(i)}})
-                                .toJson(QJsonDocument::Compact));
+        clients[i]->sendRaw(
+            QJsonDocument(QJsonObject { { k("id"), i }, { k("op"), QStringLiteral("room.join") },
+                              { k("roomId"), room }, { k("name"), QStringLiteral("J%1").arg(i) } })
+                .toJson(QJsonDocument::Compact));
     }
     int joined = 0, full = 0;
     for (int i = 0; i < 50; ++i) {
@@ -217,15 +223,18 @@ void tst_Rooms::leaveFreesTheSlot()
     Member bob = joinNew(room, QStringLiteral("Bob"));
     QVERIFY(joinNew(room, QStringLiteral("Carol")).token.isEmpty());
 
-    const QJsonObject left = bob.client->request(QStringLiteral("room.leave"), member(room, bob.token));
+    const QJsonObject left
+        = bob.client->request(QStringLiteral("room.leave"), member(room, bob.token));
     QCOMPARE(left.value(k("ok")).toBool(), true);
     QCOMPARE(dataOf(left), QJsonObject());
     QVERIFY(alice.client->waitForEvents(QStringLiteral("presence.leave"), 1));
-    QCOMPARE(alice.client->events(QStringLiteral("presence.leave")).first().value(k("data")).toObject(),
-             (QJsonObject{{k("participantId"), bob.participantId}, {k("name"), QStringLiteral("Bob")}}));
+    QCOMPARE(
+        alice.client->events(QStringLiteral("presence.leave")).first().value(k("data")).toObject(),
+        (QJsonObject {
+            { k("participantId"), bob.participantId }, { k("name"), QStringLiteral("Bob") } }));
     // The token stops working; the slot is free.
     QCOMPARE(errorCodeOf(bob.client->request(QStringLiteral("room.ttl"), member(room, bob.token))),
-             QStringLiteral("unauthorized"));
+        QStringLiteral("unauthorized"));
     QVERIFY(!joinNew(room, QStringLiteral("Carol")).token.isEmpty());
 }
 
@@ -235,10 +244,13 @@ void tst_Rooms::ttlAndInfo()
     QVERIFY(c.open());
     const QString room = c.createRoom(100, 4);
     Member alice = joinNew(room, QStringLiteral("Alice"));
-    const QJsonObject ttl = dataOf(alice.client->request(QStringLiteral("room.ttl"), member(room, alice.token)));
+    const QJsonObject ttl
+        = dataOf(alice.client->request(QStringLiteral("room.ttl"), member(room, alice.token)));
     QVERIFY(ttl.value(k("ttl")).toInt() == 100 || ttl.value(k("ttl")).toInt() == 99);
-    alice.client->request(QStringLiteral("messages.send"), with(member(room, alice.token), "text", QStringLiteral("one")));
-    const QJsonObject info = dataOf(alice.client->request(QStringLiteral("room.info"), member(room, alice.token)));
+    alice.client->request(QStringLiteral("messages.send"),
+        with(member(room, alice.token), "text", QStringLiteral("one")));
+    const QJsonObject info
+        = dataOf(alice.client->request(QStringLiteral("room.info"), member(room, alice.token)));
     QCOMPARE(info.value(k("maxParticipants")).toInt(), 4);
     QCOMPARE(info.value(k("lastSeq")).toInt(), 1);
     QCOMPARE(info.value(k("participants")).toArray().size(), 1);
@@ -264,7 +276,9 @@ void tst_Rooms::senderIsStampedFromTheToken()
     QCOMPARE(sent.value(k("roomId")).toString(), room);
     QVERIFY(!sent.value(k("id")).toString().isEmpty());
     QVERIFY(alice.client->waitForEvents(QStringLiteral("chat.message"), 1));
-    QCOMPARE(alice.client->events(QStringLiteral("chat.message")).first().value(k("data")).toObject(), sent);
+    QCOMPARE(
+        alice.client->events(QStringLiteral("chat.message")).first().value(k("data")).toObject(),
+        sent);
 }
 
 void tst_Rooms::clientMsgIdMakesRetriesSafe()
@@ -289,7 +303,8 @@ void tst_Rooms::clientMsgIdMakesRetriesSafe()
     QVERIFY(bob.client->waitForEvents(QStringLiteral("chat.message"), 2));
     QTest::qWait(100); // nothing more may arrive
     QCOMPARE(bob.client->events(QStringLiteral("chat.message")).size(), 2);
-    const QJsonObject list = dataOf(alice.client->request(QStringLiteral("messages.list"), member(room, alice.token)));
+    const QJsonObject list
+        = dataOf(alice.client->request(QStringLiteral("messages.list"), member(room, alice.token)));
     QCOMPARE(list.value(k("messages")).toArray().size(), 2);
 }
 
@@ -299,21 +314,25 @@ void tst_Rooms::listPagesAndTrimmedHistory()
     QVERIFY(c.open());
     const QString room = c.createRoom(600, 2);
     Member alice = joinNew(room, QStringLiteral("Alice"), false);
-    const QJsonObject empty = dataOf(alice.client->request(QStringLiteral("messages.list"), member(room, alice.token)));
+    const QJsonObject empty
+        = dataOf(alice.client->request(QStringLiteral("messages.list"), member(room, alice.token)));
     QCOMPARE(empty.value(k("lastSeq")).toInt(-1), 0);
     QCOMPARE(empty.value(k("firstSeq")).toInt(), 1);
     QCOMPARE(empty.value(k("messages")).toArray().size(), 0);
 
     const int total = 1010;
     for (int i = 1; i <= total; ++i) {
-        alice.client->sendRaw(QJsonDocument(with(with(with(member(room, alice.token), "id", QStringLiteral("s%1").arg(i)), "op",
-                                                           QStringLiteral("messages.send")),
-                                                      "text", QStringLiteral("m%1").arg(i)))
+        alice.client->sendRaw(QJsonDocument(
+            with(with(with(member(room, alice.token), "id", QStringLiteral("s%1").arg(i)), "op",
+                     QStringLiteral("messages.send")),
+                "text", QStringLiteral("m%1").arg(i)))
                                   .toJson(QJsonDocument::Compact));
     }
-    QVERIFY(alice.client->waitReply(QStringLiteral("s%1").arg(total), 20000).value(k("ok")).toBool());
+    QVERIFY(
+        alice.client->waitReply(QStringLiteral("s%1").arg(total), 20000).value(k("ok")).toBool());
 
-    const QJsonObject all = dataOf(alice.client->request(QStringLiteral("messages.list"), member(room, alice.token)));
+    const QJsonObject all
+        = dataOf(alice.client->request(QStringLiteral("messages.list"), member(room, alice.token)));
     QCOMPARE(all.value(k("lastSeq")).toInt(), total);
     QCOMPARE(all.value(k("firstSeq")).toInt(), total - 1000 + 1);
     const QJsonArray kept = all.value(k("messages")).toArray();
@@ -331,7 +350,11 @@ void tst_Rooms::listPagesAndTrimmedHistory()
     QCOMPARE(three[0].toObject().value(k("seq")).toInt(), 1001);
     QCOMPARE(three[2].toObject().value(k("seq")).toInt(), 1003);
     page.insert(k("after"), total);
-    QCOMPARE(dataOf(alice.client->request(QStringLiteral("messages.list"), page)).value(k("messages")).toArray().size(), 0);
+    QCOMPARE(dataOf(alice.client->request(QStringLiteral("messages.list"), page))
+                 .value(k("messages"))
+                 .toArray()
+                 .size(),
+        0);
 }
 
 void tst_Rooms::subscribeFilterAndResubscribe()
@@ -343,24 +366,30 @@ void tst_Rooms::subscribeFilterAndResubscribe()
     QJsonObject sub = member(room, alice.token);
     sub.remove(k("roomId"));
     sub.insert(k("channel"), room);
-    sub.insert(k("events"), QJsonArray{QStringLiteral("presence.join")});
+    sub.insert(k("events"), QJsonArray { QStringLiteral("presence.join") });
     const QJsonObject reply = alice.client->request(QStringLiteral("subscribe"), sub);
-    QCOMPARE(dataOf(reply), (QJsonObject{{k("channel"), room}, {k("lastSeq"), 0}}));
+    QCOMPARE(dataOf(reply), (QJsonObject { { k("channel"), room }, { k("lastSeq"), 0 } }));
 
     Member bob = joinNew(room, QStringLiteral("Bob"), false);
     QVERIFY(alice.client->waitForEvents(QStringLiteral("presence.join"), 1));
-    bob.client->request(QStringLiteral("messages.send"), with(member(room, bob.token), "text", QStringLiteral("filtered")));
+    bob.client->request(QStringLiteral("messages.send"),
+        with(member(room, bob.token), "text", QStringLiteral("filtered")));
     // Now messages too, replacing the filter: no duplicate of anything.
-    sub.insert(k("events"), QJsonArray{QStringLiteral("chat.message")});
-    QCOMPARE(dataOf(alice.client->request(QStringLiteral("subscribe"), sub)).value(k("lastSeq")).toInt(), 1);
-    bob.client->request(QStringLiteral("messages.send"), with(member(room, bob.token), "text", QStringLiteral("seen")));
+    sub.insert(k("events"), QJsonArray { QStringLiteral("chat.message") });
+    QCOMPARE(
+        dataOf(alice.client->request(QStringLiteral("subscribe"), sub)).value(k("lastSeq")).toInt(),
+        1);
+    bob.client->request(QStringLiteral("messages.send"),
+        with(member(room, bob.token), "text", QStringLiteral("seen")));
     Member carol = joinNew(room, QStringLiteral("Carol"), false);
-    bob.client->request(QStringLiteral("messages.send"), with(member(room, bob.token), "text", QStringLiteral("seen too")));
+    bob.client->request(QStringLiteral("messages.send"),
+        with(member(room, bob.token), "text", QStringLiteral("seen too")));
     QVERIFY(alice.client->waitForEvents(QStringLiteral("chat.message"), 2));
     QTest::qWait(100);
     const auto messages = alice.client->events(QStringLiteral("chat.message"));
     QCOMPARE(messages.size(), 2);
-    QCOMPARE(messages[0].value(k("data")).toObject().value(k("text")).toString(), QStringLiteral("seen"));
+    QCOMPARE(messages[0].value(k("data")).toObject().value(k("text")).toString(),
+        QStringLiteral("seen"));
     QCOMPARE(alice.client->events(QStringLiteral("presence.join")).size(), 1); // Carol filtered out
 }
 
@@ -370,11 +399,18 @@ void tst_Rooms::unsubscribeStopsEvents()
     QVERIFY(c.open());
     const QString room = c.createRoom(600, 2);
     Member alice = joinNew(room, QStringLiteral("Alice"));
-    QCOMPARE(alice.client->request(QStringLiteral("unsubscribe"), {{k("channel"), room}}).value(k("data")).toObject(), QJsonObject());
+    QCOMPARE(alice.client->request(QStringLiteral("unsubscribe"), { { k("channel"), room } })
+                 .value(k("data"))
+                 .toObject(),
+        QJsonObject());
     // Not subscribed at all: still {}.
-    QCOMPARE(c.request(QStringLiteral("unsubscribe"), {{k("channel"), room}}).value(k("ok")).toBool(), true);
+    QCOMPARE(c.request(QStringLiteral("unsubscribe"), { { k("channel"), room } })
+                 .value(k("ok"))
+                 .toBool(),
+        true);
     Member bob = joinNew(room, QStringLiteral("Bob"));
-    bob.client->request(QStringLiteral("messages.send"), with(member(room, bob.token), "text", QStringLiteral("x")));
+    bob.client->request(QStringLiteral("messages.send"),
+        with(member(room, bob.token), "text", QStringLiteral("x")));
     QVERIFY(bob.client->waitForEvents(QStringLiteral("chat.message"), 1));
     QCOMPARE(alice.client->events().size(), 0);
 }
@@ -391,16 +427,20 @@ void tst_Rooms::destroyTellsEveryoneAndDeletesEverything()
     bob.client->request(QStringLiteral("messages.send"), send);
     QVERIFY(!m_host->keysContaining(room).isEmpty());
 
-    const QJsonObject reply = alice.client->request(QStringLiteral("room.destroy"), member(room, alice.token));
+    const QJsonObject reply
+        = alice.client->request(QStringLiteral("room.destroy"), member(room, alice.token));
     QCOMPARE(dataOf(reply), QJsonObject());
     // The destroyer got the event before the reply.
     QCOMPARE(alice.client->events(QStringLiteral("chat.destroy")).size(), 1);
     QVERIFY(bob.client->waitForEvents(QStringLiteral("chat.destroy"), 1));
-    const QJsonObject expected{{k("isDestroyed"), true}, {k("reason"), QStringLiteral("destroyed")}};
-    QCOMPARE(bob.client->events(QStringLiteral("chat.destroy")).first().value(k("data")).toObject(), expected);
+    const QJsonObject expected { { k("isDestroyed"), true },
+        { k("reason"), QStringLiteral("destroyed") } };
+    QCOMPARE(bob.client->events(QStringLiteral("chat.destroy")).first().value(k("data")).toObject(),
+        expected);
     QCOMPARE(m_host->keysContaining(room), QStringList());
-    QCOMPARE(errorCodeOf(bob.client->request(QStringLiteral("messages.list"), member(room, bob.token))),
-             QStringLiteral("room-not-found"));
+    QCOMPARE(
+        errorCodeOf(bob.client->request(QStringLiteral("messages.list"), member(room, bob.token))),
+        QStringLiteral("room-not-found"));
     QTest::qWait(200);
     QCOMPARE(bob.client->events(QStringLiteral("chat.destroy")).size(), 1);
     QCOMPARE(alice.client->events(QStringLiteral("chat.destroy")).size(), 1);
@@ -410,19 +450,24 @@ void tst_Rooms::expiryTellsEveryoneOnTime()
 {
     TestClient c(m_host->url());
     QVERIFY(c.open());
-    const QJsonObject created = dataOf(c.request(QStringLiteral("room.create"), {{k("ttl"), 5}, {k("maxParticipants"), 2}}));
+    const QJsonObject created = dataOf(
+        c.request(QStringLiteral("room.create"), { { k("ttl"), 5 }, { k("maxParticipants"), 2 } }));
     const QString room = created.value(k("roomId")).toString();
     const qint64 deadline = qint64(created.value(k("expiresAt")).toDouble());
     Member alice = joinNew(room, QStringLiteral("Alice"));
     Member bob = joinNew(room, QStringLiteral("Bob"));
-    bob.client->request(QStringLiteral("messages.send"), with(member(room, bob.token), "text", QStringLiteral("soon gone")));
+    bob.client->request(QStringLiteral("messages.send"),
+        with(member(room, bob.token), "text", QStringLiteral("soon gone")));
 
     QVERIFY(alice.client->waitForEvents(QStringLiteral("chat.destroy"), 1, 8000));
     QVERIFY(bob.client->waitForEvents(QStringLiteral("chat.destroy"), 1, 3000));
     const qint64 late = QDateTime::currentMSecsSinceEpoch() - deadline;
     QVERIFY2(late < 2000, qPrintable(QString::number(late)));
-    const QJsonObject expected{{k("isDestroyed"), true}, {k("reason"), QStringLiteral("expired")}};
-    QCOMPARE(alice.client->events(QStringLiteral("chat.destroy")).first().value(k("data")).toObject(), expected);
+    const QJsonObject expected { { k("isDestroyed"), true },
+        { k("reason"), QStringLiteral("expired") } };
+    QCOMPARE(
+        alice.client->events(QStringLiteral("chat.destroy")).first().value(k("data")).toObject(),
+        expected);
     QCOMPARE(m_host->keysContaining(room), QStringList());
     QTest::qWait(300);
     QCOMPARE(alice.client->events(QStringLiteral("chat.destroy")).size(), 1);
@@ -438,12 +483,18 @@ void tst_Rooms::tokensAreStoredOnlyHashed()
     const QStringList keys = m_host->keysContaining(room);
     QVERIFY(!keys.isEmpty());
     for (const QString &key : keys) {
-        const QByteArray dump = m_host->redisCli({QStringLiteral("--no-raw"), QStringLiteral("HGETALL"), key})
-            + m_host->redisCli({QStringLiteral("LRANGE"), key, QStringLiteral("0"), QStringLiteral("-1")});
+        const QByteArray dump
+            = m_host->redisCli({ QStringLiteral("--no-raw"), QStringLiteral("HGETALL"), key })
+            + m_host->redisCli(
+                { QStringLiteral("LRANGE"), key, QStringLiteral("0"), QStringLiteral("-1") });
         QVERIFY2(!dump.contains(alice.token.toLatin1()), qPrintable(key));
     }
-    QVERIFY(m_host->redisCli({QStringLiteral("HEXISTS"), QStringLiteral("members:{") + room + QLatin1Char('}'),
-                              QString::fromLatin1(QCryptographicHash::hash(alice.token.toUtf8(), QCryptographicHash::Sha256).toHex())})
+    QVERIFY(m_host
+                ->redisCli({ QStringLiteral("HEXISTS"),
+                    QStringLiteral("members:{") + room + QLatin1Char('}'),
+                    QString::fromLatin1(
+                        QCryptographicHash::hash(alice.token.toUtf8(), QCryptographicHash::Sha256)
+                            .toHex()) })
                 .startsWith("1"));
 }
 

@@ -12,17 +12,23 @@
 using namespace pc::protocol;
 
 // Only schema payloads can be emitted: anything else does not compile.
-struct NotAnEvent {
+struct NotAnEvent
+{
     QJsonObject toJson() const { return {}; }
 };
-struct Impostor { // claims an event, but is not that event's payload
+struct Impostor
+{ // claims an event, but is not that event's payload
     static constexpr Event kEvent = Event::ChatMessage;
     QJsonObject toJson() const { return {}; }
 };
 template<typename P>
-concept Encodable = requires(P p) { encodeEvent(QStringView(), p); };
-static_assert(SchemaEvent<ChatMessage> && SchemaEvent<ChatDestroy> && SchemaEvent<PresenceJoin>
-              && SchemaEvent<PresenceLeave> && SchemaEvent<RoomResync>);
+concept Encodable = requires(P p)
+{
+    encodeEvent(QStringView(), p);
+};
+static_assert(
+    SchemaEvent<
+        ChatMessage> && SchemaEvent<ChatDestroy> && SchemaEvent<PresenceJoin> && SchemaEvent<PresenceLeave> && SchemaEvent<RoomResync>);
 static_assert(!SchemaEvent<NotAnEvent> && !SchemaEvent<Impostor> && !SchemaEvent<int>);
 static_assert(Encodable<ChatMessage> && !Encodable<NotAnEvent> && !Encodable<Impostor>);
 static_assert(std::variant_size_v<AnyEvent> == kEventCount + 1);
@@ -67,30 +73,37 @@ void tst_Schema::namesRoundTrip()
 
 void tst_Schema::eventsRoundTrip()
 {
-    const ChatMessage m{QStringLiteral("id1"), 3, QStringLiteral("r"), QStringLiteral("p"),
-                        QStringLiteral("Ann"), QStringLiteral("héllo \"x\""), 1700000000000};
+    const ChatMessage m { QStringLiteral("id1"), 3, QStringLiteral("r"), QStringLiteral("p"),
+        QStringLiteral("Ann"), QStringLiteral("héllo \"x\""), 1700000000000 };
     QCOMPARE(ChatMessage::fromJson(m.toJson()), std::optional<ChatMessage>(m));
     QJsonObject broken = m.toJson();
     broken.insert(QLatin1StringView("seq"), QStringLiteral("3"));
     QCOMPARE(ChatMessage::fromJson(broken), std::nullopt);
-    QCOMPARE(ChatDestroy::fromJson(ChatDestroy{ChatDestroy::Reason::Expired}.toJson())->reason,
-             ChatDestroy::Reason::Expired);
-    QCOMPARE(ChatDestroy::fromJson(QJsonObject{{QLatin1StringView("isDestroyed"), true},
-                                               {QLatin1StringView("reason"), QStringLiteral("bored")}}),
-             std::nullopt);
-    const QJsonObject frame = QJsonDocument::fromJson(encodeEvent(u"room1", PresenceJoin{QStringLiteral("p1"), QStringLiteral("Bo")})).object();
+    QCOMPARE(ChatDestroy::fromJson(ChatDestroy { ChatDestroy::Reason::Expired }.toJson())->reason,
+        ChatDestroy::Reason::Expired);
+    QCOMPARE(ChatDestroy::fromJson(QJsonObject { { QLatin1StringView("isDestroyed"), true },
+                 { QLatin1StringView("reason"), QStringLiteral("bored") } }),
+        std::nullopt);
+    const QJsonObject frame = QJsonDocument::fromJson(
+        encodeEvent(u"room1", PresenceJoin { QStringLiteral("p1"), QStringLiteral("Bo") }))
+                                  .object();
     QCOMPARE(frame.value(QLatin1StringView("type")).toString(), QStringLiteral("event"));
     QCOMPARE(frame.value(QLatin1StringView("channel")).toString(), QStringLiteral("room1"));
     QCOMPARE(frame.value(QLatin1StringView("event")).toString(), QStringLiteral("presence.join"));
-    QCOMPARE(frame.value(QLatin1StringView("data")).toObject().value(QLatin1StringView("name")).toString(), QStringLiteral("Bo"));
+    QCOMPARE(frame.value(QLatin1StringView("data"))
+                 .toObject()
+                 .value(QLatin1StringView("name"))
+                 .toString(),
+        QStringLiteral("Bo"));
 }
 
 void tst_Schema::busEnvelope()
 {
-    const ChatDestroy d{ChatDestroy::Reason::Destroyed};
+    const ChatDestroy d { ChatDestroy::Reason::Destroyed };
     const AnyEvent decoded = decodeBusEvent(encodeBusEvent(d));
     QVERIFY(std::holds_alternative<ChatDestroy>(decoded));
-    QVERIFY(std::holds_alternative<std::monostate>(decodeBusEvent("{\"event\":\"chat.boom\",\"data\":{}}")));
+    QVERIFY(std::holds_alternative<std::monostate>(
+        decodeBusEvent("{\"event\":\"chat.boom\",\"data\":{}}")));
     QVERIFY(std::holds_alternative<std::monostate>(decodeBusEvent("not json")));
 }
 
@@ -147,17 +160,20 @@ void tst_Schema::paramsValidation()
     QCOMPARE(create.maxParticipants, 2);
     auto error = RoomCreateParams::read(obj(R"({"ttl":3600})"), create, 60);
     QCOMPARE(error->code, ErrorCode::BadRequest);
-    QVERIFY2(error->message.contains(QLatin1StringView("ttl")) && error->message.contains(QLatin1StringView("60")),
-             qPrintable(error->message));
+    QVERIFY2(error->message.contains(QLatin1StringView("ttl"))
+            && error->message.contains(QLatin1StringView("60")),
+        qPrintable(error->message));
 
     // bad-request on any field comes before too-large on another
     MessagesSendParams send;
-    error = MessagesSendParams::read(obj(R"({"roomId":"AAAAAAAAAAAAAAAAAAAAA","token":1,"text":""})"), send);
+    error = MessagesSendParams::read(
+        obj(R"({"roomId":"AAAAAAAAAAAAAAAAAAAAA","token":1,"text":""})"), send);
     QCOMPARE(error->code, ErrorCode::BadRequest);
     error = MessagesSendParams::read(obj(R"({"roomId":"AAAAAAAAAAAAAAAAAAAAA","text":""})"), send);
     QCOMPARE(error->code, ErrorCode::TooLarge);
     // the missing token is the host's to report (unauthorized, after the room check)
-    error = MessagesSendParams::read(obj(R"({"roomId":"AAAAAAAAAAAAAAAAAAAAA","text":"hi"})"), send);
+    error
+        = MessagesSendParams::read(obj(R"({"roomId":"AAAAAAAAAAAAAAAAAAAAA","text":"hi"})"), send);
     QVERIFY(!error);
     QVERIFY(send.member.token.isEmpty());
     // 1000 UTF-16 code units pass, 1001 do not
@@ -168,13 +184,17 @@ void tst_Schema::paramsValidation()
     QCOMPARE(MessagesSendParams::read(o, send)->code, ErrorCode::TooLarge);
 
     SubscribeParams sub;
-    QVERIFY(!SubscribeParams::read(obj(R"({"channel":"AAAAAAAAAAAAAAAAAAAAA","token":"t","events":["chat.message"]})"), sub));
+    QVERIFY(!SubscribeParams::read(
+        obj(R"({"channel":"AAAAAAAAAAAAAAAAAAAAA","token":"t","events":["chat.message"]})"), sub));
     QCOMPARE(sub.events, eventBit(Event::ChatMessage));
-    QCOMPARE(SubscribeParams::read(obj(R"({"channel":"AAAAAAAAAAAAAAAAAAAAA","token":"t","events":["x"]})"), sub)->code,
-             ErrorCode::BadRequest);
+    QCOMPARE(SubscribeParams::read(
+                 obj(R"({"channel":"AAAAAAAAAAAAAAAAAAAAA","token":"t","events":["x"]})"), sub)
+                 ->code,
+        ErrorCode::BadRequest);
 
     // what a client encodes, a host reads back
-    MessagesListParams list{{QStringLiteral("AAAAAAAAAAAAAAAAAAAAA"), QStringLiteral("t")}, 5, 10};
+    MessagesListParams list { { QStringLiteral("AAAAAAAAAAAAAAAAAAAAA"), QStringLiteral("t") }, 5,
+        10 };
     MessagesListParams back;
     QVERIFY(!MessagesListParams::read(list.toJson(), back));
     QCOMPARE(back.after, 5);
@@ -197,7 +217,8 @@ void tst_Schema::identifiers()
     const QByteArray raw = QByteArray::fromBase64(token.toLatin1(), QByteArray::Base64UrlEncoding);
     QVERIFY(raw.size() * 8 >= 128);
     QVERIFY(token != ids::newToken());
-    QCOMPARE(ids::tokenHash(u"abc"), QByteArray("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    QCOMPARE(ids::tokenHash(u"abc"),
+        QByteArray("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
 }
 
 void tst_Schema::constantTimeEquals()

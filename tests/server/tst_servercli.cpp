@@ -15,22 +15,24 @@ using namespace pc::test;
 
 namespace {
 
-struct Run {
+struct Run
+{
     int exitCode = -1;
     QByteArray out;
     QByteArray err;
 };
 
-Run runServer(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(),
-              int timeoutMs = 15000)
+Run runServer(const QStringList &args,
+    const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(),
+    int timeoutMs = 15000)
 {
     QProcess p;
     p.setChildProcessModifier(dieWithParent);
     p.setProcessEnvironment(env);
     p.start(qEnvironmentVariable("PC_SERVER_BINARY"), args);
     p.waitForFinished(timeoutMs);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
+    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+        p.readAllStandardError() };
 }
 
 // redis-server processes whose command line mentions this folder
@@ -71,13 +73,13 @@ private Q_SLOTS:
 
 void tst_ServerCli::versionAndHelp()
 {
-    const Run version = runServer({QStringLiteral("--version")});
+    const Run version = runServer({ QStringLiteral("--version") });
     QCOMPARE(version.exitCode, 0);
     QVERIFY(version.out.startsWith("privatechat-server "));
-    const Run help = runServer({QStringLiteral("--help")});
+    const Run help = runServer({ QStringLiteral("--help") });
     QCOMPARE(help.exitCode, 0);
-    for (const char *option : {"--listen", "--redis", "--redis-prefix", "--max-ttl", "--rate-burst",
-                               "--rate-per-second", "--idle-timeout"})
+    for (const char *option : { "--listen", "--redis", "--redis-prefix", "--max-ttl",
+             "--rate-burst", "--rate-per-second", "--idle-timeout" })
         QVERIFY2(help.out.contains(option), option);
 }
 
@@ -85,18 +87,31 @@ void tst_ServerCli::badOptions_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("named");
-    QTest::addRow("unknown option") << QStringList{QStringLiteral("--bogus")} << QStringLiteral("bogus");
-    QTest::addRow("listen without port") << QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1")} << QStringLiteral("--listen");
-    QTest::addRow("listen port too big") << QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:70000")} << QStringLiteral("--listen");
-    QTest::addRow("listen not an address") << QStringList{QStringLiteral("--listen"), QStringLiteral("example:80")} << QStringLiteral("--listen");
-    QTest::addRow("redis wrong scheme") << QStringList{QStringLiteral("--redis"), QStringLiteral("http://x")} << QStringLiteral("--redis");
-    QTest::addRow("max-ttl too small") << QStringList{QStringLiteral("--max-ttl"), QStringLiteral("3")} << QStringLiteral("--max-ttl");
-    QTest::addRow("max-ttl not a number") << QStringList{QStringLiteral("--max-ttl"), QStringLiteral("soon")} << QStringLiteral("--max-ttl");
-    QTest::addRow("rate-burst zero") << QStringList{QStringLiteral("--rate-burst"), QStringLiteral("0")} << QStringLiteral("--rate-burst");
-    QTest::addRow("rate-per-second text") << QStringList{QStringLiteral("--rate-per-second"), QStringLiteral("fast")} << QStringLiteral("--rate-per-second");
-    QTest::addRow("idle-timeout zero") << QStringList{QStringLiteral("--idle-timeout"), QStringLiteral("0")} << QStringLiteral("--idle-timeout");
-    QTest::addRow("missing value") << QStringList{QStringLiteral("--listen")} << QStringLiteral("listen");
-    QTest::addRow("stray argument") << QStringList{QStringLiteral("extra")} << QStringLiteral("extra");
+    QTest::addRow("unknown option")
+        << QStringList { QStringLiteral("--bogus") } << QStringLiteral("bogus");
+    QTest::addRow("listen without port") << QStringList { QStringLiteral("--listen"),
+        QStringLiteral("127.0.0.1") } << QStringLiteral("--listen");
+    QTest::addRow("listen port too big")
+        << QStringList { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:70000") }
+        << QStringLiteral("--listen");
+    QTest::addRow("listen not an address") << QStringList { QStringLiteral("--listen"),
+        QStringLiteral("example:80") } << QStringLiteral("--listen");
+    QTest::addRow("redis wrong scheme") << QStringList { QStringLiteral("--redis"),
+        QStringLiteral("http://x") } << QStringLiteral("--redis");
+    QTest::addRow("max-ttl too small") << QStringList { QStringLiteral("--max-ttl"),
+        QStringLiteral("3") } << QStringLiteral("--max-ttl");
+    QTest::addRow("max-ttl not a number") << QStringList { QStringLiteral("--max-ttl"),
+        QStringLiteral("soon") } << QStringLiteral("--max-ttl");
+    QTest::addRow("rate-burst zero") << QStringList { QStringLiteral("--rate-burst"),
+        QStringLiteral("0") } << QStringLiteral("--rate-burst");
+    QTest::addRow("rate-per-second text") << QStringList { QStringLiteral("--rate-per-second"),
+        QStringLiteral("fast") } << QStringLiteral("--rate-per-second");
+    QTest::addRow("idle-timeout zero") << QStringList { QStringLiteral("--idle-timeout"),
+        QStringLiteral("0") } << QStringLiteral("--idle-timeout");
+    QTest::addRow("missing value")
+        << QStringList { QStringLiteral("--listen") } << QStringLiteral("listen");
+    QTest::addRow("stray argument")
+        << QStringList { QStringLiteral("extra") } << QStringLiteral("extra");
 }
 
 void tst_ServerCli::badOptions()
@@ -116,8 +131,9 @@ void tst_ServerCli::redisUnreachable()
     QTemporaryDir dir;
     QElapsedTimer clock;
     clock.start();
-    const Run run = runServer({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--redis"),
-                               QStringLiteral("unix://") + dir.filePath(QStringLiteral("none.sock"))});
+    const Run run = runServer(
+        { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--redis"),
+            QStringLiteral("unix://") + dir.filePath(QStringLiteral("none.sock")) });
     QCOMPARE(run.exitCode, 1);
     QVERIFY(run.out.isEmpty());
     QVERIFY2(run.err.contains("cannot reach Redis"), run.err.constData());
@@ -128,7 +144,7 @@ void tst_ServerCli::redisServerMissing()
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("PC_REDIS_SERVER"), QStringLiteral("/nonexistent/redis-server"));
-    const Run run = runServer({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")}, env);
+    const Run run = runServer({ QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") }, env);
     QCOMPARE(run.exitCode, 1);
     QVERIFY2(run.err.contains("redis-server was not found"), run.err.constData());
     QVERIFY(run.err.contains("apt-get install redis-server"));
@@ -136,9 +152,10 @@ void tst_ServerCli::redisServerMissing()
 
 void tst_ServerCli::portInUse()
 {
-    ServerProcess first({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    ServerProcess first({ QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") });
     QVERIFY(first.start());
-    const Run second = runServer({QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(first.url().port())});
+    const Run second = runServer(
+        { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(first.url().port()) });
     QCOMPARE(second.exitCode, 1);
     QVERIFY2(second.err.contains("cannot listen"), second.err.constData());
 }
@@ -147,13 +164,14 @@ void tst_ServerCli::embeddedRedisLeavesNoTrace()
 {
     QTemporaryDir scratch; // the server's cwd, HOME, TMPDIR and runtime folder
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const char *var : {"HOME", "TMPDIR", "XDG_RUNTIME_DIR"})
+    for (const char *var : { "HOME", "TMPDIR", "XDG_RUNTIME_DIR" })
         env.insert(QLatin1StringView(var), scratch.path());
     QProcess server;
     server.setChildProcessModifier(dieWithParent);
     server.setProcessEnvironment(env);
     server.setWorkingDirectory(scratch.path());
-    server.start(qEnvironmentVariable("PC_SERVER_BINARY"), {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    server.start(qEnvironmentVariable("PC_SERVER_BINARY"),
+        { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") });
     QTRY_VERIFY_WITH_TIMEOUT(server.canReadLine(), 10000);
     const QString line = QString::fromUtf8(server.readLine()).trimmed();
     QVERIFY(line.startsWith(QStringLiteral("listening on ws://127.0.0.1:")));
@@ -161,16 +179,21 @@ void tst_ServerCli::embeddedRedisLeavesNoTrace()
     QCOMPARE(redisProcessesIn(scratch.path()).size(), 1);
 
     {
-        TestClient alice{QUrl(line.mid(13))}, bob{QUrl(line.mid(13))};
+        TestClient alice { QUrl(line.mid(13)) }, bob { QUrl(line.mid(13)) };
         QVERIFY(alice.open() && bob.open());
         const QString room = alice.createRoom();
-        const QString at = alice.join(room, QStringLiteral("Alice")).value(QLatin1StringView("token")).toString();
-        const QString bt = bob.join(room, QStringLiteral("Bob")).value(QLatin1StringView("token")).toString();
+        const QString at = alice.join(room, QStringLiteral("Alice"))
+                               .value(QLatin1StringView("token"))
+                               .toString();
+        const QString bt
+            = bob.join(room, QStringLiteral("Bob")).value(QLatin1StringView("token")).toString();
         QVERIFY(bob.subscribe(room, bt).value(QLatin1StringView("ok")).toBool());
-        QVERIFY(alice.request(QStringLiteral("messages.send"), {{QLatin1StringView("roomId"), room},
-                                                                {QLatin1StringView("token"), at},
-                                                                {QLatin1StringView("text"), QStringLiteral("secret words")}})
-                    .value(QLatin1StringView("ok")).toBool());
+        QVERIFY(alice
+                    .request(QStringLiteral("messages.send"),
+                        { { QLatin1StringView("roomId"), room }, { QLatin1StringView("token"), at },
+                            { QLatin1StringView("text"), QStringLiteral("secret words") } })
+                    .value(QLatin1StringView("ok"))
+                    .toBool());
         QVERIFY(bob.waitForEvents(QStringLiteral("chat.message"), 1));
 
         QElapsedTimer clock;
@@ -185,7 +208,8 @@ void tst_ServerCli::embeddedRedisLeavesNoTrace()
     }
     QCOMPARE(redisProcessesIn(scratch.path()), QList<qint64>());
     // Nothing on disk: no dump, no append-only file, no leftover runtime folder, no text.
-    QDirIterator it(scratch.path(), QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
+    QDirIterator it(scratch.path(), QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot,
+        QDirIterator::Subdirectories);
     QStringList left;
     while (it.hasNext())
         left.append(it.next());

@@ -8,17 +8,19 @@ namespace pc::test {
 
 namespace {
 
-struct Ledger {
-    QMultiHash<QString, int> tokenOwner; // token -> the clients its member's join replies went to
-    QList<std::pair<int, QByteArray>> frames; // every frame any client received
-    int nextSerial = 1;
-};
+    struct Ledger
+    {
+        QMultiHash<QString, int>
+            tokenOwner; // token -> the clients its member's join replies went to
+        QList<std::pair<int, QByteArray>> frames; // every frame any client received
+        int nextSerial = 1;
+    };
 
-Ledger &ledger()
-{
-    static Ledger l;
-    return l;
-}
+    Ledger &ledger()
+    {
+        static Ledger l;
+        return l;
+    }
 
 } // namespace
 
@@ -29,13 +31,14 @@ QJsonObject dataOf(const QJsonObject &reply)
 
 QString errorCodeOf(const QJsonObject &reply)
 {
-    return reply.value(QLatin1StringView("error")).toObject().value(QLatin1StringView("code")).toString();
+    return reply.value(QLatin1StringView("error"))
+        .toObject()
+        .value(QLatin1StringView("code"))
+        .toString();
 }
 
 TestClient::TestClient(const QUrl &url, QObject *parent)
-    : QObject(parent)
-    , m_url(url)
-    , m_serial(ledger().nextSerial++)
+    : QObject(parent), m_url(url), m_serial(ledger().nextSerial++)
 {
     m_socket.setMaxAllowedIncomingMessageSize(64 * 1024 * 1024);
     connect(&m_socket, &QWebSocket::textMessageReceived, this, &TestClient::onText);
@@ -54,14 +57,14 @@ bool TestClient::open(int timeoutMs)
 
 bool TestClient::waitClosed(int timeoutMs)
 {
-    return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; },
-                           timeoutMs);
+    return QTest::qWaitFor(
+        [this] { return m_socket.state() == QAbstractSocket::UnconnectedState; }, timeoutMs);
 }
 
 void TestClient::onText(const QString &text)
 {
     const QByteArray bytes = text.toUtf8();
-    ledger().frames.append({m_serial, bytes});
+    ledger().frames.append({ m_serial, bytes });
     const QJsonObject frame = QJsonDocument::fromJson(bytes).object();
     const QString type = frame.value(QLatin1StringView("type")).toString();
     if (type == QLatin1StringView("reply")) {
@@ -85,7 +88,7 @@ void TestClient::sendRaw(const QByteArray &text)
 QJsonObject TestClient::waitReply(const QJsonValue &id, int timeoutMs)
 {
     QJsonObject found;
-    QTest::qWaitFor(
+    (void)QTest::qWaitFor(
         [&] {
             for (qsizetype i = 0; i < m_replies.size(); ++i) {
                 if (m_replies[i].value(QLatin1StringView("id")) == id) {
@@ -140,21 +143,21 @@ bool TestClient::waitForEvents(const QString &name, int count, int timeoutMs)
 QString TestClient::createRoom(int ttl, int maxParticipants)
 {
     const QJsonObject reply = request(QStringLiteral("room.create"),
-                                      {{QLatin1StringView("ttl"), ttl},
-                                       {QLatin1StringView("maxParticipants"), maxParticipants}});
+        { { QLatin1StringView("ttl"), ttl },
+            { QLatin1StringView("maxParticipants"), maxParticipants } });
     return dataOf(reply).value(QLatin1StringView("roomId")).toString();
 }
 
 QJsonObject TestClient::join(const QString &roomId, const QString &name)
 {
     return dataOf(request(QStringLiteral("room.join"),
-                          {{QLatin1StringView("roomId"), roomId}, {QLatin1StringView("name"), name}}));
+        { { QLatin1StringView("roomId"), roomId }, { QLatin1StringView("name"), name } }));
 }
 
 QJsonObject TestClient::subscribe(const QString &roomId, const QString &token)
 {
     return request(QStringLiteral("subscribe"),
-                   {{QLatin1StringView("channel"), roomId}, {QLatin1StringView("token"), token}});
+        { { QLatin1StringView("channel"), roomId }, { QLatin1StringView("token"), token } });
 }
 
 QString TestClient::tokenLeak()

@@ -13,8 +13,7 @@ void dieWithParent()
 }
 
 TestHost::TestHost(host::HostOptions options, host::EmbeddedRedis *redis)
-    : m_options(std::move(options))
-    , m_redis(redis)
+    : m_options(std::move(options)), m_redis(redis)
 {
     m_options.address = QHostAddress::LocalHost;
     m_options.port = 0;
@@ -57,22 +56,22 @@ QUrl TestHost::url() const
 QByteArray TestHost::redisCli(const QStringList &args) const
 {
     QProcess cli;
-    cli.start(QStringLiteral("redis-cli"), QStringList{QStringLiteral("-s"), m_redis->socketPath()} + args);
+    cli.start(QStringLiteral("redis-cli"),
+        QStringList { QStringLiteral("-s"), m_redis->socketPath() } + args);
     cli.waitForFinished(5000);
     return cli.readAllStandardOutput();
 }
 
 QStringList TestHost::keysContaining(const QString &text) const
 {
-    const QByteArray out = redisCli({QStringLiteral("--scan"), QStringLiteral("--pattern"),
-                                     QStringLiteral("*") + text + QStringLiteral("*")});
+    const QByteArray out = redisCli({ QStringLiteral("--scan"), QStringLiteral("--pattern"),
+        QStringLiteral("*") + text + QStringLiteral("*") });
     QStringList keys = QString::fromUtf8(out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     keys.sort();
     return keys;
 }
 
-ServerProcess::ServerProcess(const QStringList &arguments)
-    : m_arguments(arguments)
+ServerProcess::ServerProcess(const QStringList &arguments) : m_arguments(arguments)
 {
     m_process.setChildProcessModifier(dieWithParent);
 }
