@@ -21,41 +21,40 @@ namespace pc::host {
 
 namespace {
 
-Q_LOGGING_CATEGORY(lcEmbedded, "pc.host")
+    Q_LOGGING_CATEGORY(lcEmbedded, "pc.host")
 
-constexpr int kLogLines = 20;
-const char *const kSocketName = "redis.sock";
+    constexpr int kLogLines = 20;
+    const char *const kSocketName = "redis.sock";
 
-// $XDG_RUNTIME_DIR is private to the user and in RAM: the best home for the socket, when it is
-// really ours.
-QString baseFolder()
-{
-    const QString runtime = qEnvironmentVariable("XDG_RUNTIME_DIR");
-    if (!runtime.isEmpty() && QDir::isAbsolutePath(runtime)) {
-        struct stat st = {};
-        if (::stat(QFile::encodeName(runtime).constData(), &st) == 0 && S_ISDIR(st.st_mode)
-            && st.st_uid == ::getuid() && ::access(QFile::encodeName(runtime).constData(), W_OK) == 0)
-            return runtime;
+    // $XDG_RUNTIME_DIR is private to the user and in RAM: the best home for the socket, when it is
+    // really ours.
+    QString baseFolder()
+    {
+        const QString runtime = qEnvironmentVariable("XDG_RUNTIME_DIR");
+        if (!runtime.isEmpty() && QDir::isAbsolutePath(runtime)) {
+            struct stat st = {};
+            if (::stat(QFile::encodeName(runtime).constData(), &st) == 0 && S_ISDIR(st.st_mode)
+                && st.st_uid == ::getuid()
+                && ::access(QFile::encodeName(runtime).constData(), W_OK) == 0)
+                return runtime;
+        }
+        return QDir::tempPath();
     }
-    return QDir::tempPath();
-}
 
-QString findProgram()
-{
-    const QString configured = qEnvironmentVariable("PC_REDIS_SERVER");
-    if (configured.isEmpty())
-        return QStandardPaths::findExecutable(QStringLiteral("redis-server"));
-    if (!configured.contains(u'/'))
-        return QStandardPaths::findExecutable(configured);
-    const QFileInfo info(configured);
-    return info.isFile() && info.isExecutable() ? info.absoluteFilePath() : QString();
-}
+    QString findProgram()
+    {
+        const QString configured = qEnvironmentVariable("PC_REDIS_SERVER");
+        if (configured.isEmpty())
+            return QStandardPaths::findExecutable(QStringLiteral("redis-server"));
+        if (!configured.contains(u'/'))
+            return QStandardPaths::findExecutable(configured);
+        const QFileInfo info(configured);
+        return info.isFile() && info.isExecutable() ? info.absoluteFilePath() : QString();
+    }
 
 } // namespace
 
-EmbeddedRedis::EmbeddedRedis(QObject *parent)
-    : QObject(parent)
-    , m_process(new QProcess(this))
+EmbeddedRedis::EmbeddedRedis(QObject *parent) : QObject(parent), m_process(new QProcess(this))
 {
     m_process->setProcessChannelMode(QProcess::MergedChannels);
     m_process->setStandardInputFile(QProcess::nullDevice());
@@ -65,8 +64,8 @@ EmbeddedRedis::EmbeddedRedis(QObject *parent)
         readLog();
         if (m_expectExit)
             return;
-        const QString how = status == QProcess::CrashExit ? tr("crashed")
-                                                            : tr("exited with code %1").arg(code);
+        const QString how
+            = status == QProcess::CrashExit ? tr("crashed") : tr("exited with code %1").arg(code);
         const QString reason = tr("redis-server %1; its last log line: %2").arg(how, lastLogLine());
         qCWarning(lcEmbedded).noquote() << reason;
         Q_EMIT unexpectedExit(reason);
@@ -182,13 +181,11 @@ bool EmbeddedRedis::launch(int timeoutMs)
     m_expectExit = true; // until it answers: an exit now is a failed start, not a crash
     const QStringList args = {
         QStringLiteral("--port"), QStringLiteral("0"), // no TCP at all
-        QStringLiteral("--unixsocket"), socketPath(),
-        QStringLiteral("--unixsocketperm"), QStringLiteral("700"),
-        QStringLiteral("--dir"), m_folder,
-        QStringLiteral("--save"), QString(), // no snapshots, not even on shutdown
-        QStringLiteral("--appendonly"), QStringLiteral("no"),
-        QStringLiteral("--daemonize"), QStringLiteral("no"),
-        QStringLiteral("--logfile"), QString(), // stdout, which only we read
+        QStringLiteral("--unixsocket"), socketPath(), QStringLiteral("--unixsocketperm"),
+        QStringLiteral("700"), QStringLiteral("--dir"), m_folder, QStringLiteral("--save"),
+        QString(), // no snapshots, not even on shutdown
+        QStringLiteral("--appendonly"), QStringLiteral("no"), QStringLiteral("--daemonize"),
+        QStringLiteral("no"), QStringLiteral("--logfile"), QString(), // stdout, which only we read
     };
     const pid_t parent = ::getpid();
     m_process->setChildProcessModifier([parent] {
@@ -226,7 +223,7 @@ bool EmbeddedRedis::waitUntilReady(int timeoutMs)
                 socket.write("PING\r\n");
                 QByteArray answer;
                 while (!answer.contains('\n') && !deadline.hasExpired()
-                       && socket.waitForReadyRead(qBound(1, int(deadline.remainingTime()), 200)))
+                    && socket.waitForReadyRead(qBound(1, int(deadline.remainingTime()), 200)))
                     answer += socket.readAll();
                 if (answer.startsWith("+PONG")) {
                     m_expectExit = false;

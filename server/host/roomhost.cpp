@@ -208,51 +208,56 @@ void RoomHost::onText(Session *session, const QByteArray &frame)
     }
 }
 
-bool RoomHost::admit(const Request &request)
+template<typename Params> std::optional<Params> RoomHost::accept(const Request &request)
 {
-    if (request.rateWaitMs == 0)
-        return true;
-    request.fail(Error::rateLimited(request.rateWaitMs));
-    return false;
+    Params params;
+    std::optional<Error> error;
+    if constexpr (std::is_same_v<Params, RoomCreateParams>)
+        error = Params::read(request.body, params, m_options.maxTtl);
+    else
+        error = Params::read(request.body, params);
+    if (error) {
+        request.fail(*error);
+        return std::nullopt;
+    }
+    if (request.rateWaitMs > 0) {
+        request.fail(Error::rateLimited(request.rateWaitMs));
+        return std::nullopt;
+    }
+    return params;
 }
 
 void RoomHost::onRoomCreate(const Request &request)
 {
-    RoomCreateParams params;
-    if (auto error = RoomCreateParams::read(request.body, params, m_options.maxTtl))
-        return request.fail(*error);
-    if (!admit(request))
+    const auto params = accept<RoomCreateParams>(request);
+    if (!params)
         return;
     m_store->create(
-        params, request.answer<RoomCreated>([](const RoomCreated &r) { return r.toJson(); }));
+        *params, request.answer<RoomCreated>([](const RoomCreated &r) { return r.toJson(); }));
 }
 
 void RoomHost::onRoomJoin(const Request &request)
 {
-    RoomJoinParams params;
-    if (auto error = RoomJoinParams::read(request.body, params))
-        return request.fail(*error);
-    if (!admit(request))
+    const auto params = accept<RoomJoinParams>(request);
+    if (!params)
         return;
     m_store->join(
-        params, request.answer<RoomJoined>([](const RoomJoined &r) { return r.toJson(); }));
+        *params, request.answer<RoomJoined>([](const RoomJoined &r) { return r.toJson(); }));
 }
 
 void RoomHost::onRoomLeave(const Request &request)
 {
-    MemberParams member;
-    if (auto error = MemberParams::read(request.body, member))
-        return request.fail(*error);
-    if (!admit(request))
+    const auto member = accept<MemberParams>(request);
+    if (!member)
         return;
     QPointer<Session> session(request.session);
     const Done<PresenceLeave> reply
         = request.answer<PresenceLeave>([](const PresenceLeave &) { return QJsonObject(); });
-    m_store->leave(member, [this, session, member, reply](Outcome<PresenceLeave> outcome) {
+    m_store->leave(*member, [this, session, member, reply](Outcome<PresenceLeave> outcome) {
         if (const auto *left = std::get_if<PresenceLeave>(&outcome)) {
             if (session)
-                m_hub->unsubscribe(session, member.roomId);
-            m_hub->emit(member.roomId, *left);
+                m_hub->unsubscribe(session, member->roomId);
+            m_hub->emit(member->roomId, *left);
         }
         reply(outcome);
     });
@@ -260,83 +265,69 @@ void RoomHost::onRoomLeave(const Request &request)
 
 void RoomHost::onRoomTtl(const Request &request)
 {
-    MemberParams member;
-    if (auto error = MemberParams::read(request.body, member))
-        return request.fail(*error);
-    if (!admit(request))
+    const auto member = accept<MemberParams>(request);
+    if (!member)
         return;
-    m_store->info(member,
+    m_store->info(*member,
         request.answer<RoomInfo>([](const RoomInfo &r) { return RoomTtl { r.ttl }.toJson(); }));
 }
 
 void RoomHost::onRoomInfo(const Request &request)
 {
-    MemberParams member;
-    if (auto error = MemberParams::read(request.body, member))
-        return request.fail(*error);
-    if (!admit(request))
+    const auto member = accept<MemberParams>(request);
+    if (!member)
         return;
-    m_store->info(member, request.answer<RoomInfo>([](const RoomInfo &r) { return r.toJson(); }));
+    m_store->info(*member, request.answer<RoomInfo>([](const RoomInfo &r) { return r.toJson(); }));
 }
 
 void RoomHost::onRoomDestroy(const Request &request)
 {
-    MemberParams member;
-    if (auto error = MemberParams::read(request.body, member))
-        return request.fail(*error);
-    if (!admit(request))
+    const auto member = accept<MemberParams>(request);
+    if (!member)
         return;
     const Done<Stored> reply = request.answer<Stored>([](const Stored &) { return QJsonObject(); });
-    m_store->destroy(member, [this, member, reply](Outcome<Stored> outcome) {
+    m_store->destroy(*member, [this, member, reply](Outcome<Stored> outcome) {
         // This process' subscribers hear of it before the reply; others through Redis.
         if (std::holds_alternative<Stored>(outcome))
-            m_hub->deliver(member.roomId, ChatDestroy { ChatDestroy::Reason::Destroyed });
+            m_hub->deliver(member->roomId, ChatDestroy { ChatDestroy::Reason::Destroyed });
         reply(outcome);
     });
 }
 
 void RoomHost::onMessagesSend(const Request &request)
 {
-    MessagesSendParams params;
-    if (auto error = MessagesSendParams::read(request.body, params))
-        return request.fail(*error);
-    if (!admit(request))
+    const auto params = accept<MessagesSendParams>(request);
+    if (!params)
         return;
-    m_store->send(params, request.answer<ChatMessage>([](const ChatMessage &m) {
+    m_store->send(*params, request.answer<ChatMessage>([](const ChatMessage &m) {
         return MessageSent { m }.toJson();
     }));
 }
 
 void RoomHost::onMessagesList(const Request &request)
 {
-    MessagesListParams params;
-    if (auto error = MessagesListParams::read(request.body, params))
-        return request.fail(*error);
-    if (!admit(request))
+    const auto params = accept<MessagesListParams>(request);
+    if (!params)
         return;
     m_store->list(
-        params, request.answer<MessageList>([](const MessageList &l) { return l.toJson(); }));
+        *params, request.answer<MessageList>([](const MessageList &l) { return l.toJson(); }));
 }
 
 void RoomHost::onSubscribe(const Request &request)
 {
-    SubscribeParams params;
-    if (auto error = SubscribeParams::read(request.body, params))
-        return request.fail(*error);
-    if (!admit(request))
+    const auto params = accept<SubscribeParams>(request);
+    if (!params)
         return;
-    m_hub->subscribe(request.session, params.member, params.events,
+    m_hub->subscribe(request.session, params->member, params->events,
         request.answer<Subscribed>([](const Subscribed &s) { return s.toJson(); }));
 }
 
 void RoomHost::onUnsubscribe(const Request &request)
 {
-    UnsubscribeParams params;
-    if (auto error = UnsubscribeParams::read(request.body, params))
-        return request.fail(*error);
-    if (!admit(request))
+    const auto params = accept<UnsubscribeParams>(request);
+    if (!params)
         return;
-    m_hub->unsubscribe(request.session, params.channel);
+    m_hub->unsubscribe(request.session, params->channel);
     request.succeed();
 }
 

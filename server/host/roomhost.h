@@ -11,6 +11,7 @@
 #include <QObject>
 
 #include <memory>
+#include <optional>
 
 class QTcpSocket;
 class QWebSocketServer;
@@ -59,9 +60,10 @@ private:
     void onBinary(Session *session);
     void onFinished(Session *session);
     struct Request;
-    // Replies rate-limited and returns false when the request is over the connection's limit.
-    // Called once the request is known to be valid: malformed input is reported first.
-    bool admit(const Request &request);
+    // The op's params, or nullopt once the request was answered with an error: its own
+    // (bad-request, too-large) first, then rate-limited when over the connection's limit.
+    template<typename Params>
+    std::optional<Params> accept(const Request &request);
 
 #define PC_DECLARE_HANDLER(name, ...) void on##name(const Request &request);
     PC_PROTOCOL_OPS(PC_DECLARE_HANDLER)

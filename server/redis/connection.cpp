@@ -6,16 +6,23 @@ namespace pc::redis {
 
 namespace {
 
-// These would put the link into pub/sub or RESP3 mode, which a command connection (and
-// hiredis 0.14, which aborts on SSUBSCRIBE) cannot handle.
-bool isForbidden(const QByteArray &command)
-{
-    static const QList<QByteArray> forbidden = {
-        "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe",
-        "sunsubscribe", "monitor", "hello", "reset",
-    };
-    return forbidden.contains(command.toLower());
-}
+    // These would put the link into pub/sub or RESP3 mode, which a command connection (and
+    // hiredis 0.14, which aborts on SSUBSCRIBE) cannot handle.
+    bool isForbidden(const QByteArray &command)
+    {
+        static const QList<QByteArray> forbidden = {
+            "subscribe",
+            "psubscribe",
+            "ssubscribe",
+            "unsubscribe",
+            "punsubscribe",
+            "sunsubscribe",
+            "monitor",
+            "hello",
+            "reset",
+        };
+        return forbidden.contains(command.toLower());
+    }
 
 } // namespace
 
@@ -69,15 +76,15 @@ void Connection::command(const QList<QByteArray> &args, ReplyHandler handler)
 }
 
 void Connection::eval(const Script &script, const QList<QByteArray> &keys,
-                      const QList<QByteArray> &args, ReplyHandler handler)
+    const QList<QByteArray> &args, ReplyHandler handler)
 {
     QList<QByteArray> command;
     command.reserve(3 + keys.size() + args.size());
     command << QByteArrayLiteral("EVALSHA") << script.sha1() << QByteArray::number(keys.size())
             << keys << args;
     // The handler runs only while this Connection lives (the Link drops it otherwise).
-    auto retry = [this, command, source = script.source(),
-                  handler = std::move(handler)](const Reply &reply) mutable {
+    auto retry = [this, command, source = script.source(), handler = std::move(handler)](
+                     const Reply &reply) mutable {
         if (reply.type == Reply::Type::Error && reply.string.startsWith("NOSCRIPT")) {
             // Redis restarted or SCRIPT FLUSH ran: EVAL runs the script and caches it again.
             qCDebug(lcRedis) << "script" << command[1].left(12).constData()

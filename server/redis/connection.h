@@ -35,7 +35,7 @@ public:
     void command(const QList<QByteArray> &args, ReplyHandler handler = {});
     // EVALSHA; on NOSCRIPT, EVAL with the source. keys and args as Redis expects them.
     void eval(const Script &script, const QList<QByteArray> &keys, const QList<QByteArray> &args,
-              ReplyHandler handler);
+        ReplyHandler handler);
 
 Q_SIGNALS:
     void connected();

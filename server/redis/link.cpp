@@ -19,73 +19,72 @@ Q_LOGGING_CATEGORY(lcRedis, "pc.redis")
 
 namespace {
 
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("pc::redis::Link", text);
-}
-
-// hiredis writes with write(2): a peer that went away would raise SIGPIPE and kill us.
-// Only replace the default action, never a handler the program installed.
-void ignoreSigpipe()
-{
-    static std::once_flag once;
-    std::call_once(once, [] {
-        struct sigaction current = {};
-        if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL)
-            std::signal(SIGPIPE, SIG_IGN);
-    });
-}
-
-Reply convert(const redisReply *r)
-{
-    Reply out;
-    switch (r->type) {
-    case REDIS_REPLY_STRING:
-        out.type = Reply::Type::String;
-        out.string = QByteArray(r->str, qsizetype(r->len));
-        break;
-    case REDIS_REPLY_STATUS:
-        out.type = Reply::Type::Status;
-        out.string = QByteArray(r->str, qsizetype(r->len));
-        break;
-    case REDIS_REPLY_ERROR:
-        out.type = Reply::Type::Error;
-        out.string = QByteArray(r->str, qsizetype(r->len));
-        break;
-    case REDIS_REPLY_INTEGER:
-        out.type = Reply::Type::Integer;
-        out.integer = r->integer;
-        break;
-    case REDIS_REPLY_ARRAY:
-        out.type = Reply::Type::Array;
-        out.elements.reserve(qsizetype(r->elements));
-        for (size_t i = 0; i < r->elements; ++i)
-            out.elements.append(convert(r->element[i]));
-        break;
-    case REDIS_REPLY_NIL:
-    default:
-        out.type = Reply::Type::Nil;
-        break;
+    QString tr(const char *text)
+    {
+        return QCoreApplication::translate("pc::redis::Link", text);
     }
-    return out;
-}
 
-QString errorText(const redisAsyncContext *ac)
-{
-    // ac->c.errstr, not ac->errstr: hiredis copies the latter only after onConnect ran.
-    const QString text = QString::fromLocal8Bit(ac->c.errstr);
-    return text.isEmpty() ? tr("connection lost") : text;
-}
+    // hiredis writes with write(2): a peer that went away would raise SIGPIPE and kill us.
+    // Only replace the default action, never a handler the program installed.
+    void ignoreSigpipe()
+    {
+        static std::once_flag once;
+        std::call_once(once, [] {
+            struct sigaction current = {};
+            if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL)
+                std::signal(SIGPIPE, SIG_IGN);
+        });
+    }
+
+    Reply convert(const redisReply *r)
+    {
+        Reply out;
+        switch (r->type) {
+        case REDIS_REPLY_STRING:
+            out.type = Reply::Type::String;
+            out.string = QByteArray(r->str, qsizetype(r->len));
+            break;
+        case REDIS_REPLY_STATUS:
+            out.type = Reply::Type::Status;
+            out.string = QByteArray(r->str, qsizetype(r->len));
+            break;
+        case REDIS_REPLY_ERROR:
+            out.type = Reply::Type::Error;
+            out.string = QByteArray(r->str, qsizetype(r->len));
+            break;
+        case REDIS_REPLY_INTEGER:
+            out.type = Reply::Type::Integer;
+            out.integer = r->integer;
+            break;
+        case REDIS_REPLY_ARRAY:
+            out.type = Reply::Type::Array;
+            out.elements.reserve(qsizetype(r->elements));
+            for (size_t i = 0; i < r->elements; ++i)
+                out.elements.append(convert(r->element[i]));
+            break;
+        case REDIS_REPLY_NIL:
+        default:
+            out.type = Reply::Type::Nil;
+            break;
+        }
+        return out;
+    }
+
+    QString errorText(const redisAsyncContext *ac)
+    {
+        // ac->c.errstr, not ac->errstr: hiredis copies the latter only after onConnect ran.
+        const QString text = QString::fromLocal8Bit(ac->c.errstr);
+        return text.isEmpty() ? tr("connection lost") : text;
+    }
 
 } // namespace
 
-struct Link::Request {
+struct Link::Request
+{
     ReplyHandler handler;
 };
 
-Link::Link(const Options &options, Role role)
-    : m_options(options)
-    , m_role(role)
+Link::Link(const Options &options, Role role) : m_options(options), m_role(role)
 {
     ignoreSigpipe();
     m_reconnectTimer.setSingleShot(true);
@@ -167,6 +166,8 @@ void Link::attempt()
         settle();
         return;
     }
+    if (url.kind == Url::Kind::Tcp)
+        redisEnableKeepAlive(&ac->c); // notice a peer that vanished without a FIN
     m_ctx = ac;
     m_state = State::Connecting;
     ac->data = this;
@@ -199,7 +200,7 @@ void Link::attachAdapter()
 void Link::retireNotifiers()
 {
     // deleteLater: the context may be going away inside one of these notifiers' handlers.
-    for (QSocketNotifier *n : {m_read, m_write}) {
+    for (QSocketNotifier *n : { m_read, m_write }) {
         if (n) {
             n->setEnabled(false);
             n->deleteLater();
@@ -261,10 +262,8 @@ void Link::onConnectCallback(const redisAsyncContext *ac, int status)
         return;
     }
     const quint64 generation = link->m_generation;
-    link->m_ready.push_back({[link, generation](const Reply &) {
-                                 link->startHandshake(generation);
-                             },
-                             Reply()});
+    link->m_ready.push_back(
+        { [link, generation](const Reply &) { link->startHandshake(generation); }, Reply() });
 }
 
 void Link::onDisconnectCallback(const redisAsyncContext *ac, int status)
@@ -283,9 +282,8 @@ void Link::onReplyCallback(redisAsyncContext *ac, void *reply, void *privdata)
     if (!link || link->m_dropping)
         return;
     // NULL: the context is being freed with this command still pending.
-    link->m_ready.push_back({std::move(request->handler),
-                             reply ? convert(static_cast<redisReply *>(reply))
-                                   : Reply::disconnected()});
+    link->m_ready.push_back({ std::move(request->handler),
+        reply ? convert(static_cast<redisReply *>(reply)) : Reply::disconnected() });
 }
 
 void Link::onPushCallback(redisAsyncContext *, void *reply, void *privdata)
@@ -294,11 +292,11 @@ void Link::onPushCallback(redisAsyncContext *, void *reply, void *privdata)
     // NULL: hiredis calls every channel's callback once while freeing the context.
     if (!reply || link->m_dropping)
         return;
-    link->m_ready.push_back({{}, convert(static_cast<redisReply *>(reply))});
+    link->m_ready.push_back({ {}, convert(static_cast<redisReply *>(reply)) });
 }
 
-bool Link::sendRaw(const QList<QByteArray> &args,
-                   void (*fn)(redisAsyncContext *, void *, void *), void *privdata)
+bool Link::sendRaw(
+    const QList<QByteArray> &args, void (*fn)(redisAsyncContext *, void *, void *), void *privdata)
 {
     if (!m_ctx || args.isEmpty())
         return false;
@@ -310,8 +308,7 @@ bool Link::sendRaw(const QList<QByteArray> &args,
         argv.push_back(arg.constData());
         argvlen.push_back(size_t(arg.size()));
     }
-    return redisAsyncCommandArgv(m_ctx, fn, privdata, int(argv.size()), argv.data(),
-                                 argvlen.data())
+    return redisAsyncCommandArgv(m_ctx, fn, privdata, int(argv.size()), argv.data(), argvlen.data())
         == REDIS_OK;
 }
 
@@ -321,7 +318,7 @@ bool Link::send(const QList<QByteArray> &args, const ReplyHandler &handler)
         return false;
     if (!handler)
         return sendRaw(args, nullptr, nullptr);
-    auto *request = new Request{handler};
+    auto *request = new Request { handler };
     if (!sendRaw(args, &Link::onReplyCallback, request)) {
         delete request;
         return false;
@@ -344,13 +341,13 @@ void Link::startHandshake(quint64 generation)
     // right database must be selected before anyone may send.
     QList<QByteArray> args;
     if (m_role == Role::Commands && m_options.url.db != 0)
-        args = {QByteArrayLiteral("SELECT"), QByteArray::number(m_options.url.db)};
+        args = { QByteArrayLiteral("SELECT"), QByteArray::number(m_options.url.db) };
     else
-        args = {QByteArrayLiteral("PING")};
+        args = { QByteArrayLiteral("PING") };
     const QByteArray command = args.first();
-    auto *request = new Request{[this, generation, command](const Reply &reply) {
+    auto *request = new Request { [this, generation, command](const Reply &reply) {
         onHandshake(generation, command, reply);
-    }};
+    } };
     if (!sendRaw(args, &Link::onReplyCallback, request))
         delete request;
 }
@@ -362,8 +359,9 @@ void Link::onHandshake(quint64 generation, const QByteArray &command, const Repl
         return; // that context is gone: its end was handled already
     if (reply.isError()) {
         // Redis' own error text (e.g. "ERR DB index is out of range", "NOAUTH ..."): no secrets.
-        const QString reason = tr("Redis refused %1: %2")
-                                   .arg(QString::fromLatin1(command), QString::fromUtf8(reply.string));
+        const QString reason
+            = tr("Redis refused %1: %2")
+                  .arg(QString::fromLatin1(command), QString::fromUtf8(reply.string));
         freeContext();
         linkEnded(reason);
         return; // settle() is running: it reports
@@ -406,14 +404,13 @@ void Link::linkEnded(const QString &reason)
         m_reportedDown = true;
         m_reportPending = true;
         m_reportReason = reason;
-        qCWarning(lcRedis).nospace() << "link to " << m_options.url.toString()
-                                     << (wasReady ? " lost: " : " failed: ") << reason
-                                     << "; retrying in " << m_reconnectTimer.remainingTime()
-                                     << " ms";
+        qCWarning(lcRedis).nospace()
+            << "link to " << m_options.url.toString() << (wasReady ? " lost: " : " failed: ")
+            << reason << "; retrying in " << m_reconnectTimer.remainingTime() << " ms";
     } else {
-        qCDebug(lcRedis).nospace() << "attempt to " << m_options.url.toString()
-                                   << " failed: " << reason << "; retrying in "
-                                   << m_reconnectTimer.remainingTime() << " ms";
+        qCDebug(lcRedis).nospace()
+            << "attempt to " << m_options.url.toString() << " failed: " << reason
+            << "; retrying in " << m_reconnectTimer.remainingTime() << " ms";
     }
 }
 

@@ -33,14 +33,14 @@ class Link : public QObject
 public:
     enum class Role {
         Commands, // SELECT db during the handshake
-        PubSub, // pub/sub channels are global: no SELECT
+        PubSub,   // pub/sub channels are global: no SELECT
     };
     using PushHandler = std::function<void(const Reply &)>;
 
     Link(const Options &options, Role role);
     ~Link() override; // pending handlers are dropped, never called
 
-    void open(); // asynchronous: the first attempt starts from the event loop
+    void open();  // asynchronous: the first attempt starts from the event loop
     void close(); // pending handlers get Reply::disconnected() from the event loop
     bool isConnected() const { return m_state == State::Ready; }
 
@@ -58,7 +58,8 @@ Q_SIGNALS:
 private:
     enum class State { Idle, Waiting, Connecting, Ready };
     struct Request;
-    struct Delivery {
+    struct Delivery
+    {
         std::function<void(const Reply &)> handler; // empty: goes to the push handler
         Reply reply;
     };
@@ -67,7 +68,7 @@ private:
     void attachAdapter();
     void retireNotifiers();
     bool sendRaw(const QList<QByteArray> &args, void (*fn)(redisAsyncContext *, void *, void *),
-                 void *privdata);
+        void *privdata);
     void startHandshake(quint64 generation);
     void onHandshake(quint64 generation, const QByteArray &command, const Reply &reply);
     void onConnectTimeout();
@@ -97,11 +98,11 @@ private:
     QTimer m_reconnectTimer;
     QTimer m_connectTimer;
     quint64 m_generation = 0; // one per context, so late handshake replies are recognised
-    int m_attempt = 0; // failed attempts since the last successful handshake
-    int m_dispatching = 0; // > 0 while inside a notifier's activated() handler
+    int m_attempt = 0;        // failed attempts since the last successful handshake
+    int m_dispatching = 0;    // > 0 while inside a notifier's activated() handler
     bool m_closed = true;
-    bool m_dropping = false; // destructor running: ignore every callback
-    bool m_gone = false; // hiredis dropped the context on its own (cleanup hook ran)
+    bool m_dropping = false;     // destructor running: ignore every callback
+    bool m_gone = false;         // hiredis dropped the context on its own (cleanup hook ran)
     bool m_reportedDown = false; // the current outage was already signalled
     bool m_reportPending = false;
     QString m_reportReason;

@@ -4,10 +4,11 @@
 
 namespace pc::redis {
 
-struct Options {
+struct Options
+{
     Url url;
     int connectTimeoutMs = 2000;
-    int minReconnectDelayMs = 100; // doubles per failed attempt ...
+    int minReconnectDelayMs = 100;  // doubles per failed attempt ...
     int maxReconnectDelayMs = 5000; // ... up to this
 };
 

@@ -39,7 +39,7 @@ void Subscriber::subscribe(const QByteArray &channel)
         return;
     m_channels.insert(channel);
     if (m_link->isConnected())
-        sendSubscribe({channel});
+        sendSubscribe({ channel });
 }
 
 void Subscriber::unsubscribe(const QByteArray &channel)
@@ -49,7 +49,7 @@ void Subscriber::unsubscribe(const QByteArray &channel)
     m_active.remove(channel);
     m_missed.remove(channel);
     if (m_link->isConnected())
-        m_link->sendSubscription({QByteArrayLiteral("UNSUBSCRIBE"), channel});
+        m_link->sendSubscription({ QByteArrayLiteral("UNSUBSCRIBE"), channel });
 }
 
 bool Subscriber::isActive(const QByteArray &channel) const
@@ -59,7 +59,7 @@ bool Subscriber::isActive(const QByteArray &channel) const
 
 void Subscriber::sendSubscribe(const QList<QByteArray> &channels)
 {
-    QList<QByteArray> args{QByteArrayLiteral("SUBSCRIBE")};
+    QList<QByteArray> args { QByteArrayLiteral("SUBSCRIBE") };
     args += channels;
     if (!m_link->sendSubscription(args))
         return;

@@ -26,7 +26,7 @@ public:
     void close();
     bool isConnected() const;
 
-    void subscribe(const QByteArray &channel); // idempotent
+    void subscribe(const QByteArray &channel);   // idempotent
     void unsubscribe(const QByteArray &channel); // idempotent
     // True once Redis confirmed the subscription on the current link.
     bool isActive(const QByteArray &channel) const;
@@ -48,9 +48,9 @@ private:
 
     Options m_options;
     std::unique_ptr<Link> m_link;
-    QSet<QByteArray> m_channels; // wanted
-    QSet<QByteArray> m_active; // confirmed on the current link
-    QSet<QByteArray> m_missed; // were active on a dropped link, not yet confirmed again
+    QSet<QByteArray> m_channels;      // wanted
+    QSet<QByteArray> m_active;        // confirmed on the current link
+    QSet<QByteArray> m_missed;        // were active on a dropped link, not yet confirmed again
     QHash<QByteArray, int> m_pending; // SUBSCRIBE replies still due on the current link
 };
 

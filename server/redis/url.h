@@ -7,7 +7,8 @@
 namespace pc::redis {
 
 // Where a Redis lives: redis://host:port[/db] or unix:///path/to/socket[?db=N].
-struct Url {
+struct Url
+{
     enum class Kind { Tcp, Unix };
     Kind kind = Kind::Tcp;
     QString host = QStringLiteral("127.0.0.1");

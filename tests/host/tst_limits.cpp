@@ -16,11 +16,6 @@ using namespace pc::test;
 
 namespace {
 
-QLatin1StringView k(const char *key)
-{
-    return QLatin1StringView(key);
-}
-
 QByteArray frame(const QJsonObject &o)
 {
     return QJsonDocument(o).toJson(QJsonDocument::Compact);

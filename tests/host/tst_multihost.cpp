@@ -11,11 +11,6 @@ using namespace pc::test;
 
 namespace {
 
-QLatin1StringView k(const char *key)
-{
-    return QLatin1StringView(key);
-}
-
 QList<int> seqs(const QList<QJsonObject> &events)
 {
     QList<int> out;

@@ -9,17 +9,30 @@ using namespace pc::test;
 
 namespace {
 
-QLatin1StringView k(const char *key)
-{
-    return QLatin1StringView(key);
-}
-
 QJsonObject send(const QString &room, const QString &token, const QString &text)
 {
     return { { k("roomId"), room }, { k("token"), token }, { k("text"), text } };
 }
 
 } // namespace
+
+// Alice and Bob in a room, Bob subscribed.
+struct TwoInARoom
+{
+    TestClient alice, bob;
+    QString room, aliceToken, bobToken;
+
+    explicit TwoInARoom(const QUrl &url) : alice(url), bob(url) { }
+    bool setUp()
+    {
+        if (!alice.open() || !bob.open())
+            return false;
+        room = alice.createRoom();
+        aliceToken = alice.join(room, QStringLiteral("Alice")).value(k("token")).toString();
+        bobToken = bob.join(room, QStringLiteral("Bob")).value(k("token")).toString();
+        return bob.subscribe(room, bobToken).value(k("ok")).toBool();
+    }
+};
 
 class tst_Resilience : public QObject
 {

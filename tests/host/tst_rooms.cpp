@@ -14,11 +14,6 @@ using namespace pc::test;
 
 namespace {
 
-QLatin1StringView k(const char *key)
-{
-    return QLatin1StringView(key);
-}
-
 QJsonObject member(const QString &roomId, const QString &token)
 {
     return { { k("roomId"), roomId }, { k("token"), token } };

@@ -4,13 +4,14 @@
 #include <QDir>
 #include <QFile>
 #include <QLocalSocket>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <cerrno>
 #include <csignal>
 #include <memory>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,9 +41,15 @@ Reply run(Connection &c, const QList<QByteArray> &args)
     return reply->value_or(Reply::error("TIMEOUT in test"));
 }
 
+// Gone, or a zombie nobody reaped yet (PID 1 in a container may not).
 bool processExists(qint64 pid)
 {
-    return ::kill(pid_t(pid), 0) == 0 || errno != ESRCH;
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray line = stat.readAll();
+    const qsizetype close = line.lastIndexOf(')');
+    return close >= 0 && line.mid(close + 2, 1) != "Z";
 }
 
 int mode(const QString &path)
@@ -56,8 +63,8 @@ int mode(const QString &path)
 // Everything in the folder, hidden files included.
 QStringList contents(const QString &folder)
 {
-    return QDir(folder).entryList(QDir::AllEntries | QDir::Hidden | QDir::System
-                                  | QDir::NoDotAndDotDot);
+    return QDir(folder).entryList(
+        QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot);
 }
 
 // Restores an environment variable when the test ends, pass or fail.
@@ -65,9 +72,7 @@ class EnvGuard
 {
 public:
     EnvGuard(const char *name, const QByteArray &value)
-        : m_name(name)
-        , m_had(qEnvironmentVariableIsSet(name))
-        , m_old(qgetenv(name))
+        : m_name(name), m_had(qEnvironmentVariableIsSet(name)), m_old(qgetenv(name))
     {
         qputenv(name, value);
     }
@@ -103,6 +108,7 @@ private Q_SLOTS:
     void programThatExits();
     void programThatNeverAnswers();
     void restartWithoutStart();
+    void diesWithItsParent();
 };
 
 void tst_EmbeddedRedis::startAnswersPingInPrivateFolder()
@@ -126,10 +132,10 @@ void tst_EmbeddedRedis::startAnswersPingInPrivateFolder()
     QCOMPARE(ping(redis.socketPath()).left(5), QByteArray("+PONG"));
 
     // No TCP listener at all.
-    Connection c(Options{redis.url()});
+    Connection c(Options { redis.url() });
     c.open();
     QTRY_VERIFY(c.isConnected());
-    const Reply port = run(c, {"CONFIG", "GET", "port"});
+    const Reply port = run(c, { "CONFIG", "GET", "port" });
     QCOMPARE(port.elements.value(1).string, QByteArray("0"));
 }
 
@@ -137,19 +143,21 @@ void tst_EmbeddedRedis::prefersUsableRuntimeDir()
 {
     QTemporaryDir runtime;
     QVERIFY(runtime.isValid());
-    QVERIFY(QFile::setPermissions(runtime.path(), QFile::ReadOwner | QFile::WriteOwner
-                                                      | QFile::ExeOwner));
+    QVERIFY(QFile::setPermissions(
+        runtime.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
     {
         EnvGuard env("XDG_RUNTIME_DIR", QFile::encodeName(runtime.path()));
         EmbeddedRedis redis;
         QVERIFY2(redis.start(), qPrintable(redis.errorString()));
-        QCOMPARE(QFileInfo(redis.folder()).absolutePath(), QFileInfo(runtime.path()).absoluteFilePath());
+        QCOMPARE(
+            QFileInfo(redis.folder()).absolutePath(), QFileInfo(runtime.path()).absoluteFilePath());
     }
     {
         EnvGuard env("XDG_RUNTIME_DIR", runtime.filePath("missing").toUtf8());
         EmbeddedRedis redis;
         QVERIFY2(redis.start(), qPrintable(redis.errorString()));
-        QCOMPARE(QFileInfo(redis.folder()).absolutePath(), QFileInfo(QDir::tempPath()).absoluteFilePath());
+        QCOMPARE(QFileInfo(redis.folder()).absolutePath(),
+            QFileInfo(QDir::tempPath()).absoluteFilePath());
     }
 }
 
@@ -160,17 +168,17 @@ void tst_EmbeddedRedis::nothingIsPersisted()
     QVERIFY2(redis.start(), qPrintable(redis.errorString()));
     const QString folder = redis.folder();
     {
-        Connection c(Options{redis.url()});
+        Connection c(Options { redis.url() });
         c.open();
         QTRY_VERIFY(c.isConnected());
-        QCOMPARE(run(c, {"CONFIG", "GET", "save"}).elements.value(1).string, QByteArray());
-        QCOMPARE(run(c, {"CONFIG", "GET", "appendonly"}).elements.value(1).string,
-                 QByteArray("no"));
+        QCOMPARE(run(c, { "CONFIG", "GET", "save" }).elements.value(1).string, QByteArray());
+        QCOMPARE(
+            run(c, { "CONFIG", "GET", "appendonly" }).elements.value(1).string, QByteArray("no"));
         for (int i = 0; i < 200; ++i)
-            c.command({"SET", "key" + QByteArray::number(i), QByteArray(1000, 'x')});
-        QCOMPARE(run(c, {"DBSIZE"}).integer, 200);
+            c.command({ "SET", "key" + QByteArray::number(i), QByteArray(1000, 'x') });
+        QCOMPARE(run(c, { "DBSIZE" }).integer, 200);
     }
-    QCOMPARE(contents(folder), QStringList{"redis.sock"});
+    QCOMPARE(contents(folder), QStringList { "redis.sock" });
 
     // A clean shutdown (SIGTERM, as stop() sends) must not write a snapshot either.
     const qint64 pid = redis.pid();
@@ -229,14 +237,14 @@ void tst_EmbeddedRedis::killAndRestartOnSameSocket()
     const QString socket = redis.socketPath();
     const qint64 pid = redis.pid();
 
-    Options o{redis.url()};
+    Options o { redis.url() };
     o.minReconnectDelayMs = 10;
     o.maxReconnectDelayMs = 100;
     Connection c(o);
     QSignalSpy connected(&c, &Connection::connected);
     c.open();
     QTRY_COMPARE(connected.size(), 1);
-    QCOMPARE(run(c, {"SET", "k", "v"}).type, Reply::Type::Status);
+    QCOMPARE(run(c, { "SET", "k", "v" }).type, Reply::Type::Status);
 
     redis.kill();
     QVERIFY(!redis.isRunning());
@@ -250,7 +258,7 @@ void tst_EmbeddedRedis::killAndRestartOnSameSocket()
     QVERIFY(redis.pid() != pid);
     QVERIFY(ping(socket).startsWith("+PONG"));
     QTRY_COMPARE(connected.size(), 2); // the client found it again by itself
-    QCOMPARE(run(c, {"GET", "k"}).type, Reply::Type::Nil);
+    QCOMPARE(run(c, { "GET", "k" }).type, Reply::Type::Nil);
 
     // restart() while running replaces the process.
     const qint64 second = redis.pid();
@@ -281,15 +289,17 @@ void tst_EmbeddedRedis::missingProgram()
     EnvGuard env("PC_REDIS_SERVER", "/nonexistent");
     EmbeddedRedis redis;
     QVERIFY(!redis.start());
-    QCOMPARE(redis.errorString(), QString("redis-server was not found: install it (apt-get "
-                                          "install redis-server) or pass --redis URL"));
+    QCOMPARE(redis.errorString(),
+        QString("redis-server was not found: install it (apt-get "
+                "install redis-server) or pass --redis URL"));
     QVERIFY(!redis.isRunning());
     QVERIFY(redis.folder().isEmpty()); // nothing left behind
 
     EnvGuard notOnPath("PC_REDIS_SERVER", "no-such-redis-server-program");
     QVERIFY(!redis.start());
-    QCOMPARE(redis.errorString(), QString("redis-server was not found: install it (apt-get "
-                                          "install redis-server) or pass --redis URL"));
+    QCOMPARE(redis.errorString(),
+        QString("redis-server was not found: install it (apt-get "
+                "install redis-server) or pass --redis URL"));
 }
 
 void tst_EmbeddedRedis::programThatExits()
@@ -307,8 +317,9 @@ void tst_EmbeddedRedis::programThatExits()
     EmbeddedRedis redis;
     QSignalSpy exited(&redis, &EmbeddedRedis::unexpectedExit);
     QVERIFY(!redis.start(3000));
-    QCOMPARE(redis.errorString(), QString("redis-server stopped while starting; its last log "
-                                          "line: Fatal error, cannot open config"));
+    QCOMPARE(redis.errorString(),
+        QString("redis-server stopped while starting; its last log "
+                "line: Fatal error, cannot open config"));
     QVERIFY(redis.folder().isEmpty());
     QCoreApplication::processEvents();
     QCOMPARE(exited.size(), 0); // a failed start, reported by start()
@@ -327,9 +338,10 @@ void tst_EmbeddedRedis::programThatNeverAnswers()
 
     EnvGuard env("PC_REDIS_SERVER", QFile::encodeName(script));
     EmbeddedRedis redis;
-    QVERIFY(!redis.start(300));
-    QCOMPARE(redis.errorString(), QString("redis-server did not answer within 300 ms; its last "
-                                          "log line: starting slowly"));
+    QVERIFY(!redis.start(1000));
+    QCOMPARE(redis.errorString(),
+        QString("redis-server did not answer within 1000 ms; its last "
+                "log line: starting slowly"));
     QVERIFY(!redis.isRunning());
     QVERIFY(redis.folder().isEmpty());
 }
@@ -339,7 +351,27 @@ void tst_EmbeddedRedis::restartWithoutStart()
     EmbeddedRedis redis;
     QVERIFY(!redis.restart());
     QCOMPARE(redis.errorString(),
-             QString("redis-server cannot restart: it has no folder (call start() first)."));
+        QString("redis-server cannot restart: it has no folder (call start() first)."));
+}
+
+void tst_EmbeddedRedis::diesWithItsParent()
+{
+    QProcess parent;
+    parent.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+    parent.start(QStringLiteral(PC_EMBEDDED_CHILD), {});
+    QVERIFY(parent.waitForStarted());
+    QTRY_VERIFY_WITH_TIMEOUT(parent.canReadLine() || parent.state() != QProcess::Running, 10000);
+    const QList<QByteArray> fields = parent.readLine().trimmed().split(' ');
+    QCOMPARE(fields.size(), 2);
+    const qint64 pid = fields[0].toLongLong();
+    const QString folder = QString::fromLocal8Bit(fields[1]);
+    QVERIFY(pid > 0);
+    QVERIFY(processExists(pid));
+
+    parent.kill(); // no chance to clean up: only PR_SET_PDEATHSIG can stop redis-server
+    QVERIFY(parent.waitForFinished());
+    QTRY_VERIFY(!processExists(pid));
+    QVERIFY(QDir(folder).removeRecursively()); // what a SIGKILLed host leaves behind
 }
 
 QTEST_GUILESS_MAIN(tst_EmbeddedRedis)

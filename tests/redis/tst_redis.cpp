@@ -28,7 +28,7 @@ using Replies = std::shared_ptr<QList<Reply>>;
 std::pair<Replies, ReplyHandler> collector()
 {
     auto replies = std::make_shared<QList<Reply>>();
-    return {replies, [replies](const Reply &r) { replies->append(r); }};
+    return { replies, [replies](const Reply &r) { replies->append(r); } };
 }
 
 // Runs one command and waits for its reply.
@@ -71,8 +71,11 @@ public:
                 return false;
             port = probe.serverPort();
             probe.close();
-            m_process.start(program, {"--port", QString::number(port), "--bind", "127.0.0.1",
-                                      "--save", "", "--appendonly", "no", "--dir", m_dir.path()});
+            m_process.start(program,
+                { QStringLiteral("--port"), QString::number(port), QStringLiteral("--bind"),
+                    QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
+                    QStringLiteral("--appendonly"), QStringLiteral("no"), QStringLiteral("--dir"),
+                    m_dir.path() });
             if (!m_process.waitForStarted(5000))
                 return false;
             if (waitReady())
@@ -206,19 +209,18 @@ void tst_Redis::urlParses_data()
 
     const int tcp = int(Url::Kind::Tcp);
     const int unix = int(Url::Kind::Unix);
-    QTest::newRow("host:port") << "redis://127.0.0.1:6379" << tcp << "127.0.0.1" << 6379 << ""
-                               << 0;
+    QTest::newRow("host:port") << "redis://127.0.0.1:6379" << tcp << "127.0.0.1" << 6379 << "" << 0;
     QTest::newRow("default port") << "redis://localhost" << tcp << "localhost" << 6379 << "" << 0;
     QTest::newRow("db") << "redis://example.org:7000/3" << tcp << "example.org" << 7000 << "" << 3;
     QTest::newRow("empty db") << "redis://h:1/" << tcp << "h" << 1 << "" << 0;
     QTest::newRow("ipv6") << "redis://[::1]:6380/1" << tcp << "::1" << 6380 << "" << 1;
     QTest::newRow("ipv6 default port") << "redis://[::1]" << tcp << "::1" << 6379 << "" << 0;
-    QTest::newRow("scheme case, spaces") << "  REDIS://Host:65535  " << tcp << "Host" << 65535
-                                         << "" << 0;
+    QTest::newRow("scheme case, spaces")
+        << "  REDIS://Host:65535  " << tcp << "Host" << 65535 << "" << 0;
     QTest::newRow("unix") << "unix:///run/redis.sock" << unix << "127.0.0.1" << 6379
                           << "/run/redis.sock" << 0;
-    QTest::newRow("unix db, encoded") << "unix:///tmp/a%20b.sock?db=2" << unix << "127.0.0.1"
-                                      << 6379 << "/tmp/a b.sock" << 2;
+    QTest::newRow("unix db, encoded")
+        << "unix:///tmp/a%20b.sock?db=2" << unix << "127.0.0.1" << 6379 << "/tmp/a b.sock" << 2;
 }
 
 void tst_Redis::urlParses()
@@ -240,13 +242,18 @@ void tst_Redis::urlErrors_data()
     QTest::addColumn<QString>("error");
 
     const QString schemes = "use redis://host:port or unix:///path/to/redis.sock.";
-    QTest::newRow("empty") << "  " << "The Redis URL is empty.";
-    QTest::newRow("no scheme") << "localhost:6379" << "The Redis URL has no scheme: " + schemes;
-    QTest::newRow("http") << "http://x" << "The URL scheme \"http\" is not supported: " + schemes;
+    QTest::newRow("empty") << "  "
+                           << "The Redis URL is empty.";
+    QTest::newRow("no scheme") << "localhost:6379"
+                               << "The Redis URL has no scheme: " + schemes;
+    QTest::newRow("http") << "http://x"
+                          << "The URL scheme \"http\" is not supported: " + schemes;
     QTest::newRow("tls") << "rediss://x:6380"
                          << "TLS (rediss://) is not supported: use redis:// or unix://.";
-    QTest::newRow("no host") << "redis://:6379" << "The Redis URL has no host name.";
-    QTest::newRow("nothing") << "redis://" << "The Redis URL has no host name.";
+    QTest::newRow("no host") << "redis://:6379"
+                             << "The Redis URL has no host name.";
+    QTest::newRow("nothing") << "redis://"
+                             << "The Redis URL has no host name.";
     QTest::newRow("port 0") << "redis://h:0"
                             << "The Redis port \"0\" is not a number from 1 to 65535.";
     QTest::newRow("port too big") << "redis://h:70000"
@@ -289,7 +296,8 @@ void tst_Redis::urlErrors_data()
                                        "only db=N is supported.";
     QTest::newRow("unix db word") << "unix:///tmp/r.sock?db=x"
                                   << "The Redis database \"x\" is not a number of 0 or more.";
-    QTest::newRow("unix fragment") << "unix:///tmp/r.sock#x" << "A unix:// URL takes no fragment.";
+    QTest::newRow("unix fragment") << "unix:///tmp/r.sock#x"
+                                   << "A unix:// URL takes no fragment.";
 }
 
 void tst_Redis::urlErrors()
@@ -304,8 +312,8 @@ void tst_Redis::urlErrors()
 
 void tst_Redis::urlRoundTrips()
 {
-    for (const char *text : {"redis://127.0.0.1:6379", "redis://[::1]:7000/2",
-                             "unix:///tmp/a%20b.sock?db=3", "unix:///run/redis.sock"}) {
+    for (const char *text : { "redis://127.0.0.1:6379", "redis://[::1]:7000/2",
+             "unix:///tmp/a%20b.sock?db=3", "unix:///run/redis.sock" }) {
         const auto url = Url::parse(QString::fromLatin1(text));
         QVERIFY(url);
         QCOMPARE(url->toString(), QString::fromLatin1(text));
@@ -336,42 +344,42 @@ void tst_Redis::replyTypes()
     QVERIFY(c);
     QVERIFY(c->isConnected());
 
-    Reply r = run(*c, {"SET", key("s"), "value"});
+    Reply r = run(*c, { "SET", key("s"), "value" });
     QCOMPARE(r.type, Reply::Type::Status);
     QCOMPARE(r.string, QByteArray("OK"));
 
-    r = run(*c, {"GET", key("s")});
+    r = run(*c, { "GET", key("s") });
     QCOMPARE(r.type, Reply::Type::String);
     QCOMPARE(r.string, QByteArray("value"));
 
-    r = run(*c, {"GET", key("missing")});
+    r = run(*c, { "GET", key("missing") });
     QCOMPARE(r.type, Reply::Type::Nil);
     QVERIFY(r.isNil());
 
-    r = run(*c, {"INCRBY", key("n"), "41"});
+    r = run(*c, { "INCRBY", key("n"), "41" });
     QCOMPARE(r.type, Reply::Type::Integer);
     QCOMPARE(r.integer, 41);
 
-    r = run(*c, {"INCR", key("s")});
+    r = run(*c, { "INCR", key("s") });
     QCOMPARE(r.type, Reply::Type::Error);
     QVERIFY(r.isError());
     QVERIFY(r.string.startsWith("ERR"));
 
-    r = run(*c, {"NOSUCHCOMMAND"});
+    r = run(*c, { "NOSUCHCOMMAND" });
     QCOMPARE(r.type, Reply::Type::Error);
 
-    r = run(*c, {"LRANGE", key("missing"), "0", "-1"});
+    r = run(*c, { "LRANGE", key("missing"), "0", "-1" });
     QCOMPARE(r.type, Reply::Type::Array);
     QVERIFY(r.elements.isEmpty());
 
-    r = run(*c, {"MGET", key("s"), key("missing")});
+    r = run(*c, { "MGET", key("s"), key("missing") });
     QCOMPARE(r.type, Reply::Type::Array);
     QCOMPARE(r.elements.size(), 2);
     QCOMPARE(r.elements[0].string, QByteArray("value"));
     QCOMPARE(r.elements[1].type, Reply::Type::Nil);
 
     // Nested arrays and a status inside an array.
-    r = run(*c, {"EVAL", "return {1, {2, 'x'}, redis.status_reply('FINE')}", "0"});
+    r = run(*c, { "EVAL", "return {1, {2, 'x'}, redis.status_reply('FINE')}", "0" });
     QCOMPARE(r.type, Reply::Type::Array);
     QCOMPARE(r.elements.size(), 3);
     QCOMPARE(r.elements[0].integer, 1);
@@ -382,8 +390,8 @@ void tst_Redis::replyTypes()
     QCOMPARE(r.elements[2].string, QByteArray("FINE"));
 
     // No handler: fire and forget, still executed in order.
-    c->command({"SET", key("f"), "1"});
-    QCOMPARE(run(*c, {"GET", key("f")}).string, QByteArray("1"));
+    c->command({ "SET", key("f"), "1" });
+    QCOMPARE(run(*c, { "GET", key("f") }).string, QByteArray("1"));
 }
 
 void tst_Redis::binarySafe()
@@ -391,10 +399,10 @@ void tst_Redis::binarySafe()
     auto c = openConnection();
     QVERIFY(c);
     const QByteArray value("a\0b\r\n$3\r\n*\xff", 12);
-    QCOMPARE(run(*c, {"SET", key("bin\r\n"), value}).type, Reply::Type::Status);
-    QCOMPARE(run(*c, {"GET", key("bin\r\n")}).string, value);
-    QCOMPARE(run(*c, {"SET", key("empty"), QByteArray()}).type, Reply::Type::Status);
-    const Reply r = run(*c, {"GET", key("empty")});
+    QCOMPARE(run(*c, { "SET", key("bin\r\n"), value }).type, Reply::Type::Status);
+    QCOMPARE(run(*c, { "GET", key("bin\r\n") }).string, value);
+    QCOMPARE(run(*c, { "SET", key("empty"), QByteArray() }).type, Reply::Type::Status);
+    const Reply r = run(*c, { "GET", key("empty") });
     QCOMPARE(r.type, Reply::Type::String);
     QVERIFY(r.string.isEmpty());
 }
@@ -406,8 +414,8 @@ void tst_Redis::manyCommandsInOnePassAnsweredInOrder()
     const int count = 2000;
     auto order = std::make_shared<QList<qint64>>();
     for (int i = 0; i < count; ++i)
-        c->command({"INCR", key("counter")},
-                   [order](const Reply &r) { order->append(r.toInteger(-1)); });
+        c->command({ "INCR", key("counter") },
+            [order](const Reply &r) { order->append(r.toInteger(-1)); });
     QVERIFY(order->isEmpty()); // never synchronously
     QTRY_COMPARE_WITH_TIMEOUT(order->size(), count, 10000);
     for (int i = 0; i < count; ++i)
@@ -422,10 +430,10 @@ void tst_Redis::selectsDatabase()
     QVERIFY(c3);
     auto c0 = openConnection();
     QVERIFY(c0);
-    QCOMPARE(run(*c3, {"SET", key("k"), "three"}).type, Reply::Type::Status);
-    QCOMPARE(run(*c0, {"GET", key("k")}).type, Reply::Type::Nil);
-    QCOMPARE(run(*c3, {"GET", key("k")}).string, QByteArray("three"));
-    const Reply info = run(*c3, {"CLIENT", "INFO"});
+    QCOMPARE(run(*c3, { "SET", key("k"), "three" }).type, Reply::Type::Status);
+    QCOMPARE(run(*c0, { "GET", key("k") }).type, Reply::Type::Nil);
+    QCOMPARE(run(*c3, { "GET", key("k") }).string, QByteArray("three"));
+    const Reply info = run(*c3, { "CLIENT", "INFO" });
     QVERIFY(info.string.contains(" db=3 "));
 }
 
@@ -439,7 +447,7 @@ void tst_Redis::selectFailureIsReportedOnce()
     c.open();
     QTRY_COMPARE(disconnected.size(), 1);
     QVERIFY2(disconnected[0][0].toString().contains("DB index is out of range"),
-             qPrintable(disconnected[0][0].toString()));
+        qPrintable(disconnected[0][0].toString()));
     QTest::qWait(300); // let a few more attempts fail: still one report
     QCOMPARE(disconnected.size(), 1);
     QCOMPARE(connected.size(), 0);
@@ -454,37 +462,37 @@ void tst_Redis::evalFallsBackToEvalOnNoscript()
     const Script script("redis.call('SET', KEYS[1], ARGV[1]); return {KEYS[1], ARGV[1]}");
     QCOMPARE(script.sha1().size(), 40);
     QCOMPARE(script.sha1(), script.sha1().toLower());
-    QCOMPARE(run(*c, {"SCRIPT", "FLUSH"}).type, Reply::Type::Status);
-    QCOMPARE(run(*c, {"SCRIPT", "EXISTS", script.sha1()}).elements.value(0).integer, 0);
+    QCOMPARE(run(*c, { "SCRIPT", "FLUSH" }).type, Reply::Type::Status);
+    QCOMPARE(run(*c, { "SCRIPT", "EXISTS", script.sha1() }).elements.value(0).integer, 0);
 
     auto [replies, handler] = collector();
-    c->eval(script, {key("e")}, {"one"}, handler);
+    c->eval(script, { key("e") }, { "one" }, handler);
     QTRY_COMPARE(replies->size(), 1);
     QCOMPARE(replies->at(0).type, Reply::Type::Array);
     QCOMPARE(replies->at(0).elements.value(1).string, QByteArray("one"));
     // EVAL loaded it under the same SHA-1 we computed.
-    QCOMPARE(run(*c, {"SCRIPT", "EXISTS", script.sha1()}).elements.value(0).integer, 1);
+    QCOMPARE(run(*c, { "SCRIPT", "EXISTS", script.sha1() }).elements.value(0).integer, 1);
 
-    c->eval(script, {key("e")}, {"two"}, handler);
+    c->eval(script, { key("e") }, { "two" }, handler);
     QTRY_COMPARE(replies->size(), 2);
     QCOMPARE(replies->at(1).elements.value(1).string, QByteArray("two"));
 
     // Flushed again: the fallback works every time, and script errors pass through.
-    QCOMPARE(run(*c, {"SCRIPT", "FLUSH"}).type, Reply::Type::Status);
-    c->eval(script, {key("e")}, {"three"}, handler);
+    QCOMPARE(run(*c, { "SCRIPT", "FLUSH" }).type, Reply::Type::Status);
+    c->eval(script, { key("e") }, { "three" }, handler);
     c->eval(Script("return redis.error_reply('NOPE bad')"), {}, {}, handler);
     QTRY_COMPARE(replies->size(), 4);
     QCOMPARE(replies->at(2).elements.value(1).string, QByteArray("three"));
     QCOMPARE(replies->at(3).type, Reply::Type::Error);
     QCOMPARE(replies->at(3).string, QByteArray("NOPE bad"));
-    QCOMPARE(run(*c, {"GET", key("e")}).string, QByteArray("three"));
+    QCOMPARE(run(*c, { "GET", key("e") }).string, QByteArray("three"));
 }
 
 void tst_Redis::commandWhileDisconnectedIsAnsweredLater()
 {
     Connection c(options());
     auto [replies, handler] = collector();
-    c.command({"PING"}, handler);
+    c.command({ "PING" }, handler);
     c.eval(Script("return 1"), {}, {}, handler);
     QVERIFY(replies->isEmpty()); // not synchronously
     QTRY_COMPARE(replies->size(), 2);
@@ -494,7 +502,7 @@ void tst_Redis::commandWhileDisconnectedIsAnsweredLater()
     // Opening is asynchronous too: still disconnected right after open().
     c.open();
     QVERIFY(!c.isConnected());
-    c.command({"PING"}, handler);
+    c.command({ "PING" }, handler);
     QVERIFY(replies->size() == 2);
     QTRY_COMPARE(replies->size(), 3);
     QCOMPARE(replies->at(2).type, Reply::Type::Disconnected);
@@ -506,14 +514,14 @@ void tst_Redis::pubSubCommandsRefused()
     auto c = openConnection();
     QVERIFY(c);
     auto [replies, handler] = collector();
-    for (const char *name : {"SUBSCRIBE", "psubscribe", "SSUBSCRIBE", "UNSUBSCRIBE", "MONITOR"})
-        c->command({name, "x"}, handler);
+    for (const char *name : { "SUBSCRIBE", "psubscribe", "SSUBSCRIBE", "UNSUBSCRIBE", "MONITOR" })
+        c->command({ name, "x" }, handler);
     c->command({}, handler);
     QVERIFY(replies->isEmpty());
     QTRY_COMPARE(replies->size(), 6);
     for (const Reply &r : *replies)
         QCOMPARE(r.type, Reply::Type::Error);
-    QCOMPARE(run(*c, {"PING"}).string, QByteArray("PONG")); // still a command connection
+    QCOMPARE(run(*c, { "PING" }).string, QByteArray("PONG")); // still a command connection
 }
 
 void tst_Redis::connectTimeout()
@@ -554,13 +562,13 @@ void tst_Redis::redisKilledThenRestarted()
     QVERIFY(other);
     QSignalSpy connected(c.get(), &Connection::connected);
     QSignalSpy disconnected(c.get(), &Connection::disconnected);
-    QCOMPARE(run(*c, {"SET", key("k"), "v"}).type, Reply::Type::Status);
+    QCOMPARE(run(*c, { "SET", key("k"), "v" }).type, Reply::Type::Status);
 
     // In flight: BLPOP blocks on the server, PING waits behind it.
     auto [pending, handler] = collector();
-    c->command({"BLPOP", key("never"), "0"}, handler);
-    c->command({"PING"}, handler);
-    QTRY_VERIFY(run(*other, {"INFO", "clients"}).string.contains("blocked_clients:1"));
+    c->command({ "BLPOP", key("never"), "0" }, handler);
+    c->command({ "PING" }, handler);
+    QTRY_VERIFY(run(*other, { "INFO", "clients" }).string.contains("blocked_clients:1"));
 
     m_redis->kill();
     QTRY_COMPARE(pending->size(), 2);
@@ -569,18 +577,18 @@ void tst_Redis::redisKilledThenRestarted()
     QTRY_COMPARE(disconnected.size(), 1);
     QVERIFY(!disconnected[0][0].toString().isEmpty());
     QVERIFY(!c->isConnected());
-    QCOMPARE(run(*c, {"PING"}).type, Reply::Type::Disconnected);
+    QCOMPARE(run(*c, { "PING" }).type, Reply::Type::Disconnected);
     QTest::qWait(200); // let several reconnect attempts fail: the outage is reported once
     QCOMPARE(disconnected.size(), 1);
 
     QVERIFY2(m_redis->restart(), qPrintable(m_redis->errorString()));
     QTRY_COMPARE(connected.size(), 1);
     QVERIFY(c->isConnected());
-    QCOMPARE(run(*c, {"GET", key("k")}).type, Reply::Type::Nil); // no persistence
-    QCOMPARE(run(*c, {"PING"}).string, QByteArray("PONG"));
+    QCOMPARE(run(*c, { "GET", key("k") }).type, Reply::Type::Nil); // no persistence
+    QCOMPARE(run(*c, { "PING" }).string, QByteArray("PONG"));
 
     // Killed before the command was even written: the write fails (no SIGPIPE death).
-    c->command({"SET", key("k"), "w"}, handler);
+    c->command({ "SET", key("k"), "w" }, handler);
     m_redis->kill();
     QTRY_COMPARE(pending->size(), 3);
     QCOMPARE(pending->at(2).type, Reply::Type::Disconnected);
@@ -597,7 +605,7 @@ void tst_Redis::closeAndReopen()
     QSignalSpy connected(c.get(), &Connection::connected);
     QSignalSpy disconnected(c.get(), &Connection::disconnected);
     auto [replies, handler] = collector();
-    c->command({"BLPOP", key("never"), "0"}, handler);
+    c->command({ "BLPOP", key("never"), "0" }, handler);
     c->close();
     QVERIFY(!c->isConnected());
     QCOMPARE(disconnected.size(), 1); // right away, from close()
@@ -610,9 +618,9 @@ void tst_Redis::closeAndReopen()
     QCOMPARE(disconnected.size(), 1);
     c->open();
     QTRY_COMPARE(connected.size(), 1);
-    QCOMPARE(run(*c, {"PING"}).string, QByteArray("PONG"));
+    QCOMPARE(run(*c, { "PING" }).string, QByteArray("PONG"));
     c->open(); // already open: nothing happens
-    QCOMPARE(run(*c, {"PING"}).string, QByteArray("PONG"));
+    QCOMPARE(run(*c, { "PING" }).string, QByteArray("PONG"));
     QCOMPARE(connected.size(), 1);
 }
 
@@ -623,12 +631,12 @@ void tst_Redis::destructorDropsPendingHandlers()
     {
         auto c = openConnection();
         QVERIFY(c);
-        c->command({"BLPOP", key("never"), "0"}, count); // in flight
-        c->command({"PING"}, count); // not even written yet
+        c->command({ "BLPOP", key("never"), "0" }, count); // in flight
+        c->command({ "PING" }, count);                     // not even written yet
     }
     {
         Connection c(options());
-        c.command({"PING"}, count); // queued disconnected reply
+        c.command({ "PING" }, count); // queued disconnected reply
     }
     QCoreApplication::sendPostedEvents();
     QCoreApplication::processEvents();
@@ -641,15 +649,15 @@ void tst_Redis::handlerMayDeleteConnection()
     QVERIFY(c);
     auto calls = std::make_shared<QList<int>>();
     Connection *raw = c.release();
-    raw->command({"PING"}, [calls, raw](const Reply &) {
+    raw->command({ "PING" }, [calls, raw](const Reply &) {
         calls->append(1);
         delete raw; // inside the read notifier's handler, with more replies queued
     });
-    raw->command({"PING"}, [calls](const Reply &) { calls->append(2); });
-    raw->command({"PING"}, [calls](const Reply &) { calls->append(3); });
+    raw->command({ "PING" }, [calls](const Reply &) { calls->append(2); });
+    raw->command({ "PING" }, [calls](const Reply &) { calls->append(3); });
     QTRY_COMPARE(calls->size(), 1);
     QCoreApplication::processEvents();
-    QCOMPARE(*calls, QList<int>{1});
+    QCOMPARE(*calls, QList<int> { 1 });
 
     // Deleting it from the connected() signal works too.
     auto *d = new Connection(options());
@@ -666,18 +674,18 @@ void tst_Redis::handlerMayCloseAndReopen()
     QSignalSpy connected(c.get(), &Connection::connected);
     auto [replies, handler] = collector();
     Connection *raw = c.get();
-    c->command({"PING"}, [raw, handler](const Reply &r) {
+    c->command({ "PING" }, [raw, handler](const Reply &r) {
         handler(r);
         raw->close();
         raw->open();
     });
-    c->command({"PING"}, handler);
-    c->command({"BLPOP", key("never"), "0"}, handler);
+    c->command({ "PING" }, handler);
+    c->command({ "BLPOP", key("never"), "0" }, handler);
     QTRY_COMPARE(replies->size(), 3);
     QCOMPARE(replies->at(0).string, QByteArray("PONG"));
     QCOMPARE(replies->at(2).type, Reply::Type::Disconnected);
     QTRY_COMPARE(connected.size(), 1);
-    QCOMPARE(run(*c, {"PING"}).string, QByteArray("PONG"));
+    QCOMPARE(run(*c, { "PING" }).string, QByteArray("PONG"));
 }
 
 void tst_Redis::subscriberReceivesMessages()
@@ -696,27 +704,27 @@ void tst_Redis::subscriberReceivesMessages()
     sub.subscribe(a);
     sub.subscribe(a); // idempotent
     sub.subscribe(b);
-    QCOMPARE(sub.channels(), (QSet<QByteArray>{a, b}));
+    QCOMPARE(sub.channels(), (QSet<QByteArray> { a, b }));
     QVERIFY(!sub.isActive(a));
     QTRY_COMPARE(subscribed.size(), 2);
-    QCOMPARE(subscribed[0], (QVariantList{a, false}));
-    QCOMPARE(subscribed[1], (QVariantList{b, false}));
+    QCOMPARE(subscribed[0], (QVariantList { a, false }));
+    QCOMPARE(subscribed[1], (QVariantList { b, false }));
     QVERIFY(sub.isActive(a));
     QVERIFY(sub.isActive(b));
 
     const QByteArray payload("hello\0\r\nworld", 13);
-    QCOMPARE(run(*pub, {"PUBLISH", a, payload}).integer, 1);
-    QCOMPARE(run(*pub, {"PUBLISH", b, "second"}).integer, 1);
+    QCOMPARE(run(*pub, { "PUBLISH", a, payload }).integer, 1);
+    QCOMPARE(run(*pub, { "PUBLISH", b, "second" }).integer, 1);
     QTRY_COMPARE(message.size(), 2);
-    QCOMPARE(message[0], (QVariantList{a, payload}));
-    QCOMPARE(message[1], (QVariantList{b, QByteArray("second")}));
+    QCOMPARE(message[0], (QVariantList { a, payload }));
+    QCOMPARE(message[1], (QVariantList { b, QByteArray("second") }));
 
     sub.unsubscribe(a);
     sub.unsubscribe(a); // idempotent
     QVERIFY(!sub.isActive(a));
-    QCOMPARE(sub.channels(), QSet<QByteArray>{b});
-    QTRY_COMPARE(run(*pub, {"PUBSUB", "NUMSUB", a}).elements.value(1).integer, 0);
-    QCOMPARE(run(*pub, {"PUBLISH", b, "third"}).integer, 1);
+    QCOMPARE(sub.channels(), QSet<QByteArray> { b });
+    QTRY_COMPARE(run(*pub, { "PUBSUB", "NUMSUB", a }).elements.value(1).integer, 0);
+    QCOMPARE(run(*pub, { "PUBLISH", b, "third" }).integer, 1);
     QTRY_COMPARE(message.size(), 3);
     QCOMPARE(message[2][0].toByteArray(), b);
     QCOMPARE(subscribed.size(), 2);
@@ -733,8 +741,8 @@ void tst_Redis::subscriberSubscribesBeforeOpen()
     QVERIFY(!sub.isActive(key("early")));
     sub.open();
     QTRY_COMPARE(subscribed.size(), 1);
-    QCOMPARE(subscribed[0], (QVariantList{key("early"), false}));
-    QCOMPARE(run(*pub, {"PUBLISH", key("early"), "x"}).integer, 1);
+    QCOMPARE(subscribed[0], (QVariantList { key("early"), false }));
+    QCOMPARE(run(*pub, { "PUBLISH", key("early"), "x" }).integer, 1);
     QTRY_COMPARE(message.size(), 1);
 }
 
@@ -758,7 +766,7 @@ void tst_Redis::subscriberToggleInOnePass()
     QVERIFY(!sub.isActive(a));
     QTRY_COMPARE(subscribed.size(), 2);
     QVERIFY(sub.isActive(a));
-    QCOMPARE(run(*pub, {"PUBLISH", a, "after toggle"}).integer, 1);
+    QCOMPARE(run(*pub, { "PUBLISH", a, "after toggle" }).integer, 1);
     QTRY_COMPARE(message.size(), 1);
     QCOMPARE(message[0][1].toByteArray(), QByteArray("after toggle"));
 
@@ -766,7 +774,7 @@ void tst_Redis::subscriberToggleInOnePass()
     const QByteArray b = key("b");
     sub.subscribe(b);
     sub.unsubscribe(b);
-    QCOMPARE(run(*pub, {"PUBLISH", a, "sync"}).integer, 1);
+    QCOMPARE(run(*pub, { "PUBLISH", a, "sync" }).integer, 1);
     QTRY_COMPARE(message.size(), 2);
     QCOMPARE(subscribed.size(), 2);
     QVERIFY(!sub.isActive(b));
@@ -789,10 +797,10 @@ void tst_Redis::subscriberLeavesLastAndJoinsAnother()
     QTRY_COMPARE(subscribed.size(), 2);
     QCOMPARE(subscribed[1][0].toByteArray(), key("b"));
     sub.unsubscribe(key("b"));
-    QTRY_COMPARE(run(*pub, {"PUBSUB", "NUMSUB", key("b")}).elements.value(1).integer, 0);
+    QTRY_COMPARE(run(*pub, { "PUBSUB", "NUMSUB", key("b") }).elements.value(1).integer, 0);
     sub.subscribe(key("c"));
     QTRY_COMPARE(subscribed.size(), 3);
-    QCOMPARE(run(*pub, {"PUBLISH", key("c"), "x"}).integer, 1);
+    QCOMPARE(run(*pub, { "PUBLISH", key("c"), "x" }).integer, 1);
     QTRY_COMPARE(message.size(), 1);
 }
 
@@ -814,7 +822,7 @@ void tst_Redis::subscriberResubscribesAfterRestart()
     QTRY_COMPARE(disconnected.size(), 1);
     QVERIFY(!sub.isConnected());
     QVERIFY(!sub.isActive(a));
-    sub.subscribe(c); // while down: a new channel, not a missed one
+    sub.subscribe(c);      // while down: a new channel, not a missed one
     sub.unsubscribe(gone); // while down: not subscribed again
     QVERIFY2(m_redis->restart(), qPrintable(m_redis->errorString()));
 
@@ -823,15 +831,15 @@ void tst_Redis::subscriberResubscribesAfterRestart()
     QHash<QByteArray, bool> after;
     for (int i = 3; i < subscribed.size(); ++i)
         after.insert(subscribed[i][0].toByteArray(), subscribed[i][1].toBool());
-    QCOMPARE(after, (QHash<QByteArray, bool>{{a, true}, {b, true}, {c, false}}));
+    QCOMPARE(after, (QHash<QByteArray, bool> { { a, true }, { b, true }, { c, false } }));
     QCOMPARE(disconnected.size(), 1);
 
     auto pub = openConnection();
     QVERIFY(pub);
-    QCOMPARE(run(*pub, {"PUBLISH", a, "back"}).integer, 1);
-    QCOMPARE(run(*pub, {"PUBLISH", gone, "no"}).integer, 0);
+    QCOMPARE(run(*pub, { "PUBLISH", a, "back" }).integer, 1);
+    QCOMPARE(run(*pub, { "PUBLISH", gone, "no" }).integer, 0);
     QTRY_COMPARE(message.size(), 1);
-    QCOMPARE(message[0], (QVariantList{a, QByteArray("back")}));
+    QCOMPARE(message[0], (QVariantList { a, QByteArray("back") }));
 
     // close() counts as a drop too: channels come back with afterReconnect = true.
     sub.close();
@@ -853,10 +861,10 @@ void tst_Redis::subscriberHandlerMayDeleteIt()
     sub->open();
     QTRY_VERIFY(sub->isActive(key("a")));
     // Two messages in one read: the second must not reach the deleted subscriber.
-    pub->command({"PUBLISH", key("a"), "1"});
-    pub->command({"PUBLISH", key("a"), "2"});
+    pub->command({ "PUBLISH", key("a"), "1" });
+    pub->command({ "PUBLISH", key("a"), "2" });
     QTRY_COMPARE(destroyed.size(), 1);
-    QCOMPARE(run(*pub, {"PING"}).string, QByteArray("PONG"));
+    QCOMPARE(run(*pub, { "PING" }).string, QByteArray("PONG"));
 }
 
 void tst_Redis::tcpUrl()
@@ -872,8 +880,8 @@ void tst_Redis::tcpUrl()
     o.url = *url;
     auto c = openConnection(o);
     QVERIFY(c);
-    QCOMPARE(run(*c, {"SET", "k", "tcp"}).type, Reply::Type::Status);
-    QVERIFY(run(*c, {"CLIENT", "INFO"}).string.contains(" db=2 "));
+    QCOMPARE(run(*c, { "SET", "k", "tcp" }).type, Reply::Type::Status);
+    QVERIFY(run(*c, { "CLIENT", "INFO" }).string.contains(" db=2 "));
 
     Subscriber sub(o);
     QSignalSpy subscribed(&sub, &Subscriber::subscribed);
@@ -881,7 +889,7 @@ void tst_Redis::tcpUrl()
     sub.subscribe("tcp-channel");
     sub.open();
     QTRY_COMPARE(subscribed.size(), 1);
-    QCOMPARE(run(*c, {"PUBLISH", "tcp-channel", "over tcp"}).integer, 1);
+    QCOMPARE(run(*c, { "PUBLISH", "tcp-channel", "over tcp" }).integer, 1);
     QTRY_COMPARE(message.size(), 1);
     QCOMPARE(message[0][1].toByteArray(), QByteArray("over tcp"));
 

@@ -56,6 +56,12 @@ private:
     QList<QJsonObject> m_hello;
 };
 
+// A JSON key, short: the tests spell many.
+inline QLatin1StringView k(const char *key)
+{
+    return QLatin1StringView(key);
+}
+
 // data of a reply, error code of a failed reply
 QJsonObject dataOf(const QJsonObject &reply);
 QString errorCodeOf(const QJsonObject &reply);

@@ -22,3 +22,16 @@ local function member_of(members_key, token_hash)
   end
   return rec
 end
+
+-- The live room and the token's member record, or the error code that comes first.
+local function room_and_member(now, members_key, token_hash)
+  local room = live_room(now)
+  if not room then
+    return nil, nil, 'room-not-found'
+  end
+  local rec = member_of(members_key, token_hash)
+  if not rec then
+    return room, nil, 'unauthorized'
+  end
+  return room, rec, nil
+end

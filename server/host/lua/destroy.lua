@@ -1,13 +1,10 @@
 -- Tell every subscriber, then delete every key of the room.
 -- KEYS: meta, members, messages, dedup
 -- ARGV: now, tokenHash, channel, chat.destroy event (bus form), mode ('destroy' or 'expire')
-local room = live_room(ARGV[1])
+local room, _, err = room_and_member(ARGV[1], KEYS[2], ARGV[2])
 if ARGV[5] == 'destroy' then
-  if not room then
-    return { 'room-not-found' }
-  end
-  if not member_of(KEYS[2], ARGV[2]) then
-    return { 'unauthorized' }
+  if err then
+    return { err }
   end
 elseif room then
   return { 'alive', room.expiresAt } -- another clock ran early; not yet

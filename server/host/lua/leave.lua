@@ -1,11 +1,7 @@
 -- KEYS: meta, members  ARGV: now, tokenHash
-local room = live_room(ARGV[1])
-if not room then
-  return { 'room-not-found' }
-end
-local rec = member_of(KEYS[2], ARGV[2])
-if not rec then
-  return { 'unauthorized' }
+local _, rec, err = room_and_member(ARGV[1], KEYS[2], ARGV[2])
+if err then
+  return { err }
 end
 redis.call('HDEL', KEYS[2], ARGV[2])
 return { 'ok', rec }

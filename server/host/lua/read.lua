@@ -1,12 +1,9 @@
 -- What a member may read: the room's state and, when limit > 0, a page of history.
 -- KEYS: meta, members, messages
 -- ARGV: now, tokenHash, after, limit
-local room = live_room(ARGV[1])
-if not room then
-  return { 'room-not-found' }
-end
-if not member_of(KEYS[2], ARGV[2]) then
-  return { 'unauthorized' }
+local room, _, err = room_and_member(ARGV[1], KEYS[2], ARGV[2])
+if err then
+  return { err }
 end
 local seq = tonumber(room.seq)
 local stored = redis.call('LLEN', KEYS[3])

@@ -3,13 +3,9 @@
 -- KEYS: meta, members, messages, dedup
 -- ARGV: now, tokenHash, message id, text, clientMsgId ('' when none), channel,
 --       event name of chat.message, history length, roomId
-local room = live_room(ARGV[1])
-if not room then
-  return { 'room-not-found' }
-end
-local rec = member_of(KEYS[2], ARGV[2])
-if not rec then
-  return { 'unauthorized' }
+local room, rec, err = room_and_member(ARGV[1], KEYS[2], ARGV[2])
+if err then
+  return { err }
 end
 local member = cjson.decode(rec)
 local dedup_field
