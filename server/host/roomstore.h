@@ -2,6 +2,7 @@
 
 #include "protocol/errors.h"
 #include "protocol/events.h"
+#include "protocol/outcome.h"
 #include "protocol/replies.h"
 #include "protocol/requests.h"
 #include "redis/script.h"

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "realtimeclient.h"
+
+#include <QObject>
+#include <QSocketNotifier>
+
+namespace pc::client {
+
+// privatechat-cli's session: creates a room, or joins one and bridges it to the terminal —
+// events and status changes out as JSON lines on stdout, stdin lines in as messages.
+class CliClient : public QObject
+{
+    Q_OBJECT
+public:
+    enum ExitCode { Ok = 0, Failed = 1, BadUsage = 2, CannotJoin = 3 };
+
+    explicit CliClient(QObject *parent = nullptr);
+
+    void create(const QUrl &server, const QString &authority, int ttl, int maxParticipants);
+    void join(const QUrl &server, const QString &roomId, const QString &name);
+
+private:
+    void printLine(const QJsonObject &line);
+    void finish(int code, const QString &message = {});
+    void readStdin();
+
+    RealtimeClient m_client;
+    QSocketNotifier *m_stdin = nullptr;
+    QByteArray m_pendingInput;
+    QString m_roomId;
+    QString m_token;
+    bool m_joined = false;
+    RealtimeClient::Status m_printedStatus = RealtimeClient::Status::Disconnected;
+};
+
+} // namespace pc::client

@@ -1,0 +1,102 @@
+// privatechat-cli: Private Chat in a terminal, for scripts, bots and people.
+#include "cliclient.h"
+#include "invitelink.h"
+#include "namegenerator.h"
+#include "pc_version.h"
+
+#include "protocol/limits.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+#include <cstdio>
+
+using namespace pc;
+
+namespace {
+
+[[noreturn]] void usageError(const QString &line)
+{
+    std::fprintf(stderr, "privatechat-cli: %s\n", qPrintable(line));
+    std::exit(client::CliClient::BadUsage);
+}
+
+int intOption(const QCommandLineParser &parser, const QString &name, int min, int max, int fallback)
+{
+    if (!parser.isSet(name))
+        return fallback;
+    bool ok = false;
+    const int value = parser.value(name).toInt(&ok);
+    if (!ok || value < min || value > max)
+        usageError(QStringLiteral("--%1 must be a whole number from %2 to %3").arg(name).arg(min).arg(max));
+    return value;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("privatechat-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PC_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Private Chat in a terminal. --create prints an invite link. --join prints every event as one "
+        "JSON line on stdout and sends each line of stdin as a message; it exits 0 when the room ends, "
+        "3 when the room is full, not found or unreachable, 2 on bad arguments."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions({
+        {QStringLiteral("server"), QStringLiteral("The room host, for --create."), QStringLiteral("HOST:PORT")},
+        {QStringLiteral("create"), QStringLiteral("Create a room and print its invite link.")},
+        {QStringLiteral("ttl"), QStringLiteral("Room lifetime in seconds (with --create)."), QStringLiteral("S")},
+        {QStringLiteral("max"), QStringLiteral("Room capacity (with --create)."), QStringLiteral("N")},
+        {QStringLiteral("join"), QStringLiteral("Join the room of an invite link."), QStringLiteral("LINK")},
+        {QStringLiteral("name"), QStringLiteral("Your name in the room (default: a generated one)."),
+         QStringLiteral("NAME")},
+    });
+    if (!parser.parse(QCoreApplication::arguments()))
+        usageError(parser.errorText());
+    if (parser.isSet(QStringLiteral("help")))
+        parser.showHelp(0);
+    if (parser.isSet(QStringLiteral("version")))
+        parser.showVersion();
+    if (!parser.positionalArguments().isEmpty())
+        usageError(QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().first()));
+    const bool create = parser.isSet(QStringLiteral("create"));
+    const bool join = parser.isSet(QStringLiteral("join"));
+    if (create == join)
+        usageError(QStringLiteral("say either --create (with --server) or --join LINK"));
+
+    client::CliClient cli;
+    QString why;
+    if (create) {
+        if (!parser.isSet(QStringLiteral("server")))
+            usageError(QStringLiteral("--create needs --server HOST:PORT"));
+        const auto server = client::InviteLink::parse(
+            parser.value(QStringLiteral("server")) + QStringLiteral("/AAAAAAAAAAAAAAAAAAAAA"), &why);
+        if (!server)
+            usageError(QStringLiteral("--server: ") + why);
+        const int ttl = intOption(parser, QStringLiteral("ttl"), protocol::limits::kMinTtl, protocol::limits::kMaxTtl,
+                                  protocol::limits::kDefaultTtl);
+        const int max = intOption(parser, QStringLiteral("max"), protocol::limits::kMinParticipants,
+                                  protocol::limits::kMaxParticipants, protocol::limits::kDefaultParticipants);
+        cli.create(server->serverUrl(), server->authority(), ttl, max);
+    } else {
+        for (const char *option : {"server", "ttl", "max"}) {
+            if (parser.isSet(QLatin1StringView(option)))
+                usageError(QStringLiteral("--%1 goes with --create, not --join").arg(QLatin1StringView(option)));
+        }
+        const auto link = client::InviteLink::parse(parser.value(QStringLiteral("join")), &why);
+        if (!link)
+            usageError(QStringLiteral("--join: ") + why);
+        QString name = parser.isSet(QStringLiteral("name")) ? parser.value(QStringLiteral("name"))
+                                                            : client::generateName();
+        if (name.trimmed().isEmpty() || name.size() > protocol::limits::kMaxNameLength)
+            usageError(QStringLiteral("--name must be 1 to %1 characters, not only spaces")
+                           .arg(protocol::limits::kMaxNameLength));
+        cli.join(link->serverUrl(), link->roomId, name);
+    }
+    return app.exec();
+}

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "protocol/events.h"
+
+#include <QAbstractListModel>
+#include <QDateTime>
+#include <QQmlEngine>
+
+namespace pc::client {
+
+// A room's messages in seq order, with join/leave notices between them.
+class MessagesModel : public QAbstractListModel
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("A RoomSession owns its messages")
+    Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
+
+public:
+    enum Role {
+        IdRole = Qt::UserRole + 1,
+        SeqRole,
+        ParticipantIdRole,
+        SenderRole,
+        TextRole,
+        TimestampRole, // ms since the epoch, host clock
+        TimeRole, // hh:mm, local
+        OwnRole, // sent by this member
+        NoticeRole, // a join/leave notice, not a message
+    };
+    Q_ENUM(Role)
+
+    explicit MessagesModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    void setOwnParticipantId(const QString &participantId);
+    // Messages arrive once each, in seq order (RealtimeClient's promise); anything else is
+    // ignored.
+    void appendMessage(const protocol::ChatMessage &message);
+    void appendNotice(const QString &text);
+    void clear();
+
+Q_SIGNALS:
+    void countChanged();
+
+private:
+    struct Row {
+        protocol::ChatMessage message;
+        QString notice;
+        QDateTime when;
+    };
+    QList<Row> m_rows;
+    QString m_ownParticipantId;
+    qint64 m_lastSeq = 0;
+};
+
+} // namespace pc::client

@@ -1,0 +1,155 @@
+#pragma once
+
+#include "protocol/events.h"
+#include "protocol/outcome.h"
+#include "protocol/replies.h"
+#include "protocol/requests.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QQmlEngine>
+#include <QStringList>
+#include <QTimer>
+#include <QUrl>
+#include <QVariantMap>
+#include <QWebSocket>
+
+#include <functional>
+#include <map>
+
+namespace pc::client {
+
+// The reference design's useRealtime hook in Qt: one connection to a room host, the channels
+// (rooms) it follows with one typed signal per schema event, and a request for every op.
+// It connects when it has a URL and something to do, reconnects forever with backoff and
+// jitter, subscribes its channels again, and fills any gap in a room's messages from
+// history, so each message is emitted exactly once, in seq order.
+class RealtimeClient : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(QUrl url READ url WRITE setUrl NOTIFY urlChanged)
+    Q_PROPERTY(QStringList channels READ channels NOTIFY channelsChanged)
+    Q_PROPERTY(QStringList events READ events WRITE setEvents NOTIFY eventsChanged)
+    Q_PROPERTY(Status status READ status NOTIFY statusChanged)
+    Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
+    Q_PROPERTY(int retryInMs READ retryInMs NOTIFY statusChanged)
+
+public:
+    enum class Status { Disconnected, Connecting, Connected, Reconnecting };
+    Q_ENUM(Status)
+
+    explicit RealtimeClient(QObject *parent = nullptr);
+    ~RealtimeClient() override; // unsubscribes and closes cleanly
+
+    QUrl url() const { return m_url; }
+    void setUrl(const QUrl &url);
+    QStringList channels() const { return m_channels.keys(); }
+    QStringList events() const { return m_eventNames; }
+    void setEvents(const QStringList &names); // empty: every event
+    Status status() const { return m_status; }
+    QString lastError() const { return m_lastError; }
+    int retryInMs() const;
+
+    // Follows a room with a member's token; lastSeq is the last message already seen (0: all
+    // of the history is fetched and emitted).
+    void addChannel(const QString &roomId, const QString &token, qint64 lastSeq = 0);
+    void removeChannel(const QString &roomId);
+    qint64 lastSeq(const QString &roomId) const;
+
+    Q_INVOKABLE void reconnectNow();
+
+    // Requests. Results arrive on the event loop with the contract's error code on failure;
+    // "unavailable" also stands for a lost connection. Requests wait while (re)connecting.
+    void createRoom(const protocol::RoomCreateParams &params, protocol::Done<protocol::RoomCreated> done);
+    void joinRoom(const protocol::RoomJoinParams &params, protocol::Done<protocol::RoomJoined> done);
+    void leaveRoom(const protocol::MemberParams &member, protocol::Done<protocol::Empty> done);
+    void roomTtl(const protocol::MemberParams &member, protocol::Done<protocol::RoomTtl> done);
+    void roomInfo(const protocol::MemberParams &member, protocol::Done<protocol::RoomInfo> done);
+    void destroyRoom(const protocol::MemberParams &member, protocol::Done<protocol::Empty> done);
+    // Carries a clientMsgId and is retried across reconnects until acknowledged.
+    void send(const protocol::MessagesSendParams &params, protocol::Done<protocol::ChatMessage> done = {});
+    void listMessages(const protocol::MessagesListParams &params, protocol::Done<protocol::MessageList> done);
+
+    // Milliseconds to add to our clock to get the host's (from message timestamps).
+    qint64 hostClockOffsetMs() const { return m_clockOffsetMs; }
+    void setHostClockOffsetMs(qint64 offset) { m_clockOffsetMs = offset; }
+    // Keep-alive: a ping every interval; two unanswered pings mean a dead link.
+    void setPingIntervalMs(int ms) { m_pingTimer.setInterval(ms); }
+
+Q_SIGNALS:
+    void urlChanged();
+    void channelsChanged();
+    void eventsChanged();
+    void statusChanged();
+    void lastErrorChanged();
+
+    // One signal per schema event (checked against PC_PROTOCOL_EVENTS by a test and by the
+    // compiler in dispatch()).
+    void chatMessage(const QString &channel, const pc::protocol::ChatMessage &message);
+    void chatDestroy(const QString &channel, const pc::protocol::ChatDestroy &destroy);
+    void presenceJoin(const QString &channel, const pc::protocol::PresenceJoin &join);
+    void presenceLeave(const QString &channel, const pc::protocol::PresenceLeave &leave);
+    void roomResync(const QString &channel, const pc::protocol::RoomResync &resync);
+    // Every event, for generic consumers (QML, the CLI).
+    void event(const QString &channel, const QString &name, const QVariantMap &data);
+
+    // Older history than the client could fetch was trimmed by the host (missed: how many).
+    void historyTrimmed(const QString &channel, qint64 missed);
+    // A followed room answered room-not-found or unauthorized: it is gone for us.
+    void channelLost(const QString &channel, const pc::protocol::Error &error);
+    // An attempt to connect failed (host down, refused, not a Private Chat host...).
+    void connectionFailed(const QString &reason);
+
+private:
+    struct Pending;
+    struct Channel;
+
+    void ensureConnected();
+    void open();
+    void setStatus(Status status);
+    void setLastError(const QString &error);
+    void scheduleReconnect();
+    void onConnected();
+    void onDisconnected();
+    void onText(const QString &text);
+    void onReply(const QJsonObject &reply);
+    void onEvent(const QJsonObject &frame);
+    void dispatch(const QString &channel, const protocol::AnyEvent &event);
+    void deliverMessage(const QString &channel, const protocol::ChatMessage &message);
+    void subscribeChannel(const QString &roomId);
+    void sync(const QString &roomId);
+    void flushWaiting();
+    void transmit(const std::shared_ptr<Pending> &pending);
+    void emitEvent(const QString &channel, const protocol::AnyEvent &event);
+    void drainHeld(Channel &channel);
+    void loseChannel(const QString &roomId, const protocol::Error &error);
+
+    // Sends a request (now, or once connected). retry: resent after a reconnect instead of
+    // failing with "unavailable".
+    void request(protocol::Op op, const QJsonObject &params, bool retry,
+                 std::function<void(const QJsonObject &reply)> onReply);
+    template<typename T>
+    void typedRequest(protocol::Op op, const QJsonObject &params, bool retry, protocol::Done<T> done);
+
+    QWebSocket m_socket;
+    QUrl m_url;
+    Status m_status = Status::Disconnected;
+    QString m_lastError;
+    QStringList m_eventNames;
+    protocol::EventMask m_eventMask = protocol::kAllEvents;
+    QTimer m_reconnectTimer;
+    QTimer m_pingTimer;
+    int m_missedPongs = 0;
+    int m_attempt = 0;
+    bool m_everConnected = false;
+    bool m_helloSeen = false;
+    qint64 m_nextId = 1;
+    qint64 m_clockOffsetMs = 0;
+    std::map<qint64, std::shared_ptr<Pending>> m_inFlight; // by request id
+    QList<std::shared_ptr<Pending>> m_waiting; // until connected
+    QHash<QString, std::shared_ptr<Channel>> m_channels;
+};
+
+} // namespace pc::client

@@ -1,0 +1,116 @@
+#pragma once
+
+#include "messagesmodel.h"
+#include "participantsmodel.h"
+
+#include "protocol/errors.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QQmlEngine>
+#include <QTimer>
+
+namespace pc::client {
+
+class RealtimeClient;
+
+// One room as the UI sees it: joining, its state, countdown, messages and participants.
+// QML drives it with join()/send()/destroyRoom()/leave() and binds to its properties.
+class RoomSession : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(pc::client::RealtimeClient *client READ client WRITE setClient NOTIFY clientChanged)
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(QString roomId READ roomId NOTIFY roomChanged)
+    Q_PROPERTY(QString inviteLink READ inviteLink NOTIFY roomChanged)
+    Q_PROPERTY(QString name READ name NOTIFY roomChanged)
+    Q_PROPERTY(QString participantId READ participantId NOTIFY roomChanged)
+    Q_PROPERTY(int maxParticipants READ maxParticipants NOTIFY roomChanged)
+    Q_PROPERTY(qint64 expiresAt READ expiresAt NOTIFY roomChanged)
+    Q_PROPERTY(int secondsLeft READ secondsLeft NOTIFY secondsLeftChanged)
+    Q_PROPERTY(bool historyTrimmed READ historyTrimmed NOTIFY historyTrimmedChanged)
+    Q_PROPERTY(QString errorText READ errorText NOTIFY stateChanged)
+    Q_PROPERTY(pc::client::MessagesModel *messages READ messages CONSTANT)
+    Q_PROPERTY(pc::client::ParticipantsModel *participants READ participants CONSTANT)
+
+public:
+    enum class State {
+        Idle,
+        Creating, // asking the host for a new room
+        Joining,
+        Joined,
+        Full,
+        NotFound,
+        Unreachable,
+        Destroyed,
+        Expired,
+        Left,
+        Failed, // anything else; errorText says what
+    };
+    Q_ENUM(State)
+
+    explicit RoomSession(QObject *parent = nullptr);
+    ~RoomSession() override;
+
+    RealtimeClient *client() const { return m_client; }
+    void setClient(RealtimeClient *client);
+    State state() const { return m_state; }
+    QString roomId() const { return m_roomId; }
+    QString inviteLink() const;
+    QString name() const { return m_name; }
+    QString participantId() const { return m_participantId; }
+    int maxParticipants() const { return m_maxParticipants; }
+    qint64 expiresAt() const { return m_expiresAt; }
+    int secondsLeft() const { return m_secondsLeft; }
+    bool historyTrimmed() const { return m_historyTrimmed; }
+    QString errorText() const { return m_errorText; }
+    MessagesModel *messages() { return &m_messages; }
+    ParticipantsModel *participants() { return &m_participants; }
+
+    // Joins a room by invite link (privatechat://HOST:PORT/ID or HOST:PORT/ID); points the
+    // client at that host.
+    Q_INVOKABLE void join(const QString &invite, const QString &name);
+    // Creates a room on the client's host, then joins it.
+    Q_INVOKABLE void create(int ttlSeconds, int maxParticipants, const QString &name);
+    Q_INVOKABLE void send(const QString &text);
+    Q_INVOKABLE void destroyRoom();
+    Q_INVOKABLE void leave();
+    // The host part invites use (e.g. a LAN address instead of 127.0.0.1).
+    Q_INVOKABLE void setInviteHost(const QString &hostAndPort);
+
+Q_SIGNALS:
+    void clientChanged();
+    void stateChanged();
+    void roomChanged();
+    void secondsLeftChanged();
+    void historyTrimmedChanged();
+    // A message from someone else arrived (for notifications).
+    void messageArrived(const QString &sender, const QString &text);
+    void sendFailed(const QString &reason);
+
+private:
+    void setState(State state, const QString &errorText = {});
+    void failWith(const protocol::Error &error);
+    void updateCountdown();
+    void connectClient();
+
+    QPointer<RealtimeClient> m_client;
+    State m_state = State::Idle;
+    QString m_roomId;
+    QString m_inviteHost; // HOST:PORT
+    QString m_name;
+    QString m_token;
+    QString m_participantId;
+    int m_maxParticipants = 0;
+    qint64 m_expiresAt = 0;
+    int m_secondsLeft = 0;
+    bool m_historyTrimmed = false;
+    QString m_errorText;
+    QTimer m_countdown;
+    MessagesModel m_messages;
+    ParticipantsModel m_participants;
+    QList<QMetaObject::Connection> m_clientConnections;
+};
+
+} // namespace pc::client

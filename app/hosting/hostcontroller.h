@@ -1,0 +1,76 @@
+#pragma once
+
+#include <QObject>
+#include <QQmlEngine>
+#include <QStringList>
+#include <QUrl>
+
+class QThread;
+
+namespace pc::hosting {
+
+class HostWorker;
+
+// Runs a room host with its own embedded Redis inside the app, on a worker thread so the UI
+// never waits for Redis or the network. The worker thread forks redis-server and stays alive
+// while hosting: redis-server gets PR_SET_PDEATHSIG, which fires when that *thread* exits.
+class HostController : public QObject
+{
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+    Q_PROPERTY(bool active READ isActive NOTIFY stateChanged)
+    Q_PROPERTY(int port READ port NOTIFY addressChanged)
+    Q_PROPERTY(QString listenAddress READ listenAddress NOTIFY addressChanged)
+    Q_PROPERTY(QStringList lanAddresses READ lanAddresses NOTIFY addressChanged)
+    Q_PROPERTY(QString inviteHost READ inviteHost NOTIFY addressChanged)
+    Q_PROPERTY(QUrl localUrl READ localUrl NOTIFY addressChanged)
+    Q_PROPERTY(QString errorText READ errorText NOTIFY stateChanged)
+
+public:
+    enum class State { Stopped, Starting, Running, Stopping, Failed };
+    Q_ENUM(State)
+
+    static constexpr quint16 kDefaultPort = 7878;
+
+    explicit HostController(QObject *parent = nullptr);
+    ~HostController() override; // stops the host and its Redis, then the thread
+
+    State state() const { return m_state; }
+    bool isActive() const { return m_state == State::Starting || m_state == State::Running; }
+    int port() const { return m_port; }
+    QString listenAddress() const { return m_listenAddress; } // HOST:PORT actually bound
+    // HOST:PORT others can use: the non-loopback addresses of the interfaces that are up
+    // (every one for 0.0.0.0 / [::]; just the listen address otherwise).
+    QStringList lanAddresses() const { return m_lanAddresses; }
+    QString inviteHost() const; // the best one for an invite: first LAN address, else local
+    QUrl localUrl() const { return m_localUrl; } // how this app reaches its own host
+    QString errorText() const { return m_errorText; }
+
+    // HOST:PORT; when the default port 7878 is taken a free one is used instead.
+    Q_INVOKABLE void start(const QString &listen = QStringLiteral("0.0.0.0:7878"));
+    Q_INVOKABLE void stop();
+
+    // Non-loopback, non-link-local addresses of up interfaces, "[v6]" bracketed.
+    static QStringList interfaceAddresses(bool ipv4, bool ipv6);
+
+Q_SIGNALS:
+    void stateChanged();
+    void addressChanged();
+
+private:
+    void setState(State state, const QString &errorText = {});
+    void onStarted(const QString &address, int port, bool anyAddress, bool anyIpv6);
+    void ensureThread();
+
+    State m_state = State::Stopped;
+    int m_port = 0;
+    QString m_listenAddress;
+    QStringList m_lanAddresses;
+    QUrl m_localUrl;
+    QString m_errorText;
+    QThread *m_thread = nullptr;
+    HostWorker *m_worker = nullptr; // lives on m_thread
+};
+
+} // namespace pc::hosting
