@@ -14,8 +14,7 @@ namespace pc::client {
 
 using namespace pc::protocol;
 
-CliClient::CliClient(QObject *parent)
-    : QObject(parent)
+CliClient::CliClient(QObject *parent) : QObject(parent)
 {
     connect(&m_client, &RealtimeClient::connectionFailed, this, [this](const QString &reason) {
         if (!m_joined)
@@ -41,10 +40,12 @@ void CliClient::finish(int code, const QString &message)
 void CliClient::create(const QUrl &server, const QString &authority, int ttl, int maxParticipants)
 {
     m_client.setUrl(server);
-    m_client.createRoom({ttl, maxParticipants}, [this, authority](Outcome<RoomCreated> outcome) {
+    m_client.createRoom({ ttl, maxParticipants }, [this, authority](Outcome<RoomCreated> outcome) {
         if (const auto *error = std::get_if<Error>(&outcome))
-            return finish(error->code == ErrorCode::Unavailable ? CannotJoin : Failed, error->message);
-        std::printf("privatechat://%s/%s\n", qPrintable(authority), qPrintable(std::get<RoomCreated>(outcome).roomId));
+            return finish(
+                error->code == ErrorCode::Unavailable ? CannotJoin : Failed, error->message);
+        std::printf("privatechat://%s/%s\n", qPrintable(authority),
+            qPrintable(std::get<RoomCreated>(outcome).roomId));
         finish(Ok);
     });
 }
@@ -56,43 +57,51 @@ void CliClient::join(const QUrl &server, const QString &roomId, const QString &n
         if (m_client.status() == m_printedStatus)
             return;
         m_printedStatus = m_client.status();
-        const char *name = QMetaEnum::fromType<RealtimeClient::Status>().valueToKey(int(m_printedStatus));
-        printLine({{QLatin1StringView("status"), QString::fromLatin1(name).toLower()}});
+        const char *name
+            = QMetaEnum::fromType<RealtimeClient::Status>().valueToKey(int(m_printedStatus));
+        printLine({ { QLatin1StringView("status"), QString::fromLatin1(name).toLower() } });
     });
     m_client.setUrl(server);
-    connect(&m_client, &RealtimeClient::event, this, [this](const QString &channel, const QString &name,
-                                                            const QVariantMap &data) {
-        // Written by hand to keep the documented key order: event, channel, data.
-        const auto quoted = [](const QString &text) {
-            return QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact).mid(1).chopped(1);
-        };
-        const QByteArray line = "{\"event\":" + quoted(name) + ",\"channel\":" + quoted(channel) + ",\"data\":"
-            + QJsonDocument(QJsonObject::fromVariantMap(data)).toJson(QJsonDocument::Compact) + "}\n";
-        std::fputs(line.constData(), stdout);
-        std::fflush(stdout);
-        if (name == eventName(Event::ChatDestroy))
-            finish(Ok);
-    });
-    connect(&m_client, &RealtimeClient::historyTrimmed, this, [this](const QString &, qint64 missed) {
-        printLine({{QLatin1StringView("status"), QStringLiteral("history-trimmed")},
-                   {QLatin1StringView("missed"), missed}});
-    });
-    connect(&m_client, &RealtimeClient::channelLost, this, [this](const QString &, const Error &error) {
-        printLine({{QLatin1StringView("status"), QStringLiteral("room-gone")}});
-        finish(Ok, error.message);
-    });
-    m_client.joinRoom({roomId, name, std::nullopt}, [this](Outcome<RoomJoined> outcome) {
+    connect(&m_client, &RealtimeClient::event, this,
+        [this](const QString &channel, const QString &name, const QVariantMap &data) {
+            // Written by hand to keep the documented key order: event, channel, data.
+            const auto quoted = [](const QString &text) {
+                return QJsonDocument(QJsonArray { text })
+                    .toJson(QJsonDocument::Compact)
+                    .mid(1)
+                    .chopped(1);
+            };
+            const QByteArray line = "{\"event\":" + quoted(name) + ",\"channel\":" + quoted(channel)
+                + ",\"data\":"
+                + QJsonDocument(QJsonObject::fromVariantMap(data)).toJson(QJsonDocument::Compact)
+                + "}\n";
+            std::fputs(line.constData(), stdout);
+            std::fflush(stdout);
+            if (name == eventName(Event::ChatDestroy))
+                finish(Ok);
+        });
+    connect(
+        &m_client, &RealtimeClient::historyTrimmed, this, [this](const QString &, qint64 missed) {
+            printLine({ { QLatin1StringView("status"), QStringLiteral("history-trimmed") },
+                { QLatin1StringView("missed"), missed } });
+        });
+    connect(
+        &m_client, &RealtimeClient::channelLost, this, [this](const QString &, const Error &error) {
+            printLine({ { QLatin1StringView("status"), QStringLiteral("room-gone") } });
+            finish(Ok, error.message);
+        });
+    m_client.joinRoom({ roomId, name, std::nullopt }, [this](Outcome<RoomJoined> outcome) {
         if (const auto *error = std::get_if<Error>(&outcome)) {
-            const bool cannotJoin = error->code == ErrorCode::RoomFull || error->code == ErrorCode::RoomNotFound
-                || error->code == ErrorCode::Unavailable;
+            const bool cannotJoin = error->code == ErrorCode::RoomFull
+                || error->code == ErrorCode::RoomNotFound || error->code == ErrorCode::Unavailable;
             return finish(cannotJoin ? CannotJoin : Failed, error->message);
         }
         const RoomJoined &joined = std::get<RoomJoined>(outcome);
         m_joined = true;
         m_token = joined.token;
         std::fprintf(stderr, "privatechat-cli: joined as %s; %d of %d here; %d s left\n",
-                     qPrintable(joined.name), int(joined.room.participants.size()), joined.room.maxParticipants,
-                     joined.room.ttl);
+            qPrintable(joined.name), int(joined.room.participants.size()),
+            joined.room.maxParticipants, joined.room.ttl);
         m_client.addChannel(m_roomId, m_token);
         m_stdin = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this);
         connect(m_stdin, &QSocketNotifier::activated, this, &CliClient::readStdin);
@@ -111,12 +120,13 @@ void CliClient::readStdin()
     m_pendingInput.append(buffer, n);
     qsizetype newline;
     while ((newline = m_pendingInput.indexOf('\n')) >= 0) {
-        const QString text = QString::fromUtf8(m_pendingInput.left(newline)).remove(QLatin1Char('\r'));
+        const QString text
+            = QString::fromUtf8(m_pendingInput.left(newline)).remove(QLatin1Char('\r'));
         m_pendingInput.remove(0, newline + 1);
         if (text.trimmed().isEmpty())
             continue;
         MessagesSendParams params;
-        params.member = {m_roomId, m_token};
+        params.member = { m_roomId, m_token };
         params.text = text;
         m_client.send(params, [](Outcome<ChatMessage> outcome) {
             if (const auto *error = std::get_if<Error>(&outcome))

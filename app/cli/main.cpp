@@ -28,7 +28,10 @@ int intOption(const QCommandLineParser &parser, const QString &name, int min, in
     bool ok = false;
     const int value = parser.value(name).toInt(&ok);
     if (!ok || value < min || value > max)
-        usageError(QStringLiteral("--%1 must be a whole number from %2 to %3").arg(name).arg(min).arg(max));
+        usageError(QStringLiteral("--%1 must be a whole number from %2 to %3")
+                       .arg(name)
+                       .arg(min)
+                       .arg(max));
     return value;
 }
 
@@ -41,20 +44,27 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(PC_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Private Chat in a terminal. --create prints an invite link. --join prints every event as one "
-        "JSON line on stdout and sends each line of stdin as a message; it exits 0 when the room ends, "
-        "3 when the room is full, not found or unreachable, 2 on bad arguments."));
+    parser.setApplicationDescription(
+        QStringLiteral("Private Chat in a terminal. --create prints an invite link. --join prints "
+                       "every event as one "
+                       "JSON line on stdout and sends each line of stdin as a message; it exits 0 "
+                       "when the room ends, "
+                       "3 when the room is full, not found or unreachable, 2 on bad arguments."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
-        {QStringLiteral("server"), QStringLiteral("The room host, for --create."), QStringLiteral("HOST:PORT")},
-        {QStringLiteral("create"), QStringLiteral("Create a room and print its invite link.")},
-        {QStringLiteral("ttl"), QStringLiteral("Room lifetime in seconds (with --create)."), QStringLiteral("S")},
-        {QStringLiteral("max"), QStringLiteral("Room capacity (with --create)."), QStringLiteral("N")},
-        {QStringLiteral("join"), QStringLiteral("Join the room of an invite link."), QStringLiteral("LINK")},
-        {QStringLiteral("name"), QStringLiteral("Your name in the room (default: a generated one)."),
-         QStringLiteral("NAME")},
+        { QStringLiteral("server"), QStringLiteral("The room host, for --create."),
+            QStringLiteral("HOST:PORT") },
+        { QStringLiteral("create"), QStringLiteral("Create a room and print its invite link.") },
+        { QStringLiteral("ttl"), QStringLiteral("Room lifetime in seconds (with --create)."),
+            QStringLiteral("S") },
+        { QStringLiteral("max"), QStringLiteral("Room capacity (with --create)."),
+            QStringLiteral("N") },
+        { QStringLiteral("join"), QStringLiteral("Join the room of an invite link."),
+            QStringLiteral("LINK") },
+        { QStringLiteral("name"),
+            QStringLiteral("Your name in the room (default: a generated one)."),
+            QStringLiteral("NAME") },
     });
     if (!parser.parse(QCoreApplication::arguments()))
         usageError(parser.errorText());
@@ -63,7 +73,8 @@ int main(int argc, char *argv[])
     if (parser.isSet(QStringLiteral("version")))
         parser.showVersion();
     if (!parser.positionalArguments().isEmpty())
-        usageError(QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().first()));
+        usageError(
+            QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().first()));
     const bool create = parser.isSet(QStringLiteral("create"));
     const bool join = parser.isSet(QStringLiteral("join"));
     if (create == join)
@@ -75,18 +86,20 @@ int main(int argc, char *argv[])
         if (!parser.isSet(QStringLiteral("server")))
             usageError(QStringLiteral("--create needs --server HOST:PORT"));
         const auto server = client::InviteLink::parse(
-            parser.value(QStringLiteral("server")) + QStringLiteral("/AAAAAAAAAAAAAAAAAAAAA"), &why);
+            parser.value(QStringLiteral("server")) + QStringLiteral("/AAAAAAAAAAAAAAAAAAAAA"),
+            &why);
         if (!server)
             usageError(QStringLiteral("--server: ") + why);
-        const int ttl = intOption(parser, QStringLiteral("ttl"), protocol::limits::kMinTtl, protocol::limits::kMaxTtl,
-                                  protocol::limits::kDefaultTtl);
+        const int ttl = intOption(parser, QStringLiteral("ttl"), protocol::limits::kMinTtl,
+            protocol::limits::kMaxTtl, protocol::limits::kDefaultTtl);
         const int max = intOption(parser, QStringLiteral("max"), protocol::limits::kMinParticipants,
-                                  protocol::limits::kMaxParticipants, protocol::limits::kDefaultParticipants);
+            protocol::limits::kMaxParticipants, protocol::limits::kDefaultParticipants);
         cli.create(server->serverUrl(), server->authority(), ttl, max);
     } else {
-        for (const char *option : {"server", "ttl", "max"}) {
+        for (const char *option : { "server", "ttl", "max" }) {
             if (parser.isSet(QLatin1StringView(option)))
-                usageError(QStringLiteral("--%1 goes with --create, not --join").arg(QLatin1StringView(option)));
+                usageError(QStringLiteral("--%1 goes with --create, not --join")
+                               .arg(QLatin1StringView(option)));
         }
         const auto link = client::InviteLink::parse(parser.value(QStringLiteral("join")), &why);
         if (!link)

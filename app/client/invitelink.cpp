@@ -27,7 +27,8 @@ std::optional<InviteLink> InviteLink::parse(const QString &text, QString *error)
     InviteLink link;
     link.roomId = rest.mid(slash + 1);
     if (!protocol::ids::isValidRoomId(link.roomId))
-        return fail(QStringLiteral("\"%1\" is not a room ID (21 letters, digits, _ or -).").arg(link.roomId));
+        return fail(QStringLiteral("\"%1\" is not a room ID (21 letters, digits, _ or -).")
+                        .arg(link.roomId));
     QString authority = rest.left(slash);
     QString portText;
     if (authority.startsWith(QLatin1Char('['))) {
@@ -68,7 +69,8 @@ std::optional<InviteLink> InviteLink::parse(const QString &text, QString *error)
 
 QString InviteLink::authority() const
 {
-    const QString h = host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+    const QString h
+        = host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
     return h + QLatin1Char(':') + QString::number(port);
 }
 

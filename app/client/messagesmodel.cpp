@@ -4,10 +4,7 @@
 
 namespace pc::client {
 
-MessagesModel::MessagesModel(QObject *parent)
-    : QAbstractListModel(parent)
-{
-}
+MessagesModel::MessagesModel(QObject *parent) : QAbstractListModel(parent) { }
 
 int MessagesModel::rowCount(const QModelIndex &parent) const
 {
@@ -37,7 +34,8 @@ QVariant MessagesModel::data(const QModelIndex &index, int role) const
     case TimeRole:
         return QLocale().toString(row.when.toLocalTime().time(), QStringLiteral("HH:mm"));
     case OwnRole:
-        return !notice && !m_ownParticipantId.isEmpty() && row.message.participantId == m_ownParticipantId;
+        return !notice && !m_ownParticipantId.isEmpty()
+            && row.message.participantId == m_ownParticipantId;
     case NoticeRole:
         return notice;
     }
@@ -46,16 +44,16 @@ QVariant MessagesModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> MessagesModel::roleNames() const
 {
-    return {{IdRole, "messageId"}, {SeqRole, "seq"},         {ParticipantIdRole, "participantId"},
-            {SenderRole, "sender"}, {TextRole, "text"},      {TimestampRole, "timestamp"},
-            {TimeRole, "time"},     {OwnRole, "own"},        {NoticeRole, "notice"}};
+    return { { IdRole, "messageId" }, { SeqRole, "seq" }, { ParticipantIdRole, "participantId" },
+        { SenderRole, "sender" }, { TextRole, "text" }, { TimestampRole, "timestamp" },
+        { TimeRole, "time" }, { OwnRole, "own" }, { NoticeRole, "notice" } };
 }
 
 void MessagesModel::setOwnParticipantId(const QString &participantId)
 {
     m_ownParticipantId = participantId;
     if (!m_rows.isEmpty())
-        Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1), {OwnRole});
+        Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1), { OwnRole });
 }
 
 void MessagesModel::appendMessage(const protocol::ChatMessage &message)
@@ -64,7 +62,7 @@ void MessagesModel::appendMessage(const protocol::ChatMessage &message)
         return;
     m_lastSeq = message.seq;
     beginInsertRows({}, int(m_rows.size()), int(m_rows.size()));
-    m_rows.append({message, {}, QDateTime::fromMSecsSinceEpoch(message.timestamp)});
+    m_rows.append({ message, {}, QDateTime::fromMSecsSinceEpoch(message.timestamp) });
     endInsertRows();
     Q_EMIT countChanged();
 }
@@ -72,7 +70,7 @@ void MessagesModel::appendMessage(const protocol::ChatMessage &message)
 void MessagesModel::appendNotice(const QString &text)
 {
     beginInsertRows({}, int(m_rows.size()), int(m_rows.size()));
-    m_rows.append({{}, text, QDateTime::currentDateTime()});
+    m_rows.append({ {}, text, QDateTime::currentDateTime() });
     endInsertRows();
     Q_EMIT countChanged();
 }

@@ -24,9 +24,9 @@ public:
         SenderRole,
         TextRole,
         TimestampRole, // ms since the epoch, host clock
-        TimeRole, // hh:mm, local
-        OwnRole, // sent by this member
-        NoticeRole, // a join/leave notice, not a message
+        TimeRole,      // hh:mm, local
+        OwnRole,       // sent by this member
+        NoticeRole,    // a join/leave notice, not a message
     };
     Q_ENUM(Role)
 
@@ -47,7 +47,8 @@ Q_SIGNALS:
     void countChanged();
 
 private:
-    struct Row {
+    struct Row
+    {
         protocol::ChatMessage message;
         QString notice;
         QDateTime when;

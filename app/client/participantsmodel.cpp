@@ -2,10 +2,7 @@
 
 namespace pc::client {
 
-ParticipantsModel::ParticipantsModel(QObject *parent)
-    : QAbstractListModel(parent)
-{
-}
+ParticipantsModel::ParticipantsModel(QObject *parent) : QAbstractListModel(parent) { }
 
 int ParticipantsModel::rowCount(const QModelIndex &parent) const
 {
@@ -31,14 +28,14 @@ QVariant ParticipantsModel::data(const QModelIndex &index, int role) const
 
 QHash<int, QByteArray> ParticipantsModel::roleNames() const
 {
-    return {{ParticipantIdRole, "participantId"}, {NameRole, "name"}, {SelfRole, "self"}};
+    return { { ParticipantIdRole, "participantId" }, { NameRole, "name" }, { SelfRole, "self" } };
 }
 
 void ParticipantsModel::setSelf(const QString &participantId)
 {
     m_self = participantId;
     if (!m_rows.isEmpty())
-        Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1), {SelfRole});
+        Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1), { SelfRole });
 }
 
 void ParticipantsModel::reset(const QList<protocol::Participant> &participants)

@@ -18,63 +18,64 @@ using namespace pc::protocol;
 
 namespace {
 
-constexpr int kFirstRetryMs = 500;
-constexpr int kMaxRetryMs = 30'000;
-constexpr int kPingIntervalMs = 15'000;
+    constexpr int kFirstRetryMs = 500;
+    constexpr int kMaxRetryMs = 30'000;
+    constexpr int kPingIntervalMs = 15'000;
 
-QLatin1StringView key(const char *k)
-{
-    return QLatin1StringView(k);
-}
+    QLatin1StringView key(const char *k)
+    {
+        return QLatin1StringView(k);
+    }
 
-Error errorOfReply(const QJsonObject &reply)
-{
-    const QJsonObject e = reply.value(key("error")).toObject();
-    Error error;
-    error.code = errorCodeFromName(e.value(key("code")).toString()).value_or(ErrorCode::Internal);
-    error.message = e.value(key("message")).toString();
-    error.retryAfterMs = qint64(e.value(key("retryAfterMs")).toDouble(-1));
-    return error;
-}
+    Error errorOfReply(const QJsonObject &reply)
+    {
+        const QJsonObject e = reply.value(key("error")).toObject();
+        Error error;
+        error.code
+            = errorCodeFromName(e.value(key("code")).toString()).value_or(ErrorCode::Internal);
+        error.message = e.value(key("message")).toString();
+        error.retryAfterMs = qint64(e.value(key("retryAfterMs")).toDouble(-1));
+        return error;
+    }
 
-Error connectionLost()
-{
-    return {ErrorCode::Unavailable, QStringLiteral("The connection to the room host was lost.")};
-}
+    Error connectionLost()
+    {
+        return { ErrorCode::Unavailable,
+            QStringLiteral("The connection to the room host was lost.") };
+    }
 
-// Reply data -> the op's result type.
-template<typename T>
-std::optional<T> decode(const QJsonObject &data)
-{
-    return T::fromJson(data);
-}
-template<>
-std::optional<Empty> decode<Empty>(const QJsonObject &)
-{
-    return Empty{};
-}
-template<>
-std::optional<ChatMessage> decode<ChatMessage>(const QJsonObject &data)
-{
-    const auto sent = MessageSent::fromJson(data);
-    return sent ? std::optional<ChatMessage>(sent->message) : std::nullopt;
-}
+    // Reply data -> the op's result type.
+    template<typename T> std::optional<T> decode(const QJsonObject &data)
+    {
+        return T::fromJson(data);
+    }
+    template<> std::optional<Empty> decode<Empty>(const QJsonObject &)
+    {
+        return Empty {};
+    }
+    template<> std::optional<ChatMessage> decode<ChatMessage>(const QJsonObject &data)
+    {
+        const auto sent = MessageSent::fromJson(data);
+        return sent ? std::optional<ChatMessage>(sent->message) : std::nullopt;
+    }
 
-bool endsTheChannel(const Error &error)
-{
-    return error.code == ErrorCode::RoomNotFound || error.code == ErrorCode::Unauthorized;
-}
+    bool endsTheChannel(const Error &error)
+    {
+        return error.code == ErrorCode::RoomNotFound || error.code == ErrorCode::Unauthorized;
+    }
 
 } // namespace
 
-struct RealtimeClient::Pending {
+struct RealtimeClient::Pending
+{
     Op op;
     QJsonObject params;
     bool retry = false;
     std::function<void(const QJsonObject &)> onReply;
 };
 
-struct RealtimeClient::Channel {
+struct RealtimeClient::Channel
+{
     QString roomId;
     QString token;
     qint64 lastSeq = 0; // highest seq emitted
@@ -84,8 +85,7 @@ struct RealtimeClient::Channel {
     std::map<qint64, ChatMessage> held; // arrived out of order or while syncing
 };
 
-RealtimeClient::RealtimeClient(QObject *parent)
-    : QObject(parent)
+RealtimeClient::RealtimeClient(QObject *parent) : QObject(parent)
 {
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &RealtimeClient::open);
@@ -103,9 +103,8 @@ RealtimeClient::RealtimeClient(QObject *parent)
     connect(&m_socket, &QWebSocket::connected, this, &RealtimeClient::onConnected);
     connect(&m_socket, &QWebSocket::disconnected, this, &RealtimeClient::onDisconnected);
     connect(&m_socket, &QWebSocket::textMessageReceived, this, &RealtimeClient::onText);
-    connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this] {
-        setLastError(m_socket.errorString());
-    });
+    connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+        [this] { setLastError(m_socket.errorString()); });
 }
 
 RealtimeClient::~RealtimeClient()
@@ -116,10 +115,11 @@ RealtimeClient::~RealtimeClient()
     if (m_socket.state() == QAbstractSocket::ConnectedState) {
         for (const auto &channel : std::as_const(m_channels)) {
             if (channel->subscribed) {
-                QJsonObject frame = UnsubscribeParams{channel->roomId}.toJson();
+                QJsonObject frame = UnsubscribeParams { channel->roomId }.toJson();
                 frame.insert(key("id"), m_nextId++);
                 frame.insert(key("op"), opName(Op::Unsubscribe).toString());
-                m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+                m_socket.sendTextMessage(
+                    QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
             }
         }
         m_socket.flush();
@@ -213,7 +213,8 @@ void RealtimeClient::reconnectNow()
 void RealtimeClient::scheduleReconnect()
 {
     // Exponential backoff with full jitter, so a crowd of clients does not return at once.
-    const int cap = int(std::min<qint64>(kMaxRetryMs, qint64(kFirstRetryMs) << std::min(m_attempt, 16)));
+    const int cap
+        = int(std::min<qint64>(kMaxRetryMs, qint64(kFirstRetryMs) << std::min(m_attempt, 16)));
     ++m_attempt;
     const int delay = std::max(100, int(QRandomGenerator::global()->bounded(cap + 1)));
     m_reconnectTimer.start(delay);
@@ -241,8 +242,8 @@ void RealtimeClient::onDisconnected()
     if (!wasConnected) {
         const QString why = m_socket.errorString();
         Q_EMIT connectionFailed(why.isEmpty() || why == QLatin1StringView("Unknown error")
-                                    ? QStringLiteral("The host cannot be reached.")
-                                    : why);
+                ? QStringLiteral("The host cannot be reached.")
+                : why);
     }
     for (const auto &channel : std::as_const(m_channels)) {
         channel->subscribed = false;
@@ -255,7 +256,9 @@ void RealtimeClient::onDisconnected()
         if (pending->retry)
             retry.append(pending);
         else
-            pending->onReply(QJsonDocument::fromJson(encodeErrorReply(QJsonValue::Null, connectionLost())).object());
+            pending->onReply(
+                QJsonDocument::fromJson(encodeErrorReply(QJsonValue::Null, connectionLost()))
+                    .object());
     }
     m_waiting = retry + m_waiting;
     if (m_url.isEmpty()) {
@@ -293,23 +296,25 @@ void RealtimeClient::onReply(const QJsonObject &reply)
     }
     const std::shared_ptr<Pending> pending = it->second;
     m_inFlight.erase(it);
-    const Error error = reply.value(key("ok")).toBool() ? Error{} : errorOfReply(reply);
-    if (!reply.value(key("ok")).toBool() && error.code == ErrorCode::RateLimited && pending->retry) {
+    const Error error = reply.value(key("ok")).toBool() ? Error {} : errorOfReply(reply);
+    if (!reply.value(key("ok")).toBool() && error.code == ErrorCode::RateLimited
+        && pending->retry) {
         // Nothing was done; the host says when to ask again.
-        QTimer::singleShot(int(std::clamp<qint64>(error.retryAfterMs, 1, 60'000)), this, [this, pending] {
-            m_waiting.append(pending);
-            if (m_status == Status::Connected)
-                flushWaiting();
-        });
+        QTimer::singleShot(
+            int(std::clamp<qint64>(error.retryAfterMs, 1, 60'000)), this, [this, pending] {
+                m_waiting.append(pending);
+                if (m_status == Status::Connected)
+                    flushWaiting();
+            });
         return;
     }
     pending->onReply(reply);
 }
 
-void RealtimeClient::request(Op op, const QJsonObject &params, bool retry,
-                             std::function<void(const QJsonObject &)> onReply)
+void RealtimeClient::request(
+    Op op, const QJsonObject &params, bool retry, std::function<void(const QJsonObject &)> onReply)
 {
-    auto pending = std::make_shared<Pending>(Pending{op, params, retry, std::move(onReply)});
+    auto pending = std::make_shared<Pending>(Pending { op, params, retry, std::move(onReply) });
     if (m_status == Status::Connected) {
         transmit(pending);
         return;
@@ -325,7 +330,8 @@ void RealtimeClient::transmit(const std::shared_ptr<Pending> &pending)
     frame.insert(key("id"), id);
     frame.insert(key("op"), opName(pending->op).toString());
     m_inFlight.emplace(id, pending);
-    m_socket.sendTextMessage(QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+    m_socket.sendTextMessage(
+        QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
 }
 
 void RealtimeClient::flushWaiting()
@@ -345,7 +351,8 @@ void RealtimeClient::typedRequest(Op op, const QJsonObject &params, bool retry, 
             return done(errorOfReply(reply));
         if (auto value = decode<T>(reply.value(key("data")).toObject()))
             return done(*value);
-        done(Error{ErrorCode::Internal, QStringLiteral("The host sent a reply this client does not understand.")});
+        done(Error { ErrorCode::Internal,
+            QStringLiteral("The host sent a reply this client does not understand.") });
     });
 }
 
@@ -386,17 +393,17 @@ void RealtimeClient::send(const MessagesSendParams &params, Done<ChatMessage> do
     if (!withId.clientMsgId)
         withId.clientMsgId = ids::newMessageId();
     const qint64 asked = QDateTime::currentMSecsSinceEpoch();
-    typedRequest<ChatMessage>(Op::MessagesSend, withId.toJson(), true,
-                              [this, asked, done](Outcome<ChatMessage> outcome) {
-                                  if (const auto *message = std::get_if<ChatMessage>(&outcome)) {
-                                      // The host stamped it about halfway through the round trip.
-                                      const qint64 now = QDateTime::currentMSecsSinceEpoch();
-                                      if (now - asked < 2000)
-                                          m_clockOffsetMs = message->timestamp - (asked + now) / 2;
-                                  }
-                                  if (done)
-                                      done(outcome);
-                              });
+    typedRequest<ChatMessage>(
+        Op::MessagesSend, withId.toJson(), true, [this, asked, done](Outcome<ChatMessage> outcome) {
+            if (const auto *message = std::get_if<ChatMessage>(&outcome)) {
+                // The host stamped it about halfway through the round trip.
+                const qint64 now = QDateTime::currentMSecsSinceEpoch();
+                if (now - asked < 2000)
+                    m_clockOffsetMs = message->timestamp - (asked + now) / 2;
+            }
+            if (done)
+                done(outcome);
+        });
 }
 
 void RealtimeClient::listMessages(const MessagesListParams &params, Done<MessageList> done)
@@ -424,7 +431,7 @@ void RealtimeClient::removeChannel(const QString &roomId)
     if (!channel)
         return;
     if (channel->subscribed && m_status == Status::Connected)
-        typedRequest<Empty>(Op::Unsubscribe, UnsubscribeParams{roomId}.toJson(), false, {});
+        typedRequest<Empty>(Op::Unsubscribe, UnsubscribeParams { roomId }.toJson(), false, {});
     Q_EMIT channelsChanged();
 }
 
@@ -447,21 +454,21 @@ void RealtimeClient::subscribeChannel(const QString &roomId)
     const auto channel = m_channels.value(roomId);
     if (!channel)
         return;
-    const SubscribeParams params{{roomId, channel->token}, m_eventMask};
-    typedRequest<Subscribed>(Op::Subscribe, params.toJson(), false,
-                             [this, roomId](Outcome<Subscribed> outcome) {
-                                 const auto channel = m_channels.value(roomId);
-                                 if (!channel)
-                                     return;
-                                 if (const auto *error = std::get_if<Error>(&outcome)) {
-                                     if (endsTheChannel(*error))
-                                         loseChannel(roomId, *error);
-                                     return; // lost link: subscribed again on reconnect
-                                 }
-                                 channel->subscribed = true;
-                                 // Whatever was missed while away comes from history.
-                                 sync(roomId);
-                             });
+    const SubscribeParams params { { roomId, channel->token }, m_eventMask };
+    typedRequest<Subscribed>(
+        Op::Subscribe, params.toJson(), false, [this, roomId](Outcome<Subscribed> outcome) {
+            const auto channel = m_channels.value(roomId);
+            if (!channel)
+                return;
+            if (const auto *error = std::get_if<Error>(&outcome)) {
+                if (endsTheChannel(*error))
+                    loseChannel(roomId, *error);
+                return; // lost link: subscribed again on reconnect
+            }
+            channel->subscribed = true;
+            // Whatever was missed while away comes from history.
+            sync(roomId);
+        });
 }
 
 void RealtimeClient::sync(const QString &roomId)
@@ -476,7 +483,7 @@ void RealtimeClient::sync(const QString &roomId)
     channel->syncing = true;
     channel->syncAgain = false;
     const qint64 after = channel->lastSeq;
-    const MessagesListParams params{{roomId, channel->token}, after, limits::kMaxListLimit};
+    const MessagesListParams params { { roomId, channel->token }, after, limits::kMaxListLimit };
     listMessages(params, [this, roomId, after](Outcome<MessageList> outcome) {
         const auto channel = m_channels.value(roomId);
         if (!channel)
@@ -549,7 +556,8 @@ void RealtimeClient::onEvent(const QJsonObject &frame)
         return;
     const AnyEvent payload = eventFromJson(*event, frame.value(key("data")).toObject());
     if (std::holds_alternative<std::monostate>(payload)) {
-        qCWarning(lcClient) << "ignoring an event that does not match the schema:" << eventName(*event);
+        qCWarning(lcClient) << "ignoring an event that does not match the schema:"
+                            << eventName(*event);
         return;
     }
     dispatch(channel, payload);
@@ -588,7 +596,8 @@ void RealtimeClient::emitEvent(const QString &channel, const AnyEvent &event)
         PC_PROTOCOL_EVENTS(PC_EMIT_TYPED)
 #undef PC_EMIT_TYPED
     }
-    Q_EMIT this->event(channel, eventName(eventOf(event)).toString(), eventToJson(event).toVariantMap());
+    Q_EMIT this->event(
+        channel, eventName(eventOf(event)).toString(), eventToJson(event).toVariantMap());
 }
 
 } // namespace pc::client

@@ -59,18 +59,24 @@ public:
     qint64 lastSeq(const QString &roomId) const;
 
     Q_INVOKABLE void reconnectNow();
+    // Drops the link at once, as a network failure would; it comes back by itself.
+    void abortConnection() { m_socket.abort(); }
 
     // Requests. Results arrive on the event loop with the contract's error code on failure;
     // "unavailable" also stands for a lost connection. Requests wait while (re)connecting.
-    void createRoom(const protocol::RoomCreateParams &params, protocol::Done<protocol::RoomCreated> done);
-    void joinRoom(const protocol::RoomJoinParams &params, protocol::Done<protocol::RoomJoined> done);
+    void createRoom(
+        const protocol::RoomCreateParams &params, protocol::Done<protocol::RoomCreated> done);
+    void joinRoom(
+        const protocol::RoomJoinParams &params, protocol::Done<protocol::RoomJoined> done);
     void leaveRoom(const protocol::MemberParams &member, protocol::Done<protocol::Empty> done);
     void roomTtl(const protocol::MemberParams &member, protocol::Done<protocol::RoomTtl> done);
     void roomInfo(const protocol::MemberParams &member, protocol::Done<protocol::RoomInfo> done);
     void destroyRoom(const protocol::MemberParams &member, protocol::Done<protocol::Empty> done);
     // Carries a clientMsgId and is retried across reconnects until acknowledged.
-    void send(const protocol::MessagesSendParams &params, protocol::Done<protocol::ChatMessage> done = {});
-    void listMessages(const protocol::MessagesListParams &params, protocol::Done<protocol::MessageList> done);
+    void send(const protocol::MessagesSendParams &params,
+        protocol::Done<protocol::ChatMessage> done = {});
+    void listMessages(
+        const protocol::MessagesListParams &params, protocol::Done<protocol::MessageList> done);
 
     // Milliseconds to add to our clock to get the host's (from message timestamps).
     qint64 hostClockOffsetMs() const { return m_clockOffsetMs; }
@@ -129,9 +135,10 @@ private:
     // Sends a request (now, or once connected). retry: resent after a reconnect instead of
     // failing with "unavailable".
     void request(protocol::Op op, const QJsonObject &params, bool retry,
-                 std::function<void(const QJsonObject &reply)> onReply);
+        std::function<void(const QJsonObject &reply)> onReply);
     template<typename T>
-    void typedRequest(protocol::Op op, const QJsonObject &params, bool retry, protocol::Done<T> done);
+    void typedRequest(
+        protocol::Op op, const QJsonObject &params, bool retry, protocol::Done<T> done);
 
     QWebSocket m_socket;
     QUrl m_url;
@@ -148,7 +155,7 @@ private:
     qint64 m_nextId = 1;
     qint64 m_clockOffsetMs = 0;
     std::map<qint64, std::shared_ptr<Pending>> m_inFlight; // by request id
-    QList<std::shared_ptr<Pending>> m_waiting; // until connected
+    QList<std::shared_ptr<Pending>> m_waiting;             // until connected
     QHash<QString, std::shared_ptr<Channel>> m_channels;
 };
 

@@ -9,8 +9,7 @@ namespace pc::client {
 
 using namespace pc::protocol;
 
-RoomSession::RoomSession(QObject *parent)
-    : QObject(parent)
+RoomSession::RoomSession(QObject *parent) : QObject(parent)
 {
     m_countdown.setInterval(250);
     connect(&m_countdown, &QTimer::timeout, this, &RoomSession::updateCountdown);
@@ -34,58 +33,61 @@ void RoomSession::connectClient()
 {
     if (!m_client)
         return;
-    auto mine = [this](const QString &channel) { return m_state == State::Joined && channel == m_roomId; };
+    auto mine = [this](const QString &channel) {
+        return m_state == State::Joined && channel == m_roomId;
+    };
     m_clientConnections << connect(m_client, &RealtimeClient::chatMessage, this,
-                                   [this, mine](const QString &channel, const ChatMessage &message) {
-                                       if (!mine(channel))
-                                           return;
-                                       m_messages.appendMessage(message);
-                                       if (message.participantId != m_participantId)
-                                           Q_EMIT messageArrived(message.sender, message.text);
-                                   });
+        [this, mine](const QString &channel, const ChatMessage &message) {
+            if (!mine(channel))
+                return;
+            m_messages.appendMessage(message);
+            if (message.participantId != m_participantId)
+                Q_EMIT messageArrived(message.sender, message.text);
+        });
     m_clientConnections << connect(m_client, &RealtimeClient::presenceJoin, this,
-                                   [this, mine](const QString &channel, const PresenceJoin &join) {
-                                       if (mine(channel) && m_participants.add({join.participantId, join.name}))
-                                           m_messages.appendNotice(tr("%1 joined").arg(join.name));
-                                   });
+        [this, mine](const QString &channel, const PresenceJoin &join) {
+            if (mine(channel) && m_participants.add({ join.participantId, join.name }))
+                m_messages.appendNotice(tr("%1 joined").arg(join.name));
+        });
     m_clientConnections << connect(m_client, &RealtimeClient::presenceLeave, this,
-                                   [this, mine](const QString &channel, const PresenceLeave &leave) {
-                                       if (mine(channel) && m_participants.remove(leave.participantId))
-                                           m_messages.appendNotice(tr("%1 left").arg(leave.name));
-                                   });
+        [this, mine](const QString &channel, const PresenceLeave &leave) {
+            if (mine(channel) && m_participants.remove(leave.participantId))
+                m_messages.appendNotice(tr("%1 left").arg(leave.name));
+        });
     m_clientConnections << connect(m_client, &RealtimeClient::chatDestroy, this,
-                                   [this, mine](const QString &channel, const ChatDestroy &destroy) {
-                                       if (!mine(channel))
-                                           return;
-                                       m_countdown.stop();
-                                       setState(destroy.reason == ChatDestroy::Reason::Expired ? State::Expired
-                                                                                               : State::Destroyed);
-                                   });
+        [this, mine](const QString &channel, const ChatDestroy &destroy) {
+            if (!mine(channel))
+                return;
+            m_countdown.stop();
+            setState(
+                destroy.reason == ChatDestroy::Reason::Expired ? State::Expired : State::Destroyed);
+        });
     m_clientConnections << connect(m_client, &RealtimeClient::historyTrimmed, this,
-                                   [this, mine](const QString &channel, qint64) {
-                                       if (!mine(channel) || m_historyTrimmed)
-                                           return;
-                                       m_historyTrimmed = true;
-                                       Q_EMIT historyTrimmedChanged();
-                                   });
+        [this, mine](const QString &channel, qint64) {
+            if (!mine(channel) || m_historyTrimmed)
+                return;
+            m_historyTrimmed = true;
+            Q_EMIT historyTrimmedChanged();
+        });
     m_clientConnections << connect(m_client, &RealtimeClient::channelLost, this,
-                                   [this, mine](const QString &channel, const Error &) {
-                                       if (!mine(channel))
-                                           return;
-                                       m_countdown.stop();
-                                       // Gone while we were away: its deadline tells which end it met.
-                                       const bool expired = m_expiresAt > 0
-                                           && QDateTime::currentMSecsSinceEpoch() + m_client->hostClockOffsetMs()
-                                               >= m_expiresAt - 1000;
-                                       setState(expired ? State::Expired : State::Destroyed);
-                                   });
-    m_clientConnections << connect(m_client, &RealtimeClient::connectionFailed, this, [this](const QString &reason) {
-        // Only a host we never reached counts as unreachable; later drops are reconnected.
-        if (m_state == State::Joining || m_state == State::Creating) {
-            m_client->setUrl({});
-            setState(State::Unreachable, tr("The room host cannot be reached: %1").arg(reason));
-        }
-    });
+        [this, mine](const QString &channel, const Error &) {
+            if (!mine(channel))
+                return;
+            m_countdown.stop();
+            // Gone while we were away: its deadline tells which end it met.
+            const bool expired = m_expiresAt > 0
+                && QDateTime::currentMSecsSinceEpoch() + m_client->hostClockOffsetMs()
+                    >= m_expiresAt - 1000;
+            setState(expired ? State::Expired : State::Destroyed);
+        });
+    m_clientConnections << connect(
+        m_client, &RealtimeClient::connectionFailed, this, [this](const QString &reason) {
+            // Only a host we never reached counts as unreachable; later drops are reconnected.
+            if (m_state == State::Joining || m_state == State::Creating) {
+                m_client->setUrl({});
+                setState(State::Unreachable, tr("The room host cannot be reached: %1").arg(reason));
+            }
+        });
 }
 
 QString RoomSession::inviteLink() const
@@ -119,7 +121,8 @@ void RoomSession::failWith(const Error &error)
     case ErrorCode::RoomFull:
         return setState(State::Full, tr("This room is already full."));
     case ErrorCode::RoomNotFound:
-        return setState(State::NotFound, tr("This room does not exist: it expired, was destroyed or never existed."));
+        return setState(State::NotFound,
+            tr("This room does not exist: it expired, was destroyed or never existed."));
     case ErrorCode::Unavailable:
         return setState(State::Unreachable, tr("The room host cannot be reached right now."));
     default:
@@ -145,30 +148,31 @@ void RoomSession::join(const QString &invite, const QString &name)
     setState(State::Joining);
     Q_EMIT roomChanged();
     const QString roomId = link->roomId;
-    m_client->joinRoom(RoomJoinParams{roomId, name, std::nullopt}, [this, roomId](Outcome<RoomJoined> outcome) {
-        if (roomId != m_roomId || m_state != State::Joining)
-            return;
-        if (const auto *error = std::get_if<Error>(&outcome))
-            return failWith(*error);
-        const RoomJoined &joined = std::get<RoomJoined>(outcome);
-        m_token = joined.token;
-        m_participantId = joined.participantId;
-        m_name = joined.name;
-        m_maxParticipants = joined.room.maxParticipants;
-        m_expiresAt = joined.room.expiresAt;
-        // Until a message of ours says better: the host's deadline less its ttl is its now.
-        if (m_client->hostClockOffsetMs() == 0)
-            m_client->setHostClockOffsetMs(joined.room.expiresAt - qint64(joined.room.ttl) * 1000
-                                           - QDateTime::currentMSecsSinceEpoch() + 500);
-        m_participants.setSelf(m_participantId);
-        m_participants.reset(joined.room.participants);
-        m_messages.setOwnParticipantId(m_participantId);
-        setState(State::Joined);
-        Q_EMIT roomChanged();
-        m_client->addChannel(roomId, m_token, 0);
-        updateCountdown();
-        m_countdown.start();
-    });
+    m_client->joinRoom(
+        RoomJoinParams { roomId, name, std::nullopt }, [this, roomId](Outcome<RoomJoined> outcome) {
+            if (roomId != m_roomId || m_state != State::Joining)
+                return;
+            if (const auto *error = std::get_if<Error>(&outcome))
+                return failWith(*error);
+            const RoomJoined &joined = std::get<RoomJoined>(outcome);
+            m_token = joined.token;
+            m_participantId = joined.participantId;
+            m_name = joined.name;
+            m_maxParticipants = joined.room.maxParticipants;
+            m_expiresAt = joined.room.expiresAt;
+            // Until a message of ours says better: the host's deadline less its ttl is its now.
+            if (m_client->hostClockOffsetMs() == 0)
+                m_client->setHostClockOffsetMs(joined.room.expiresAt
+                    - qint64(joined.room.ttl) * 1000 - QDateTime::currentMSecsSinceEpoch() + 500);
+            m_participants.setSelf(m_participantId);
+            m_participants.reset(joined.room.participants);
+            m_messages.setOwnParticipantId(m_participantId);
+            setState(State::Joined);
+            Q_EMIT roomChanged();
+            m_client->addChannel(roomId, m_token, 0);
+            updateCountdown();
+            m_countdown.start();
+        });
 }
 
 void RoomSession::create(int ttlSeconds, int maxParticipants, const QString &name)
@@ -177,17 +181,19 @@ void RoomSession::create(int ttlSeconds, int maxParticipants, const QString &nam
         return setState(State::Failed, tr("No room host is set up."));
     setState(State::Creating);
     const QUrl url = m_client->url();
-    m_client->createRoom(RoomCreateParams{ttlSeconds, maxParticipants}, [this, url, name](Outcome<RoomCreated> outcome) {
-        if (m_state != State::Creating)
-            return;
-        if (const auto *error = std::get_if<Error>(&outcome))
-            return failWith(*error);
-        const QString host = m_inviteHost.isEmpty()
-            ? InviteLink{url.host(), quint16(url.port(InviteLink::kDefaultPort)), {}}.authority()
-            : m_inviteHost;
-        m_inviteHost = host;
-        join(host + QLatin1Char('/') + std::get<RoomCreated>(outcome).roomId, name);
-    });
+    m_client->createRoom(RoomCreateParams { ttlSeconds, maxParticipants },
+        [this, url, name](Outcome<RoomCreated> outcome) {
+            if (m_state != State::Creating)
+                return;
+            if (const auto *error = std::get_if<Error>(&outcome))
+                return failWith(*error);
+            const QString host = m_inviteHost.isEmpty() ? InviteLink { url.host(),
+                quint16(url.port(InviteLink::kDefaultPort)),
+                {} }.authority()
+                                                        : m_inviteHost;
+            m_inviteHost = host;
+            join(host + QLatin1Char('/') + std::get<RoomCreated>(outcome).roomId, name);
+        });
 }
 
 void RoomSession::send(const QString &text)
@@ -195,7 +201,7 @@ void RoomSession::send(const QString &text)
     if (!m_client || m_state != State::Joined || text.trimmed().isEmpty())
         return;
     MessagesSendParams params;
-    params.member = {m_roomId, m_token};
+    params.member = { m_roomId, m_token };
     params.text = text;
     const QString roomId = m_roomId;
     m_client->send(params, [this, roomId](Outcome<ChatMessage> outcome) {
@@ -208,7 +214,7 @@ void RoomSession::destroyRoom()
 {
     if (!m_client || m_state != State::Joined)
         return;
-    m_client->destroyRoom({m_roomId, m_token}, [this](Outcome<Empty> outcome) {
+    m_client->destroyRoom({ m_roomId, m_token }, [this](Outcome<Empty> outcome) {
         if (const auto *error = std::get_if<Error>(&outcome); error && m_state == State::Joined)
             Q_EMIT sendFailed(error->message);
     });
@@ -219,14 +225,15 @@ void RoomSession::leave()
     if (!m_client || m_state != State::Joined)
         return;
     m_client->removeChannel(m_roomId);
-    m_client->leaveRoom({m_roomId, m_token}, {});
+    m_client->leaveRoom({ m_roomId, m_token }, {});
     m_countdown.stop();
     setState(State::Left);
 }
 
 void RoomSession::updateCountdown()
 {
-    const qint64 hostNow = QDateTime::currentMSecsSinceEpoch() + (m_client ? m_client->hostClockOffsetMs() : 0);
+    const qint64 hostNow
+        = QDateTime::currentMSecsSinceEpoch() + (m_client ? m_client->hostClockOffsetMs() : 0);
     const int left = ttlSeconds(m_expiresAt, hostNow);
     if (left == m_secondsLeft)
         return;

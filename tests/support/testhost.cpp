@@ -34,9 +34,21 @@ bool TestHost::start()
         qWarning() << "redis:" << m_redis->errorString();
         return false;
     }
+    return restartHost();
+}
+
+void TestHost::stopHost()
+{
+    m_host.reset();
+}
+
+bool TestHost::restartHost()
+{
     redis::Options redisOptions;
     redisOptions.url = m_redis->url();
-    m_host = std::make_unique<host::RoomHost>(m_options, redisOptions);
+    host::HostOptions options = m_options;
+    options.port = m_port;
+    m_host = std::make_unique<host::RoomHost>(options, redisOptions);
     m_host->connectRedis();
     if (!QTest::qWaitFor([this] { return m_host->isRedisConnected(); }, 5000))
         return false;
@@ -45,12 +57,13 @@ bool TestHost::start()
         qWarning() << error;
         return false;
     }
+    m_port = m_host->port();
     return true;
 }
 
 QUrl TestHost::url() const
 {
-    return QUrl(m_host->url());
+    return QUrl(QStringLiteral("ws://127.0.0.1:%1/api/realtime").arg(m_port));
 }
 
 QByteArray TestHost::redisCli(const QStringList &args) const

@@ -20,6 +20,10 @@ public:
     ~TestHost();
 
     bool start(); // Redis up, host connected and listening
+    // The host process dies (its sessions drop) while Redis stays; restartHost() brings it
+    // back on the same port.
+    void stopHost();
+    bool restartHost();
     QUrl url() const;
     host::RoomHost &host() { return *m_host; }
     host::EmbeddedRedis &redis() { return *m_redis; }
@@ -33,6 +37,7 @@ private:
     std::unique_ptr<host::EmbeddedRedis> m_ownRedis;
     host::EmbeddedRedis *m_redis;
     std::unique_ptr<host::RoomHost> m_host;
+    quint16 m_port = 0;
 };
 
 // privatechat-server as a child process (PC_SERVER_BINARY), killed with the test.

@@ -1,0 +1,299 @@
+// privatechat-cli as scripts use it: create, join, stdin -> messages, JSON lines out, exit
+// codes, and a host killed and restarted mid-chat.
+#include "testclient.h"
+#include "testhost.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTcpServer>
+#include <QTest>
+#include <QTimer>
+
+using namespace pc::test;
+
+namespace {
+
+// A running privatechat-cli, its stdout split into JSON lines.
+class Cli
+{
+public:
+    explicit Cli(const QStringList &args)
+    {
+        m_process.setChildProcessModifier(dieWithParent);
+        m_process.start(qEnvironmentVariable("PC_CLI_BINARY"), args);
+    }
+    ~Cli()
+    {
+        m_process.kill();
+        m_process.waitForFinished(2000);
+    }
+    bool waitFinished(int timeoutMs = 5000)
+    {
+        return QTest::qWaitFor(
+            [this] { return m_process.state() == QProcess::NotRunning; }, timeoutMs);
+    }
+    QProcess &process() { return m_process; }
+    QList<QJsonObject> lines()
+    {
+        while (m_process.canReadLine())
+            m_lines.append(QJsonDocument::fromJson(m_process.readLine()).object());
+        return m_lines;
+    }
+    QList<QJsonObject> events(const QString &name)
+    {
+        QList<QJsonObject> out;
+        for (const QJsonObject &line : lines()) {
+            if (line.value(k("event")).toString() == name)
+                out.append(line);
+        }
+        return out;
+    }
+    bool sawStatus(const QString &status)
+    {
+        for (const QJsonObject &line : lines()) {
+            if (line.value(k("status")).toString() == status)
+                return true;
+        }
+        return false;
+    }
+    void type(const QByteArray &line) { m_process.write(line + '\n'); }
+
+private:
+    QProcess m_process;
+    QList<QJsonObject> m_lines;
+};
+
+struct Finished
+{
+    int code;
+    QByteArray out, err;
+};
+
+Finished runToEnd(const QStringList &args)
+{
+    QProcess p;
+    p.setChildProcessModifier(dieWithParent);
+    p.start(qEnvironmentVariable("PC_CLI_BINARY"), args);
+    p.closeWriteChannel();
+    // Not waitForFinished(): the host under test runs on this event loop.
+    (void)QTest::qWaitFor([&] { return p.state() == QProcess::NotRunning; }, 15000);
+    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+        p.readAllStandardError() };
+}
+
+QString authority(const QUrl &url)
+{
+    return QStringLiteral("127.0.0.1:%1").arg(url.port());
+}
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+} // namespace
+
+class tst_Cli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void createPrintsTheInvite();
+    void joinBridgesTheTerminal();
+    void cannotJoin_data();
+    void cannotJoin();
+    void badArguments_data();
+    void badArguments();
+    void hostKilledAndRestartedMidChat();
+
+private:
+    std::unique_ptr<TestHost> m_host;
+};
+
+void tst_Cli::initTestCase()
+{
+    m_host = std::make_unique<TestHost>();
+    QVERIFY(m_host->start());
+}
+
+void tst_Cli::createPrintsTheInvite()
+{
+    const Finished run = runToEnd({ QStringLiteral("--server"), authority(m_host->url()),
+        QStringLiteral("--create"), QStringLiteral("--ttl"), QStringLiteral("60"),
+        QStringLiteral("--max"), QStringLiteral("3") });
+    QCOMPARE(run.code, 0);
+    const QString line = QString::fromUtf8(run.out).trimmed();
+    const QString prefix = QStringLiteral("privatechat://%1/").arg(authority(m_host->url()));
+    QVERIFY2(line.startsWith(prefix), qPrintable(line));
+    const QString room = line.mid(prefix.size());
+    TestClient check(m_host->url());
+    QVERIFY(check.open());
+    const QJsonObject joined = check.join(room, QStringLiteral("Check"));
+    QCOMPARE(joined.value(k("maxParticipants")).toInt(), 3);
+    QVERIFY(joined.value(k("ttl")).toInt() <= 60);
+}
+
+void tst_Cli::joinBridgesTheTerminal()
+{
+    TestClient bob(m_host->url());
+    QVERIFY(bob.open());
+    const QString room = bob.createRoom(600, 2);
+    const QString bobToken = bob.join(room, QStringLiteral("Bob")).value(k("token")).toString();
+    QVERIFY(bob.subscribe(room, bobToken).value(k("ok")).toBool());
+
+    Cli cli({ QStringLiteral("--join"),
+        QStringLiteral("privatechat://%1/%2").arg(authority(m_host->url()), room),
+        QStringLiteral("--name"), QStringLiteral("Cleo") });
+    QVERIFY(bob.waitForEvents(QStringLiteral("presence.join"), 1));
+    cli.type("hello from the terminal");
+    QVERIFY(bob.waitForEvents(QStringLiteral("chat.message"), 1));
+    const QJsonObject got
+        = bob.events(QStringLiteral("chat.message")).first().value(k("data")).toObject();
+    QCOMPARE(got.value(k("text")).toString(), QStringLiteral("hello from the terminal"));
+    QCOMPARE(got.value(k("sender")).toString(), QStringLiteral("Cleo"));
+
+    bob.request(QStringLiteral("messages.send"),
+        { { k("roomId"), room }, { k("token"), bobToken }, { k("text"), QStringLiteral("yo") } });
+    QTRY_COMPARE(cli.events(QStringLiteral("chat.message")).size(), 2);
+    const QJsonObject line = cli.events(QStringLiteral("chat.message")).last();
+    QCOMPARE(line.value(k("channel")).toString(), room);
+    QCOMPARE(line.value(k("data")).toObject().value(k("text")).toString(), QStringLiteral("yo"));
+    QVERIFY(cli.sawStatus(QStringLiteral("connected")));
+
+    cli.process().closeWriteChannel(); // end of input does not end the session
+    QTest::qWait(300);
+    QCOMPARE(cli.process().state(), QProcess::Running);
+    bob.request(
+        QStringLiteral("room.destroy"), { { k("roomId"), room }, { k("token"), bobToken } });
+    QVERIFY(cli.waitFinished());
+    QCOMPARE(cli.process().exitCode(), 0);
+    QCOMPARE(cli.events(QStringLiteral("chat.destroy")).size(), 1);
+    QCOMPARE(TestClient::tokenLeak(), QString());
+}
+
+void tst_Cli::cannotJoin_data()
+{
+    QTest::addColumn<QString>("which");
+    QTest::addRow("full") << QStringLiteral("full");
+    QTest::addRow("not found") << QStringLiteral("not found");
+    QTest::addRow("unreachable") << QStringLiteral("unreachable");
+}
+
+void tst_Cli::cannotJoin()
+{
+    QFETCH(QString, which);
+    QString link;
+    TestClient owner(m_host->url());
+    QVERIFY(owner.open());
+    if (which == QStringLiteral("full")) {
+        const QString room = owner.createRoom(600, 2);
+        owner.join(room, QStringLiteral("One"));
+        owner.join(room, QStringLiteral("Two"));
+        link = QStringLiteral("%1/%2").arg(authority(m_host->url()), room);
+    } else if (which == QStringLiteral("not found")) {
+        link = QStringLiteral("%1/AAAAAAAAAAAAAAAAAAAAA").arg(authority(m_host->url()));
+    } else {
+        link = QStringLiteral("127.0.0.1:%1/AAAAAAAAAAAAAAAAAAAAA").arg(freePort());
+    }
+    const Finished run = runToEnd({ QStringLiteral("--join"), link });
+    QCOMPARE(run.code, 3);
+    const QList<QByteArray> lines = run.err.trimmed().split('\n');
+    QCOMPARE(lines.size(), 1);
+    QVERIFY(lines.first().startsWith("privatechat-cli: "));
+}
+
+void tst_Cli::badArguments_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addRow("nothing") << QStringList {};
+    QTest::addRow("both") << QStringList { QStringLiteral("--create"), QStringLiteral("--join"),
+        QStringLiteral("h:1/AAAAAAAAAAAAAAAAAAAAA") };
+    QTest::addRow("create without server") << QStringList { QStringLiteral("--create") };
+    QTest::addRow("bad link") << QStringList { QStringLiteral("--join"),
+        QStringLiteral("nonsense") };
+    QTest::addRow("ttl too small")
+        << QStringList { QStringLiteral("--server"), QStringLiteral("h:1"),
+               QStringLiteral("--create"), QStringLiteral("--ttl"), QStringLiteral("3") };
+    QTest::addRow("max too big") << QStringList { QStringLiteral("--server"), QStringLiteral("h:1"),
+        QStringLiteral("--create"), QStringLiteral("--max"), QStringLiteral("101") };
+    QTest::addRow("empty name") << QStringList { QStringLiteral("--join"),
+        QStringLiteral("h:1/AAAAAAAAAAAAAAAAAAAAA"), QStringLiteral("--name"),
+        QStringLiteral(" ") };
+    QTest::addRow("unknown option") << QStringList { QStringLiteral("--frobnicate") };
+}
+
+void tst_Cli::badArguments()
+{
+    QFETCH(QStringList, args);
+    const Finished run = runToEnd(args);
+    QCOMPARE(run.code, 2);
+    QVERIFY(run.out.isEmpty());
+    QCOMPARE(run.err.trimmed().split('\n').size(), 1);
+}
+
+void tst_Cli::hostKilledAndRestartedMidChat()
+{
+    pc::host::EmbeddedRedis redis;
+    QVERIFY(redis.start());
+    const quint16 port = freePort();
+    const QStringList hostArgs { QStringLiteral("--listen"),
+        QStringLiteral("127.0.0.1:%1").arg(port), QStringLiteral("--redis"),
+        redis.url().toString() };
+    auto mine = std::make_unique<ServerProcess>(hostArgs);
+    QVERIFY(mine->start());
+    ServerProcess other({ QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+        QStringLiteral("--redis"), redis.url().toString() });
+    QVERIFY(other.start());
+
+    TestClient talker(other.url());
+    QVERIFY(talker.open());
+    const QString room = talker.createRoom(600, 2);
+    const QString token = talker.join(room, QStringLiteral("Talker")).value(k("token")).toString();
+    int sent = 0;
+    const auto say = [&] {
+        ++sent;
+        talker.sendRaw(QJsonDocument(
+            QJsonObject { { k("id"), sent }, { k("op"), QStringLiteral("messages.send") },
+                { k("roomId"), room }, { k("token"), token },
+                { k("text"), QStringLiteral("t%1").arg(sent) } })
+                           .toJson(QJsonDocument::Compact));
+    };
+    for (int i = 0; i < 5; ++i)
+        say(); // before
+
+    Cli cli({ QStringLiteral("--join"),
+        QStringLiteral("privatechat://127.0.0.1:%1/%2").arg(port).arg(room) });
+    QTRY_COMPARE(cli.events(QStringLiteral("chat.message")).size(), 5);
+    QTimer talking;
+    connect(&talking, &QTimer::timeout, &talking, say);
+    talking.start(50);
+    QTest::qWait(300);
+    mine->process().kill(); // while
+    mine->process().waitForFinished(2000);
+    QTRY_VERIFY(cli.sawStatus(QStringLiteral("reconnecting")));
+    QTest::qWait(500);
+    mine = std::make_unique<ServerProcess>(hostArgs);
+    QVERIFY(mine->start());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        cli.lines().last().value(k("status")).toString() == QStringLiteral("connected")
+            || cli.events(QStringLiteral("chat.message")).size() > 10,
+        8000);
+    QTest::qWait(300);
+    talking.stop();
+    for (int i = 0; i < 5; ++i)
+        say(); // after
+    QTRY_COMPARE_WITH_TIMEOUT(cli.events(QStringLiteral("chat.message")).size(), sent, 10000);
+    QTest::qWait(300);
+    const auto messages = cli.events(QStringLiteral("chat.message"));
+    QCOMPARE(messages.size(), sent);
+    for (int i = 0; i < sent; ++i)
+        QCOMPARE(messages[i].value(k("data")).toObject().value(k("seq")).toInt(), i + 1);
+    QVERIFY(cli.sawStatus(QStringLiteral("reconnecting")));
+}
+
+QTEST_GUILESS_MAIN(tst_Cli)
+#include "tst_cli.moc"

@@ -1,0 +1,287 @@
+// RealtimeClient against real hosts and a real Redis: status, reconnects, and gapless,
+// duplicate-free delivery across host restarts and forced disconnects.
+#include "realtimeclient.h"
+#include "testclient.h"
+#include "testhost.h"
+
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QMetaMethod>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTimer>
+
+using namespace pc;
+using namespace pc::test;
+using pc::client::RealtimeClient;
+
+Q_DECLARE_METATYPE(pc::protocol::ChatMessage)
+
+namespace {
+
+// A member of a room through its own RealtimeClient, recording what it is told.
+struct Member
+{
+    RealtimeClient client;
+    QString roomId, token, participantId;
+    QList<protocol::ChatMessage> messages;
+    QList<RealtimeClient::Status> statuses;
+
+    explicit Member(const QUrl &url)
+    {
+        QObject::connect(&client, &RealtimeClient::chatMessage, &client,
+            [this](const QString &, const protocol::ChatMessage &m) { messages.append(m); });
+        QObject::connect(&client, &RealtimeClient::statusChanged, &client,
+            [this] { statuses.append(client.status()); });
+        client.setUrl(url);
+    }
+
+    bool join(const QString &room, const QString &name, bool follow = true)
+    {
+        bool done = false;
+        client.joinRoom(
+            { room, name, std::nullopt }, [&](protocol::Outcome<protocol::RoomJoined> outcome) {
+                done = true;
+                if (const auto *joined = std::get_if<protocol::RoomJoined>(&outcome)) {
+                    roomId = room;
+                    token = joined->token;
+                    participantId = joined->participantId;
+                }
+            });
+        if (!QTest::qWaitFor([&] { return done; }, 10000) || token.isEmpty())
+            return false;
+        if (follow)
+            client.addChannel(room, token);
+        return true;
+    }
+
+    void send(const QString &text)
+    {
+        protocol::MessagesSendParams params;
+        params.member = { roomId, token };
+        params.text = text;
+        client.send(params);
+    }
+
+    QList<qint64> seqs() const
+    {
+        QList<qint64> out;
+        for (const auto &m : messages)
+            out.append(m.seq);
+        return out;
+    }
+};
+
+QList<qint64> oneTo(qint64 n)
+{
+    QList<qint64> out;
+    for (qint64 i = 1; i <= n; ++i)
+        out.append(i);
+    return out;
+}
+
+} // namespace
+
+class tst_RealtimeClient : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void cleanup() { QCOMPARE(TestClient::tokenLeak(), QString()); }
+    void everyEventHasASignal();
+    void statusTransitions();
+    void hostRestartLosesNothing();
+    void thousandMessagesTwentyDisconnects();
+    void sendsWhileDisconnectedArriveOnce();
+    void historyBeforeJoiningIsDelivered();
+    void requestsCarryTheContractsErrors();
+};
+
+void tst_RealtimeClient::everyEventHasASignal()
+{
+    const QMetaObject &meta = RealtimeClient::staticMetaObject;
+    for (int i = 0; i < protocol::kEventCount; ++i) {
+        const auto event = protocol::Event(i);
+        bool found = false;
+        for (int m = meta.methodOffset(); m < meta.methodCount(); ++m) {
+            const QMetaMethod method = meta.method(m);
+            if (method.methodType() == QMetaMethod::Signal
+                && method.name() == protocol::eventSignalName(event).toString().toLatin1()) {
+                found = method.parameterCount() == 2;
+            }
+        }
+        QVERIFY2(found, protocol::eventName(event).data());
+    }
+    QVERIFY(meta.indexOfSignal("event(QString,QString,QVariantMap)") >= 0);
+}
+
+void tst_RealtimeClient::statusTransitions()
+{
+    TestHost host;
+    QVERIFY(host.start());
+    TestClient admin(host.url());
+    QVERIFY(admin.open());
+    Member alice(host.url());
+    QTRY_COMPARE(alice.client.status(), RealtimeClient::Status::Connected);
+    QCOMPARE(alice.statuses.first(), RealtimeClient::Status::Connecting);
+    QVERIFY(alice.join(admin.createRoom(), QStringLiteral("Alice")));
+
+    alice.statuses.clear();
+    host.stopHost();
+    QTRY_COMPARE(alice.client.status(), RealtimeClient::Status::Reconnecting);
+    QVERIFY(alice.client.retryInMs() > 0
+        || alice.client.status() != RealtimeClient::Status::Reconnecting);
+    QVERIFY(host.restartHost());
+    alice.client.reconnectNow();
+    QTRY_COMPARE(alice.client.status(), RealtimeClient::Status::Connected);
+    QCOMPARE(alice.statuses.first(), RealtimeClient::Status::Reconnecting);
+    QCOMPARE(alice.statuses.last(), RealtimeClient::Status::Connected);
+
+    alice.client.setUrl({});
+    QTRY_COMPARE(alice.client.status(), RealtimeClient::Status::Disconnected);
+}
+
+void tst_RealtimeClient::hostRestartLosesNothing()
+{
+    TestHost mine; // the host the watcher is on: killed and restarted
+    QVERIFY(mine.start());
+    TestHost other(pc::host::HostOptions {}, &mine.redis()); // same Redis
+    QVERIFY(other.start());
+
+    TestClient admin(other.url());
+    QVERIFY(admin.open());
+    const QString room = admin.createRoom(600, 2);
+    Member watcher(mine.url());
+    QVERIFY(watcher.join(room, QStringLiteral("Watcher")));
+    Member talker(other.url());
+    QVERIFY(talker.join(room, QStringLiteral("Talker"), false));
+
+    int sent = 0;
+    QTimer talking;
+    connect(&talking, &QTimer::timeout, &talking,
+        [&] { talker.send(QStringLiteral("m%1").arg(++sent)); });
+    talking.start(20);
+    QTRY_VERIFY(watcher.messages.size() >= 10);
+
+    mine.stopHost();
+    QTRY_COMPARE(watcher.client.status(), RealtimeClient::Status::Reconnecting);
+    QTest::qWait(500); // messages keep coming through the other host meanwhile
+    QVERIFY(mine.restartHost());
+    QElapsedTimer back;
+    back.start();
+    QTRY_COMPARE_WITH_TIMEOUT(watcher.client.status(), RealtimeClient::Status::Connected, 5000);
+    QVERIFY(back.elapsed() < 5000);
+    QTRY_VERIFY(watcher.messages.size() >= sent - 1 && sent > 60);
+    talking.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(watcher.messages.size(), sent, 5000);
+    QCOMPARE(watcher.seqs(), oneTo(sent));
+    QCOMPARE(watcher.messages.last().text, QStringLiteral("m%1").arg(sent));
+}
+
+void tst_RealtimeClient::thousandMessagesTwentyDisconnects()
+{
+    pc::host::HostOptions options;
+    options.rateLimit.burst = 5000;
+    options.rateLimit.perSecond = 5000;
+    TestHost host(options);
+    QVERIFY(host.start());
+    TestClient admin(host.url());
+    QVERIFY(admin.open());
+    const QString room = admin.createRoom(600, 2);
+    Member receiver(host.url());
+    QVERIFY(receiver.join(room, QStringLiteral("Receiver")));
+    Member sender(host.url());
+    QVERIFY(sender.join(room, QStringLiteral("Sender"), false));
+
+    const int total = 1000;
+    int disconnects = 0;
+    for (int i = 1; i <= total; ++i) {
+        sender.send(QStringLiteral("n%1").arg(i));
+        if (i % 50 == 25) {
+            QTest::qWait(5);
+            receiver.client.abortConnection();
+            ++disconnects;
+        }
+        if (i % 10 == 0)
+            QTest::qWait(1);
+    }
+    QCOMPARE(disconnects, 20);
+    QTRY_COMPARE_WITH_TIMEOUT(receiver.messages.size(), total, 30000);
+    QTest::qWait(200);
+    QCOMPARE(receiver.seqs(), oneTo(total)); // 0 lost, 0 duplicated, 0 reordered
+    for (int i = 0; i < total; ++i)
+        QCOMPARE(receiver.messages[i].text, QStringLiteral("n%1").arg(i + 1));
+}
+
+void tst_RealtimeClient::sendsWhileDisconnectedArriveOnce()
+{
+    TestHost host;
+    QVERIFY(host.start());
+    TestClient admin(host.url());
+    QVERIFY(admin.open());
+    const QString room = admin.createRoom(600, 2);
+    Member receiver(host.url());
+    QVERIFY(receiver.join(room, QStringLiteral("Receiver")));
+    Member sender(host.url());
+    QVERIFY(sender.join(room, QStringLiteral("Sender"), false));
+
+    host.stopHost();
+    QTRY_VERIFY(sender.client.status() != RealtimeClient::Status::Connected);
+    for (int i = 1; i <= 5; ++i)
+        sender.send(QStringLiteral("offline %1").arg(i));
+    QTest::qWait(300);
+    QVERIFY(host.restartHost());
+    sender.client.reconnectNow();
+    receiver.client.reconnectNow();
+    QTRY_COMPARE_WITH_TIMEOUT(receiver.messages.size(), 5, 10000);
+    QTest::qWait(300);
+    QCOMPARE(receiver.seqs(), oneTo(5));
+    QCOMPARE(receiver.messages.first().text, QStringLiteral("offline 1"));
+    QCOMPARE(receiver.messages.first().sender, QStringLiteral("Sender"));
+}
+
+void tst_RealtimeClient::historyBeforeJoiningIsDelivered()
+{
+    TestHost host;
+    QVERIFY(host.start());
+    TestClient admin(host.url());
+    QVERIFY(admin.open());
+    const QString room = admin.createRoom(600, 3);
+    Member first(host.url());
+    QVERIFY(first.join(room, QStringLiteral("First"), false));
+    for (int i = 1; i <= 3; ++i)
+        first.send(QStringLiteral("early %1").arg(i));
+    QTest::qWait(200);
+    Member late(host.url());
+    QVERIFY(late.join(room, QStringLiteral("Late")));
+    QTRY_COMPARE(late.messages.size(), 3);
+    QCOMPARE(late.seqs(), oneTo(3));
+}
+
+void tst_RealtimeClient::requestsCarryTheContractsErrors()
+{
+    TestHost host;
+    QVERIFY(host.start());
+    RealtimeClient client;
+    client.setUrl(host.url());
+    std::optional<protocol::Error> error;
+    client.joinRoom({ QStringLiteral("AAAAAAAAAAAAAAAAAAAAA"), QStringLiteral("x"), std::nullopt },
+        [&](protocol::Outcome<protocol::RoomJoined> outcome) {
+            if (auto *e = std::get_if<protocol::Error>(&outcome))
+                error = *e;
+        });
+    QTRY_VERIFY(error.has_value());
+    QCOMPARE(error->code, protocol::ErrorCode::RoomNotFound);
+    QVERIFY(!error->message.isEmpty());
+
+    std::optional<protocol::RoomCreated> created;
+    client.createRoom({ 5, 2 }, [&](protocol::Outcome<protocol::RoomCreated> outcome) {
+        if (auto *c = std::get_if<protocol::RoomCreated>(&outcome))
+            created = *c;
+    });
+    QTRY_VERIFY(created.has_value());
+    QCOMPARE(created->ttl, 5);
+}
+
+QTEST_GUILESS_MAIN(tst_RealtimeClient)
+#include "tst_realtimeclient.moc"

@@ -1,0 +1,168 @@
+// RoomSession, the UI's room: states, countdown, models (under QAbstractItemModelTester).
+#include "realtimeclient.h"
+#include "roomsession.h"
+#include "testclient.h"
+#include "testhost.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace pc;
+using namespace pc::test;
+using pc::client::RealtimeClient;
+using pc::client::RoomSession;
+
+namespace {
+
+// One person's app: a client and a session on it, with the models under test.
+struct Person
+{
+    RealtimeClient client;
+    RoomSession session;
+    QAbstractItemModelTester messagesTester;
+    QAbstractItemModelTester participantsTester;
+
+    explicit Person(const QUrl &url)
+        : messagesTester(session.messages(), QAbstractItemModelTester::FailureReportingMode::QtTest)
+        , participantsTester(
+              session.participants(), QAbstractItemModelTester::FailureReportingMode::QtTest)
+    {
+        client.setUrl(url);
+        session.setClient(&client);
+    }
+};
+
+QString authority(const QUrl &url)
+{
+    return QStringLiteral("%1:%2").arg(url.host()).arg(url.port());
+}
+
+QVariant row(QAbstractItemModel *model, int r, const char *role)
+{
+    const auto roles = model->roleNames();
+    return model->index(r, 0).data(roles.key(role));
+}
+
+} // namespace
+
+class tst_RoomSession : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanup() { QCOMPARE(TestClient::tokenLeak(), QString()); }
+    void createJoinChatDestroy();
+    void fullNotFoundUnreachable();
+    void expiryEndsTheRoom();
+    void leaveTellsTheOthers();
+
+private:
+    std::unique_ptr<TestHost> m_host;
+};
+
+void tst_RoomSession::initTestCase()
+{
+    m_host = std::make_unique<TestHost>();
+    QVERIFY(m_host->start());
+}
+
+void tst_RoomSession::createJoinChatDestroy()
+{
+    Person host(m_host->url()), guest(m_host->url());
+    host.session.create(600, 2, QStringLiteral("Hana"));
+    QCOMPARE(host.session.state(), RoomSession::State::Creating);
+    QTRY_COMPARE(host.session.state(), RoomSession::State::Joined);
+    QCOMPARE(host.session.name(), QStringLiteral("Hana"));
+    QCOMPARE(host.session.roomId().size(), 21);
+    QCOMPARE(host.session.inviteLink(),
+        QStringLiteral("privatechat://%1/%2").arg(authority(m_host->url()), host.session.roomId()));
+    QVERIFY(host.session.secondsLeft() > 595 && host.session.secondsLeft() <= 600);
+    QCOMPARE(host.session.maxParticipants(), 2);
+
+    guest.session.join(host.session.inviteLink(), QStringLiteral("Gus"));
+    QTRY_COMPARE(guest.session.state(), RoomSession::State::Joined);
+    QCOMPARE(guest.session.participants()->rowCount(), 2);
+    QTRY_COMPARE(host.session.participants()->rowCount(), 2);
+    QCOMPARE(row(host.session.participants(), 1, "name").toString(), QStringLiteral("Gus"));
+    QCOMPARE(row(host.session.participants(), 0, "self").toBool(), true);
+    // "Gus joined" shows as a notice in the host's messages
+    QTRY_COMPARE(host.session.messages()->rowCount(), 1);
+    QCOMPARE(row(host.session.messages(), 0, "notice").toBool(), true);
+
+    QSignalSpy arrived(&guest.session, &RoomSession::messageArrived);
+    host.session.send(QStringLiteral("hello Gus"));
+    guest.session.send(QStringLiteral("hi Hana"));
+    QTRY_COMPARE(guest.session.messages()->rowCount(), 2);
+    QTRY_COMPARE(host.session.messages()->rowCount(), 3);
+    QCOMPARE(row(guest.session.messages(), 0, "text").toString(), QStringLiteral("hello Gus"));
+    QCOMPARE(row(guest.session.messages(), 0, "own").toBool(), false);
+    QCOMPARE(row(guest.session.messages(), 0, "sender").toString(), QStringLiteral("Hana"));
+    QCOMPARE(row(guest.session.messages(), 1, "own").toBool(), true);
+    QVERIFY(row(guest.session.messages(), 1, "time").toString().contains(QLatin1Char(':')));
+    QCOMPARE(arrived.size(), 1);
+
+    guest.session.destroyRoom();
+    QTRY_COMPARE(host.session.state(), RoomSession::State::Destroyed);
+    QTRY_COMPARE(guest.session.state(), RoomSession::State::Destroyed);
+}
+
+void tst_RoomSession::fullNotFoundUnreachable()
+{
+    Person a(m_host->url()), b(m_host->url()), c(m_host->url());
+    a.session.create(600, 2, QStringLiteral("A"));
+    QTRY_COMPARE(a.session.state(), RoomSession::State::Joined);
+    b.session.join(a.session.inviteLink(), QStringLiteral("B"));
+    QTRY_COMPARE(b.session.state(), RoomSession::State::Joined);
+    c.session.join(a.session.inviteLink(), QStringLiteral("C"));
+    QTRY_COMPARE(c.session.state(), RoomSession::State::Full);
+    QVERIFY(!c.session.errorText().isEmpty());
+
+    Person d(m_host->url());
+    d.session.join(
+        authority(m_host->url()) + QStringLiteral("/AAAAAAAAAAAAAAAAAAAAA"), QStringLiteral("D"));
+    QTRY_COMPARE(d.session.state(), RoomSession::State::NotFound);
+
+    Person e(QUrl {});
+    e.session.join(
+        QStringLiteral("privatechat://127.0.0.1:1/AAAAAAAAAAAAAAAAAAAAA"), QStringLiteral("E"));
+    QTRY_COMPARE_WITH_TIMEOUT(e.session.state(), RoomSession::State::Unreachable, 10000);
+    QVERIFY(e.session.errorText().contains(QStringLiteral("cannot be reached")));
+
+    Person f(QUrl {});
+    f.session.join(QStringLiteral("not a link"), QStringLiteral("F"));
+    QCOMPARE(f.session.state(), RoomSession::State::Failed);
+    QVERIFY(!f.session.errorText().isEmpty());
+}
+
+void tst_RoomSession::expiryEndsTheRoom()
+{
+    Person a(m_host->url()), b(m_host->url());
+    a.session.create(5, 2, QStringLiteral("A"));
+    QTRY_COMPARE(a.session.state(), RoomSession::State::Joined);
+    b.session.join(a.session.inviteLink(), QStringLiteral("B"));
+    QTRY_COMPARE(b.session.state(), RoomSession::State::Joined);
+    QVERIFY(b.session.secondsLeft() <= 5);
+    QSignalSpy ticks(&b.session, &RoomSession::secondsLeftChanged);
+    QTRY_COMPARE_WITH_TIMEOUT(a.session.state(), RoomSession::State::Expired, 8000);
+    QTRY_COMPARE_WITH_TIMEOUT(b.session.state(), RoomSession::State::Expired, 3000);
+    QVERIFY(ticks.size() >= 3);
+}
+
+void tst_RoomSession::leaveTellsTheOthers()
+{
+    Person a(m_host->url()), b(m_host->url());
+    a.session.create(600, 2, QStringLiteral("A"));
+    QTRY_COMPARE(a.session.state(), RoomSession::State::Joined);
+    b.session.join(a.session.inviteLink(), QStringLiteral("B"));
+    QTRY_COMPARE(a.session.participants()->rowCount(), 2);
+    b.session.leave();
+    QCOMPARE(b.session.state(), RoomSession::State::Left);
+    QTRY_COMPARE(a.session.participants()->rowCount(), 1);
+    QTRY_COMPARE(a.session.messages()->rowCount(), 2); // joined, left
+    QVERIFY(row(a.session.messages(), 1, "text").toString().contains(QStringLiteral("left")));
+}
+
+QTEST_GUILESS_MAIN(tst_RoomSession)
+#include "tst_roomsession.moc"
