@@ -208,6 +208,32 @@ void RoomHost::onText(Session *session, const QByteArray &frame)
     }
 }
 
+namespace {
+
+    // The member a request speaks for, when its op needs one.
+    std::optional<MemberParams> memberOf(const MemberParams &p)
+    {
+        return p;
+    }
+    std::optional<MemberParams> memberOf(const MessagesSendParams &p)
+    {
+        return p.member;
+    }
+    std::optional<MemberParams> memberOf(const MessagesListParams &p)
+    {
+        return p.member;
+    }
+    std::optional<MemberParams> memberOf(const SubscribeParams &p)
+    {
+        return p.member;
+    }
+    template<typename Params> std::optional<MemberParams> memberOf(const Params &)
+    {
+        return std::nullopt;
+    }
+
+} // namespace
+
 template<typename Params> std::optional<Params> RoomHost::accept(const Request &request)
 {
     Params params;
@@ -221,10 +247,38 @@ template<typename Params> std::optional<Params> RoomHost::accept(const Request &
         return std::nullopt;
     }
     if (request.rateWaitMs > 0) {
-        request.fail(Error::rateLimited(request.rateWaitMs));
+        refuseOverLimit(request, params);
         return std::nullopt;
     }
     return params;
+}
+
+// Over the rate limit nothing is done, but the contract ranks room-not-found, unauthorized
+// and room-full above rate-limited: ask the store (read-only) which applies. The abuse limit
+// bounds what this costs.
+template<typename Params>
+void RoomHost::refuseOverLimit(const Request &request, const Params &params)
+{
+    const Error limited = Error::rateLimited(request.rateWaitMs);
+    const Done<Stored> answer
+        = request.answer<Stored>([](const Stored &) { return QJsonObject(); });
+    const auto refuse
+        = [answer, limited](const std::optional<Error> &first) { answer(first.value_or(limited)); };
+    if constexpr (std::is_same_v<Params, RoomJoinParams>) {
+        m_store->checkJoin(params, [refuse](Outcome<Stored> outcome) {
+            const auto *error = std::get_if<Error>(&outcome);
+            refuse(error && error->code != ErrorCode::Unavailable ? std::optional<Error>(*error)
+                                                                  : std::nullopt);
+        });
+    } else if (const auto member = memberOf(params)) {
+        m_store->info(*member, [refuse](Outcome<RoomInfo> outcome) {
+            const auto *error = std::get_if<Error>(&outcome);
+            refuse(error && error->code != ErrorCode::Unavailable ? std::optional<Error>(*error)
+                                                                  : std::nullopt);
+        });
+    } else {
+        refuse(std::nullopt);
+    }
 }
 
 void RoomHost::onRoomCreate(const Request &request)

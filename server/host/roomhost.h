@@ -62,8 +62,8 @@ private:
     struct Request;
     // The op's params, or nullopt once the request was answered with an error: its own
     // (bad-request, too-large) first, then rate-limited when over the connection's limit.
-    template<typename Params>
-    std::optional<Params> accept(const Request &request);
+    template<typename Params> std::optional<Params> accept(const Request &request);
+    template<typename Params> void refuseOverLimit(const Request &request, const Params &params);
 
 #define PC_DECLARE_HANDLER(name, ...) void on##name(const Request &request);
     PC_PROTOCOL_OPS(PC_DECLARE_HANDLER)

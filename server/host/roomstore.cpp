@@ -168,6 +168,21 @@ void RoomStore::join(const RoomJoinParams &params, Done<RoomJoined> done)
         });
 }
 
+void RoomStore::checkJoin(const RoomJoinParams &params, Done<Stored> done)
+{
+    const RoomKeys keys(m_prefix, params.roomId);
+    const bool rejoin = params.token.has_value();
+    m_redis->eval(m_join, { keys.meta, keys.members },
+        { number(now()),
+            rejoin && !params.token->isEmpty() ? ids::tokenHash(*params.token) : QByteArray(),
+            rejoin ? "1" : "0", QByteArray(), QByteArray(), QByteArray(), QByteArray(), "check" },
+        [done](const redis::Reply &reply) {
+            if (auto error = scriptError(reply, "join"))
+                return done(*error);
+            done(Stored {});
+        });
+}
+
 void RoomStore::leave(const MemberParams &member, Done<PresenceLeave> done)
 {
     const RoomKeys keys(m_prefix, member.roomId);

@@ -39,6 +39,8 @@ public:
 
     void create(const protocol::RoomCreateParams &params, Done<protocol::RoomCreated> done);
     void join(const protocol::RoomJoinParams &params, Done<protocol::RoomJoined> done);
+    // What join would answer (room-not-found, unauthorized, room-full), without joining.
+    void checkJoin(const protocol::RoomJoinParams &params, Done<Stored> done);
     void leave(const protocol::MemberParams &member, Done<protocol::PresenceLeave> done);
     void info(const protocol::MemberParams &member, Done<protocol::RoomInfo> done);
     void list(const protocol::MessagesListParams &params, Done<protocol::MessageList> done);

@@ -149,8 +149,19 @@ void tst_Limits::rateLimitAnswersThenCloses()
     }
     QVERIFY2(ok >= 18 && ok <= 20, qPrintable(QString::number(ok)));
     QCOMPARE(ok + limited, 30);
-    // Malformed input is still reported as such while limited.
+    // The contract's order holds while limited: malformed input, a missing room, a wrong
+    // token and a full room are reported as such (and nothing is done).
     QCOMPARE(errorCodeOf(alice.requestRaw("[]")), QStringLiteral("bad-request"));
+    QCOMPARE(
+        errorCodeOf(alice.request(QStringLiteral("room.info"),
+            { { k("roomId"), QStringLiteral("AAAAAAAAAAAAAAAAAAAAA") }, { k("token"), token } })),
+        QStringLiteral("room-not-found"));
+    QCOMPARE(errorCodeOf(alice.request(QStringLiteral("room.info"),
+                 { { k("roomId"), room }, { k("token"), QStringLiteral("x") } })),
+        QStringLiteral("unauthorized"));
+    QCOMPARE(errorCodeOf(alice.request(QStringLiteral("room.join"),
+                 { { k("roomId"), room }, { k("name"), QStringLiteral("Zed") } })),
+        QStringLiteral("rate-limited"));
     // Nothing was done for a refused request, and waiting is enough.
     QTest::qWait(int(retryAfter) + 250);
     QJsonObject again = ttl;

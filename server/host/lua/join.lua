@@ -1,7 +1,7 @@
 -- Join with the cap checked and the slot taken in one atomic step.
 -- KEYS: meta, members
 -- ARGV: now, tokenHash, rejoin ('1' when the client gave a token), participantId, name,
---       channel, event name of presence.join
+--       channel, event name of presence.join, mode ('check': only say what join would answer)
 local room = live_room(ARGV[1])
 if not room then
   return { 'room-not-found' }
@@ -15,6 +15,9 @@ if ARGV[3] == '1' then
 else
   if redis.call('HLEN', KEYS[2]) >= tonumber(room.maxParticipants) then
     return { 'room-full' }
+  end
+  if ARGV[8] == 'check' then
+    return { 'ok' }
   end
   local order = redis.call('HINCRBY', KEYS[1], 'joins', 1)
   rec = cjson.encode({ p = ARGV[4], n = ARGV[5], j = order })
