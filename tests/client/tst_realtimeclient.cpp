@@ -4,10 +4,13 @@
 #include "testclient.h"
 #include "testhost.h"
 
+#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QMetaMethod>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
 
@@ -95,6 +98,7 @@ private Q_SLOTS:
     void sendsWhileDisconnectedArriveOnce();
     void historyBeforeJoiningIsDelivered();
     void requestsCarryTheContractsErrors();
+    void twoMissedPongsMeanADeadLink();
 };
 
 void tst_RealtimeClient::everyEventHasASignal()
@@ -281,6 +285,41 @@ void tst_RealtimeClient::requestsCarryTheContractsErrors()
     });
     QTRY_VERIFY(created.has_value());
     QCOMPARE(created->ttl, 5);
+}
+
+void tst_RealtimeClient::twoMissedPongsMeanADeadLink()
+{
+    // A peer that completes the WebSocket handshake and then goes silent, pongs included.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+    QList<QTcpSocket *> peers;
+    connect(&silent, &QTcpServer::newConnection, &silent, [&] {
+        QTcpSocket *peer = silent.nextPendingConnection();
+        peers.append(peer);
+        connect(peer, &QTcpSocket::readyRead, peer, [peer] {
+            const QByteArray request = peer->readAll();
+            const qsizetype at = request.indexOf("Sec-WebSocket-Key: ");
+            if (at < 0)
+                return; // frames after the handshake: ignored
+            const QByteArray key = request.mid(at + 19, request.indexOf("\r\n", at) - at - 19);
+            const QByteArray accept = QCryptographicHash::hash(
+                key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", QCryptographicHash::Sha1)
+                                          .toBase64();
+            peer->write(
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                "Sec-WebSocket-Accept: "
+                + accept + "\r\n\r\n");
+        });
+    });
+    RealtimeClient client;
+    client.setPingIntervalMs(100);
+    client.setUrl(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/realtime").arg(silent.serverPort())));
+    QTRY_COMPARE(client.status(), RealtimeClient::Status::Connected);
+    QElapsedTimer clock;
+    clock.start();
+    QTRY_COMPARE_WITH_TIMEOUT(client.status(), RealtimeClient::Status::Reconnecting, 2000);
+    QVERIFY2(clock.elapsed() >= 200, "gave up before two pings went unanswered");
+    client.setUrl({});
 }
 
 QTEST_GUILESS_MAIN(tst_RealtimeClient)
