@@ -9,6 +9,7 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace pc::eventloop {
 
@@ -53,9 +54,9 @@ private:
     struct FdEntry
     {
         QSocketNotifier *notifiers[3] = {}; // by QSocketNotifier::Type
-        quint32 events = 0; // what epoll watches for
-        quint32 serial = 0; // tells this registration's events from a stale one's
-        quint8 pending = 0; // types marked for activation in this pass, by bit
+        quint32 events = 0;                 // what epoll watches for
+        quint32 serial = 0;                 // tells this registration's events from a stale one's
+        quint8 pending = 0;                 // types marked for activation in this pass, by bit
         bool polled = false; // not pollable by epoll (regular file): always ready, like poll()
     };
 
@@ -67,9 +68,9 @@ private:
         qint64 interval = 0;
         Qt::TimerType type = Qt::CoarseTimer;
         std::chrono::nanoseconds slack {};
-        TimePoint earliest; // never fire before
-        TimePoint latest; // never fire after (earliest + slack)
-        quint64 serial = 0; // new on every registration, so a reused id is a new timer
+        TimePoint earliest;      // never fire before
+        TimePoint latest;        // never fire after (earliest + slack)
+        quint64 serial = 0;      // new on every registration, so a reused id is a new timer
         bool activating = false; // inside its own timerEvent: do not recurse
     };
 
@@ -85,23 +86,23 @@ private:
     void rebuildEpollSet();
 
     int m_epollFd = -1;
-    int m_wakeFd = -1; // eventfd
+    int m_wakeFd = -1;                           // eventfd
     std::atomic<bool> m_wakeUpPending { false }; // coalesces writes to m_wakeFd
     std::atomic<bool> m_interrupted { false };
     std::atomic<Qt::HANDLE> m_loopThread { nullptr }; // the thread running processEvents
     bool m_localWakeUp = false; // wakeUp() from our own thread: just do not block
-    bool m_rebuild = false; // a closed fd left a registration we cannot remove
-    bool m_usePwait2 = true; // epoll_pwait2 (ns timeout); falls back on ENOSYS
+    bool m_rebuild = false;     // a closed fd left a registration we cannot remove
+    bool m_usePwait2 = true;    // epoll_pwait2 (ns timeout); falls back on ENOSYS
 
     std::unordered_map<int, FdEntry> m_fds;
     quint32 m_nextFdSerial = 1;
-    int m_polledFds = 0;
+    std::unordered_set<int> m_polledFds;                // the FdEntry::polled ones
     std::deque<std::pair<int, int>> m_pendingNotifiers; // (fd, type), shared by nested passes
 
     std::unordered_map<int, Timer> m_timers;
     QMultiHash<QObject *, int> m_timersByObject;
     std::set<TimerKey> m_byEarliest; // when each timer may fire
-    std::set<TimerKey> m_byLatest; // when each timer must have fired
+    std::set<TimerKey> m_byLatest;   // when each timer must have fired
     quint64 m_nextTimerSerial = 1;
 };
 

@@ -49,7 +49,7 @@ check "AppStream metainfo validates" appstreamcli validate --no-net --pedantic "
 
 # The unit, pointed at the unpacked binary (verify wants ExecStart to exist).
 sed "s#/usr/bin/privatechat-server#$ROOT/usr/bin/privatechat-server#" "$ROOT/usr/lib/systemd/system/privatechat-server.service" > "$SCRATCH/privatechat-server.service"
-check "systemd unit verifies" systemd-analyze verify "$SCRATCH/privatechat-server.service"
+check "systemd unit verifies" systemd-analyze verify --man=no "$SCRATCH/privatechat-server.service"
 for key in DynamicUser=yes NoNewPrivileges=yes ProtectSystem=strict PrivateTmp=yes RuntimeDirectory=privatechat-server Restart=on-failure EnvironmentFile=-/etc/default/privatechat-server; do
     check "unit has $key" grep -qx "$key" "$ROOT/usr/lib/systemd/system/privatechat-server.service"
 done

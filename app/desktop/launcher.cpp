@@ -1,0 +1,201 @@
+#include "launcher.h"
+
+#include "host/listenaddress.h"
+#include "invitelink.h"
+#include "protocol/limits.h"
+#include "trayiconprovider.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFontDatabase>
+#include <QGuiApplication>
+#include <QLocale>
+#include <QQmlApplicationEngine>
+#include <QTranslator>
+
+namespace pc::desktop {
+
+namespace {
+
+    bool intOption(const QCommandLineParser &parser, const QString &name, int min, int max,
+        int *out, QString *error)
+    {
+        if (!parser.isSet(name))
+            return true;
+        bool ok = false;
+        const int value = parser.value(name).toInt(&ok);
+        if (!ok || value < min || value > max) {
+            *error = QStringLiteral("--%1 must be a whole number from %2 to %3, not \"%4\"")
+                         .arg(name)
+                         .arg(min)
+                         .arg(max)
+                         .arg(parser.value(name));
+            return false;
+        }
+        *out = value;
+        return true;
+    }
+
+    // Relays the QML signal inviteReady(string) to a function.
+    class InviteRelay : public QObject
+    {
+        Q_OBJECT
+    public:
+        InviteRelay(std::function<void(const QString &)> f, QObject *parent)
+            : QObject(parent), m_f(std::move(f))
+        {
+        }
+    public Q_SLOTS:
+        void relay(const QString &link) { m_f(link); }
+
+    private:
+        std::function<void(const QString &)> m_f;
+    };
+
+} // namespace
+
+std::optional<LaunchOptions> parseArguments(
+    const QStringList &givenArguments, QString *error, const QStringList &rawArguments)
+{
+    QStringList arguments = givenArguments;
+    for (qsizetype i = 1; i < rawArguments.size(); ++i) {
+        const QString &raw = rawArguments.at(i);
+        if ((raw == QStringLiteral("--name") || raw == QStringLiteral("-name"))
+            && i + 1 < rawArguments.size() && !arguments.contains(raw)) {
+            arguments << QStringLiteral("--name") << rawArguments.at(i + 1);
+            break;
+        }
+    }
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Private Chat: private, self-destructing chat rooms. Host a room on "
+                       "this computer or join one with an invite link."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions({
+        { QStringLiteral("host"), QStringLiteral("Host a room right away and print its invite.") },
+        { QStringLiteral("listen"),
+            QStringLiteral("Where the hosted room listens (port 0 picks a free one; 7878 falls "
+                           "back to a free port when taken)."),
+            QStringLiteral("HOST:PORT"), QStringLiteral("0.0.0.0:7878") },
+        { QStringLiteral("ttl"), QStringLiteral("Lifetime of the hosted room, in seconds."),
+            QStringLiteral("S") },
+        { QStringLiteral("max"), QStringLiteral("How many people the hosted room holds."),
+            QStringLiteral("N") },
+        { QStringLiteral("join"), QStringLiteral("Join the room of this invite link."),
+            QStringLiteral("LINK") },
+        { QStringLiteral("name"), QStringLiteral("The name others see (this run only)."),
+            QStringLiteral("NAME") },
+    });
+    parser.addPositionalArgument(
+        QStringLiteral("link"), QStringLiteral("A privatechat:// invite link to join."));
+    if (!parser.parse(arguments)) {
+        *error = parser.errorText();
+        return std::nullopt;
+    }
+    if (parser.isSet(QStringLiteral("help")))
+        parser.showHelp(0);
+    if (parser.isSet(QStringLiteral("version")))
+        parser.showVersion();
+
+    LaunchOptions options;
+    options.host = parser.isSet(QStringLiteral("host"));
+    for (const char *hostOnly : { "listen", "ttl", "max" }) {
+        if (parser.isSet(QLatin1StringView(hostOnly)) && !options.host) {
+            *error = QStringLiteral("--%1 needs --host").arg(QLatin1StringView(hostOnly));
+            return std::nullopt;
+        }
+    }
+    options.listen = parser.value(QStringLiteral("listen"));
+    if (!host::ListenAddress::parse(options.listen, error)) {
+        *error = QStringLiteral("--listen: ") + *error;
+        return std::nullopt;
+    }
+    if (!intOption(parser, QStringLiteral("ttl"), protocol::limits::kMinTtl,
+            protocol::limits::kMaxTtl, &options.ttlSeconds, error)
+        || !intOption(parser, QStringLiteral("max"), protocol::limits::kMinParticipants,
+            protocol::limits::kMaxParticipants, &options.maxParticipants, error))
+        return std::nullopt;
+
+    options.join = parser.value(QStringLiteral("join"));
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1) {
+        *error = QStringLiteral("unexpected argument \"%1\"").arg(positional.at(1));
+        return std::nullopt;
+    }
+    if (!positional.isEmpty()) {
+        if (!options.join.isEmpty()) {
+            *error = QStringLiteral("give the invite either with --join or as the argument");
+            return std::nullopt;
+        }
+        if (!positional.first().startsWith(QStringLiteral("privatechat://"), Qt::CaseInsensitive)) {
+            *error = QStringLiteral("unexpected argument \"%1\" (an invite starts with "
+                                    "privatechat://)")
+                         .arg(positional.first());
+            return std::nullopt;
+        }
+        options.join = positional.first();
+    }
+    if (!options.join.isEmpty()) {
+        QString why;
+        if (!client::InviteLink::parse(options.join, &why)) {
+            *error = QStringLiteral("invite \"%1\": %2").arg(options.join, why);
+            return std::nullopt;
+        }
+        if (options.host) {
+            *error = QStringLiteral("--host and an invite to join do not go together");
+            return std::nullopt;
+        }
+    }
+    options.name = parser.value(QStringLiteral("name")).trimmed();
+    if (parser.isSet(QStringLiteral("name"))
+        && (options.name.isEmpty() || options.name.size() > protocol::limits::kMaxNameLength)) {
+        *error = QStringLiteral("--name must be 1 to %1 characters, not only spaces")
+                     .arg(protocol::limits::kMaxNameLength);
+        return std::nullopt;
+    }
+    return options;
+}
+
+void installTranslations(QCoreApplication &app)
+{
+    auto *translator = new QTranslator(&app);
+    const QString dir = QStringLiteral(":/i18n");
+    // English (plural forms) when the system language has no translation, e.g. the C locale.
+    if (translator->load(QLocale(), QStringLiteral("privatechat"), QStringLiteral("_"), dir)
+        || translator->load(QStringLiteral("privatechat_en"), dir))
+        QCoreApplication::installTranslator(translator);
+    else
+        delete translator;
+}
+
+QObject *loadMainWindow(QQmlApplicationEngine &engine, const LaunchOptions &options)
+{
+    // Static QML modules live in the resources (Qt 6.4 has no loadFromModule()).
+    engine.addImportPath(QStringLiteral("qrc:/"));
+    // The terminal look: every text in the system's monospace font.
+    QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    font.setStyleHint(QFont::Monospace);
+    QGuiApplication::setFont(font);
+    engine.addImageProvider(QLatin1StringView(TrayIconProvider::kId), new TrayIconProvider);
+    engine.setInitialProperties({
+        { QStringLiteral("hostOnStart"), options.host },
+        { QStringLiteral("listenAddress"), options.listen },
+        { QStringLiteral("startTtl"), options.ttlSeconds },
+        { QStringLiteral("startMaxParticipants"), options.maxParticipants },
+        { QStringLiteral("startInvite"), options.join },
+        { QStringLiteral("startName"), options.name },
+    });
+    engine.load(QUrl(QStringLiteral("qrc:/PrivateChat/Main.qml")));
+    return engine.rootObjects().value(0);
+}
+
+void onInviteReady(QObject *window, std::function<void(const QString &link)> f)
+{
+    auto *relay = new InviteRelay(std::move(f), window);
+    QObject::connect(window, SIGNAL(inviteReady(QString)), relay, SLOT(relay(QString)));
+}
+
+} // namespace pc::desktop
+
+#include "launcher.moc"

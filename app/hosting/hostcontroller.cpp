@@ -1,0 +1,158 @@
+#include "hostcontroller.h"
+
+#include "host/listenaddress.h"
+#include "hostworker.h"
+
+#include <QNetworkInterface>
+#include <QThread>
+
+namespace pc::hosting {
+
+namespace {
+
+    QString hostPort(const QHostAddress &address, int port)
+    {
+        return host::ListenAddress { address, quint16(port) }.toString();
+    }
+
+} // namespace
+
+HostController::HostController(QObject *parent) : QObject(parent) { }
+
+HostController::~HostController()
+{
+    if (!m_thread)
+        return;
+    // Redis must stop before the thread that started it ends (PR_SET_PDEATHSIG).
+    QMetaObject::invokeMethod(m_worker, &HostWorker::stopNow, Qt::BlockingQueuedConnection);
+    m_thread->quit();
+    m_thread->wait();
+}
+
+void HostController::ensureThread()
+{
+    if (m_thread)
+        return;
+    m_thread = new QThread(this);
+    m_thread->setObjectName(QStringLiteral("room host"));
+    m_worker = new HostWorker;
+    m_worker->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(
+        m_worker, &HostWorker::started, this, [this](const QHostAddress &address, quint16 port) {
+            if (m_state != State::Starting)
+                return;
+            m_port = port;
+            m_listenAddress = hostPort(address, port);
+            const bool any = address == QHostAddress::AnyIPv4 || address == QHostAddress::Any
+                || address == QHostAddress::AnyIPv6;
+            m_lanAddresses.clear();
+            if (any) {
+                const QStringList hosts = interfaceAddresses(
+                    address != QHostAddress::AnyIPv6, address != QHostAddress::AnyIPv4);
+                for (const QString &host : hosts)
+                    m_lanAddresses << host + QLatin1Char(':') + QString::number(port);
+            } else if (!address.isLoopback()) {
+                m_lanAddresses << m_listenAddress;
+            }
+            // This app talks to its own host over loopback when it listens on every address.
+            QHostAddress local = address;
+            if (address == QHostAddress::AnyIPv4 || address == QHostAddress::Any)
+                local = QHostAddress::LocalHost;
+            else if (address == QHostAddress::AnyIPv6)
+                local = QHostAddress::LocalHostIPv6;
+            m_localUrl = QUrl(QStringLiteral("ws://%1/api/realtime").arg(hostPort(local, port)));
+            Q_EMIT addressChanged();
+            setState(State::Running);
+        });
+    connect(m_worker, &HostWorker::failed, this, [this](const QString &error) {
+        if (m_state == State::Starting || m_state == State::Running)
+            setState(State::Failed, error);
+    });
+    connect(m_worker, &HostWorker::stopped, this, [this] {
+        if (m_state == State::Stopping)
+            setState(State::Stopped);
+    });
+    m_thread->start();
+}
+
+QString HostController::inviteHost() const
+{
+    if (!m_lanAddresses.isEmpty())
+        return m_lanAddresses.first();
+    if (m_localUrl.isValid())
+        return hostPort(QHostAddress(m_localUrl.host()), m_port);
+    return {};
+}
+
+void HostController::start(const QString &listen)
+{
+    if (isActive() || m_state == State::Stopping)
+        return;
+    QString error;
+    const auto address = host::ListenAddress::parse(listen, &error);
+    if (!address) {
+        setState(State::Failed, error);
+        return;
+    }
+    ensureThread();
+    m_port = 0;
+    m_listenAddress.clear();
+    m_lanAddresses.clear();
+    m_localUrl.clear();
+    Q_EMIT addressChanged();
+    setState(State::Starting);
+    const bool fallback = address->port == kDefaultPort;
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, a = *address, fallback] {
+        worker->start(a.address, a.port, fallback);
+    });
+}
+
+void HostController::stop()
+{
+    if (!m_thread || m_state == State::Stopped || m_state == State::Stopping)
+        return;
+    if (m_state == State::Failed) {
+        setState(State::Stopped);
+        QMetaObject::invokeMethod(m_worker, &HostWorker::stopNow);
+        return;
+    }
+    setState(State::Stopping);
+    QMetaObject::invokeMethod(m_worker, &HostWorker::stop);
+}
+
+void HostController::setState(State state, const QString &errorText)
+{
+    if (m_state == state && m_errorText == errorText)
+        return;
+    m_state = state;
+    m_errorText = errorText;
+    Q_EMIT stateChanged();
+}
+
+QStringList HostController::interfaceAddresses(bool ipv4, bool ipv6)
+{
+    QStringList v4;
+    QStringList v6;
+    const auto interfaces = QNetworkInterface::allInterfaces();
+    for (const QNetworkInterface &interface : interfaces) {
+        const auto flags = interface.flags();
+        if (!flags.testFlag(QNetworkInterface::IsUp)
+            || !flags.testFlag(QNetworkInterface::IsRunning)
+            || flags.testFlag(QNetworkInterface::IsLoopBack))
+            continue;
+        const auto entries = interface.addressEntries();
+        for (const QNetworkAddressEntry &entry : entries) {
+            const QHostAddress ip = entry.ip();
+            if (ip.isLoopback() || ip.isLinkLocal())
+                continue;
+            if (ip.protocol() == QAbstractSocket::IPv4Protocol && ipv4)
+                v4 << ip.toString();
+            else if (ip.protocol() == QAbstractSocket::IPv6Protocol && ipv6)
+                v6 << QLatin1Char('[') + ip.toString() + QLatin1Char(']');
+        }
+    }
+    return v4 + v6; // IPv4 first: what people type and recognise
+}
+
+} // namespace pc::hosting

@@ -1,0 +1,354 @@
+import QtQuick
+import QtQuick.Controls.Basic
+import QtQuick.Layouts
+import PrivateChat
+import PrivateChat.Client
+import PrivateChat.Desktop
+
+// A room in use: its ID and invite, countdown, connection, people, messages and the input.
+Item {
+    id: root
+
+    required property RoomSession session
+    required property RealtimeClient client
+    property bool hosting: false
+    property list<string> inviteAddresses
+    property string noticeText // a transient note, e.g. a message that was not sent
+
+    signal destroyRequested
+    signal leaveRequested
+    signal stopHostingRequested
+    signal inviteAddressChosen(string hostAndPort)
+
+    readonly property bool wide: root.width >= 760
+
+    function focusInput(): void {
+        composer.focusInput();
+    }
+    function copyInvite(): void {
+        Desktop.copyText(root.session.inviteLink);
+        copiedNote.restart();
+    }
+    function showNotice(text: string): void {
+        root.noticeText = text;
+        noticeTimer.restart();
+    }
+
+    onVisibleChanged: {
+        if (root.visible)
+            composer.focusInput();
+    }
+
+    Timer {
+        id: noticeTimer
+        interval: 6000
+        onTriggered: root.noticeText = ""
+    }
+    Timer {
+        id: followTimer // scroll once the new rows are laid out
+        interval: 0
+        onTriggered: messages.scrollToEnd()
+    }
+    Timer {
+        id: copiedNote
+        interval: 2000
+    }
+    Shortcut {
+        sequence: "Ctrl+Shift+C"
+        onActivated: root.copyInvite()
+    }
+
+    Rectangle {
+        anchors.fill: parent
+        color: Theme.background
+    }
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        // Header: the room, its invite and its state.
+        Rectangle {
+            Layout.fillWidth: true
+            implicitHeight: header.implicitHeight + 24
+            color: Theme.surface
+            border.color: Theme.border
+
+            ColumnLayout {
+                id: header
+                anchors.fill: parent
+                anchors.margins: 12
+                spacing: 10
+
+                RowLayout {
+                    Layout.fillWidth: true
+                    spacing: 12
+
+                    Image {
+                        source: "qrc:/icons/privatechat.svg"
+                        sourceSize.width: 30
+                        sourceSize.height: 30
+                        Layout.preferredWidth: 30
+                        Layout.preferredHeight: 30
+                        Accessible.ignored: true
+                    }
+                    ColumnLayout {
+                        spacing: 0
+                        Layout.fillWidth: true
+                        Text {
+                            text: qsTr("ROOM")
+                            font.pixelSize: Theme.fontSmall
+                            font.letterSpacing: 2
+                            color: Theme.textMuted
+                        }
+                        TextEdit {
+                            objectName: "roomIdText"
+                            Layout.fillWidth: true
+                            text: root.session.roomId
+                            readOnly: true
+                            selectByMouse: true
+                            activeFocusOnPress: false
+                            font.pixelSize: Theme.fontLarge
+                            font.bold: true
+                            color: Theme.accent
+                            selectionColor: Theme.selection
+                            wrapMode: TextEdit.WrapAnywhere
+                            Accessible.name: qsTr("Room ID %1").arg(root.session.roomId)
+                        }
+                    }
+                    Countdown {
+                        objectName: "countdown"
+                        secondsLeft: root.session.secondsLeft
+                    }
+                }
+
+                Flow {
+                    Layout.fillWidth: true
+                    spacing: 10
+
+                    PcButton {
+                        objectName: "copyInviteButton"
+                        text: copiedNote.running ? qsTr("Copied ✓") : qsTr("Copy invite")
+                        variant: "primary"
+                        Accessible.name: qsTr("Copy invite link")
+                        onClicked: root.copyInvite()
+                    }
+                    PcComboBox {
+                        objectName: "inviteAddressBox"
+                        visible: root.hosting && root.inviteAddresses.length > 1
+                        width: 230
+                        model: root.inviteAddresses
+                        Accessible.name: qsTr("Address in the invite: %1").arg(displayText)
+                        onActivated: index => root.inviteAddressChosen(root.inviteAddresses[index])
+                    }
+                    ConnectionStatus {
+                        height: Theme.controlHeight
+                        client: root.client
+                    }
+                    PcButton {
+                        id: peopleButton
+                        objectName: "peopleButton"
+                        visible: !root.wide
+                        text: qsTr("People %1").arg(root.session.participants.count)
+                        checkable: true
+                        Accessible.name: qsTr("Show participants")
+                    }
+                    PcButton {
+                        objectName: "leaveButton"
+                        visible: !root.hosting
+                        text: qsTr("Leave")
+                        onClicked: root.leaveRequested()
+                    }
+                    PcButton {
+                        objectName: "stopHostingButton"
+                        visible: root.hosting
+                        text: qsTr("Stop hosting")
+                        onClicked: stopDialog.open()
+                    }
+                    PcButton {
+                        objectName: "destroyButton"
+                        text: qsTr("Destroy now")
+                        variant: "danger"
+                        onClicked: destroyDialog.open()
+                    }
+                }
+
+                TextEdit {
+                    objectName: "inviteText"
+                    Layout.fillWidth: true
+                    text: qsTr("Invite: %1").arg(root.session.inviteLink)
+                    readOnly: true
+                    selectByMouse: true
+                    activeFocusOnPress: false
+                    wrapMode: TextEdit.WrapAnywhere
+                    font.pixelSize: Theme.fontSmall
+                    color: Theme.text
+                    selectionColor: Theme.selection
+                }
+                Text {
+                    Layout.fillWidth: true
+                    visible: root.hosting
+                    text: qsTr("Hosting on this computer. Others join with the invite; quitting or stopping ends the room for everyone.")
+                    wrapMode: Text.Wrap
+                    font.pixelSize: Theme.fontSmall
+                    color: Theme.textMuted
+                }
+            }
+        }
+
+        AlertBanner {
+            objectName: "trimmedNote"
+            Layout.fillWidth: true
+            Layout.margins: 8
+            kind: "warning"
+            closable: false
+            text: root.session.historyTrimmed ? qsTr("Older history was trimmed: only the latest messages are shown.") : ""
+        }
+        AlertBanner {
+            objectName: "roomNotice"
+            Layout.fillWidth: true
+            Layout.margins: 8
+            kind: "error"
+            text: root.noticeText
+            onDismissed: root.noticeText = ""
+        }
+
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            spacing: 0
+
+            Item {
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+
+                ListView {
+                    id: messages
+                    objectName: "messageList"
+
+                    // Follow new messages only while the view is at the bottom.
+                    property bool stick: true
+                    property int unseen: 0
+                    property bool scrolling: false
+
+                    function scrollToEnd(): void {
+                        messages.scrolling = true;
+                        messages.positionViewAtEnd();
+                        messages.scrolling = false;
+                        messages.stick = true;
+                        messages.unseen = 0;
+                    }
+
+                    anchors.fill: parent
+                    anchors.leftMargin: 12
+                    anchors.rightMargin: 12
+                    clip: true
+                    spacing: 2
+                    model: root.session.messages
+                    activeFocusOnTab: true
+                    boundsBehavior: Flickable.StopAtBounds
+                    Accessible.role: Accessible.List
+                    Accessible.name: qsTr("Messages")
+                    header: Item { height: 8 }
+                    footer: Item { height: 8 }
+                    ScrollBar.vertical: ScrollBar {}
+
+                    delegate: MessageDelegate {
+                        width: ListView.view.width
+                    }
+
+                    onContentYChanged: {
+                        if (!messages.scrolling)
+                            messages.stick = messages.atYEnd;
+                        if (messages.atYEnd)
+                            messages.unseen = 0;
+                    }
+                    onCountChanged: {
+                        if (messages.stick)
+                            followTimer.restart();
+                        else
+                            messages.unseen += 1;
+                    }
+                    onHeightChanged: {
+                        if (messages.stick)
+                            followTimer.restart();
+                    }
+                    Keys.onPressed: event => {
+                        const page = messages.height * 0.9;
+                        if (event.key === Qt.Key_PageUp || event.key === Qt.Key_Up)
+                            messages.contentY = Math.max(messages.originY, messages.contentY - (event.key === Qt.Key_Up ? 40 : page));
+                        else if (event.key === Qt.Key_PageDown || event.key === Qt.Key_Down)
+                            messages.contentY = Math.min(messages.originY + messages.contentHeight - messages.height, messages.contentY + (event.key === Qt.Key_Down ? 40 : page));
+                        else if (event.key === Qt.Key_End)
+                            messages.scrollToEnd();
+                        else
+                            return;
+                        event.accepted = true;
+                    }
+                }
+
+                Text {
+                    objectName: "emptyState"
+                    anchors.centerIn: parent
+                    width: parent.width - 40
+                    visible: messages.count === 0
+                    text: qsTr("No messages yet, start the conversation.")
+                    horizontalAlignment: Text.AlignHCenter
+                    wrapMode: Text.Wrap
+                    font.pixelSize: Theme.fontNormal
+                    color: Theme.textMuted
+                }
+
+                PcButton {
+                    objectName: "jumpToLatest"
+                    anchors.horizontalCenter: parent.horizontalCenter
+                    anchors.bottom: parent.bottom
+                    anchors.bottomMargin: 12
+                    visible: !messages.stick && messages.unseen > 0
+                    variant: "primary"
+                    text: qsTr("%n new message(s) ↓", "", messages.unseen)
+                    onClicked: messages.scrollToEnd()
+                }
+            }
+
+            ParticipantsPanel {
+                objectName: "participantsPanel"
+                Layout.preferredWidth: 240
+                Layout.fillHeight: true
+                visible: root.wide || peopleButton.checked
+                model: root.session.participants
+                capacity: root.session.maxParticipants
+
+            }
+        }
+
+        Composer {
+            id: composer
+            objectName: "composer"
+            Layout.fillWidth: true
+            onSubmitted: text => {
+                messages.stick = true;
+                root.session.send(text);
+            }
+        }
+    }
+
+    ConfirmDialog {
+        id: destroyDialog
+        objectName: "destroyDialog"
+        title: qsTr("Destroy this room?")
+        message: qsTr("Every message is deleted and everyone is sent back to the lobby, right now. This cannot be undone.")
+        confirmText: qsTr("Destroy now")
+        onAccepted: root.destroyRequested()
+        onClosed: composer.focusInput()
+    }
+    ConfirmDialog {
+        id: stopDialog
+        objectName: "stopHostingDialog"
+        title: qsTr("Stop hosting?")
+        message: qsTr("The room is destroyed for everyone and the room host on this computer stops.")
+        confirmText: qsTr("Stop hosting")
+        onAccepted: root.stopHostingRequested()
+        onClosed: composer.focusInput()
+    }
+}

@@ -1,0 +1,43 @@
+import QtQuick
+import QtQuick.Layouts
+import PrivateChat
+import PrivateChat.Client
+
+// Connected / reconnecting (with "Retry now") / disconnected, as a dot and a word.
+RowLayout {
+    id: root
+
+    required property RealtimeClient client
+    readonly property int status: root.client ? root.client.status : RealtimeClient.Disconnected
+    readonly property string label: root.status === RealtimeClient.Connected ? qsTr("connected")
+                                    : root.status === RealtimeClient.Reconnecting ? qsTr("reconnecting…")
+                                    : root.status === RealtimeClient.Connecting ? qsTr("connecting…")
+                                    : qsTr("disconnected")
+    readonly property color tone: root.status === RealtimeClient.Connected ? Theme.accent
+                                  : root.status === RealtimeClient.Disconnected ? Theme.danger : Theme.amber
+
+    spacing: 8
+
+    Rectangle {
+        width: 10
+        height: 10
+        radius: 5
+        color: root.tone
+    }
+    Text {
+        objectName: "connectionText"
+        text: root.label
+        font.pixelSize: Theme.fontSmall
+        color: root.tone
+        Accessible.role: Accessible.StaticText
+        Accessible.name: qsTr("Connection: %1").arg(root.label)
+    }
+    PcButton {
+        objectName: "retryButton"
+        visible: root.status === RealtimeClient.Reconnecting || root.status === RealtimeClient.Disconnected
+        text: qsTr("Retry now")
+        implicitHeight: 28
+        font.pixelSize: Theme.fontSmall
+        onClicked: root.client.reconnectNow()
+    }
+}

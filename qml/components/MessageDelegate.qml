@@ -1,0 +1,95 @@
+import QtQuick
+import QtQuick.Layouts
+import PrivateChat
+
+// One row of the messages model: a message (yours marked YOU) or a join/leave notice.
+Item {
+    id: root
+
+    required property string sender
+    required property string text
+    required property string time
+    required property bool own
+    required property bool notice
+    required property int index
+
+    implicitHeight: root.notice ? noticeText.implicitHeight + 12 : body.implicitHeight + 14
+    Accessible.role: Accessible.StaticText
+    Accessible.name: root.notice ? root.text
+                                 : qsTr("%1 at %2: %3").arg(root.own ? qsTr("You") : root.sender)
+                                                      .arg(root.time).arg(root.text)
+
+    Text {
+        id: noticeText
+        visible: root.notice
+        anchors.centerIn: parent
+        width: Math.min(implicitWidth, parent.width - 24)
+        text: "── " + root.text + " ──"
+        horizontalAlignment: Text.AlignHCenter
+        wrapMode: Text.Wrap
+        font.pixelSize: Theme.fontSmall
+        color: Theme.textMuted
+    }
+
+    Rectangle {
+        visible: !root.notice
+        anchors.fill: parent
+        anchors.topMargin: 3
+        anchors.bottomMargin: 3
+        radius: Theme.radius
+        color: root.own ? "#0f2219" : "transparent"
+
+        Rectangle {
+            width: 3
+            height: parent.height
+            radius: 1
+            color: root.own ? Theme.accent : Theme.borderStrong
+        }
+
+        ColumnLayout {
+            id: body
+            anchors.left: parent.left
+            anchors.right: parent.right
+            anchors.top: parent.top
+            anchors.leftMargin: 14
+            anchors.rightMargin: 12
+            anchors.topMargin: 5
+            spacing: 3
+
+            RowLayout {
+                spacing: 10
+                Layout.fillWidth: true
+
+                Text {
+                    text: root.own ? qsTr("YOU") : root.sender
+                    font.pixelSize: Theme.fontSmall
+                    font.bold: true
+                    color: root.own ? Theme.accent : Theme.amber
+                    elide: Text.ElideRight
+                    Layout.maximumWidth: body.width - 80
+                }
+                Text {
+                    text: root.time
+                    font.pixelSize: Theme.fontSmall
+                    color: Theme.textFaint
+                }
+                Item {
+                    Layout.fillWidth: true
+                }
+            }
+            TextEdit {
+                Layout.fillWidth: true
+                text: root.text
+                readOnly: true
+                selectByMouse: true
+                wrapMode: TextEdit.Wrap
+                textFormat: TextEdit.PlainText
+                font.pixelSize: Theme.fontNormal
+                color: Theme.text
+                selectionColor: Theme.selection
+                selectedTextColor: Theme.text
+                activeFocusOnPress: false
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import QtQuick
+import QtQuick.Controls.Basic
+import QtQuick.Layouts
+import PrivateChat
+import PrivateChat.Client
+
+// Who is in the room, you first marked, with the room's capacity.
+Rectangle {
+    id: root
+
+    required property ParticipantsModel model
+    property int capacity: 0
+
+    color: Theme.surface
+    border.color: Theme.border
+
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: 12
+        spacing: 8
+
+        SectionHeader {
+            text: root.capacity > 0 ? qsTr("> people %1/%2").arg(root.model.count).arg(root.capacity)
+                                    : qsTr("> people %1").arg(root.model.count)
+        }
+
+        ListView {
+            id: list
+            objectName: "participantsList"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            spacing: 2
+            model: root.model
+            activeFocusOnTab: true
+            keyNavigationEnabled: true
+            Accessible.role: Accessible.List
+            Accessible.name: qsTr("Participants")
+            ScrollBar.vertical: ScrollBar {}
+
+            delegate: Rectangle {
+                id: row
+
+                required property string name
+                required property bool self
+                required property int index
+
+                width: row.ListView.view.width
+                height: 30
+                radius: Theme.radius
+                color: row.ListView.isCurrentItem && row.ListView.view.activeFocus ? Theme.surfaceHover : "transparent"
+                Accessible.role: Accessible.ListItem
+                Accessible.name: row.self ? qsTr("%1 (you)").arg(row.name) : row.name
+
+                RowLayout {
+                    anchors.fill: parent
+                    anchors.leftMargin: 6
+                    anchors.rightMargin: 6
+                    spacing: 8
+
+                    Rectangle {
+                        width: 8
+                        height: 8
+                        radius: 4
+                        color: Theme.accent
+                    }
+                    Text {
+                        Layout.fillWidth: true
+                        text: row.name
+                        elide: Text.ElideRight
+                        font.pixelSize: Theme.fontNormal
+                        color: row.self ? Theme.accent : Theme.text
+                    }
+                    Text {
+                        visible: row.self
+                        text: qsTr("you")
+                        font.pixelSize: Theme.fontSmall
+                        color: Theme.textMuted
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+// End to end: the real app hosts a room, a second client joins with its invite, messages
+// cross both ways, the guest destroys the room and the app is back in the lobby saying so.
+#include "invitelink.h"
+#include "launcher.h"
+#include "realtimeclient.h"
+#include "roomsession.h"
+#include "testhost.h"
+
+#include <QProcess>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtQml/QQmlExtensionPlugin>
+
+#include <optional>
+
+Q_IMPORT_QML_PLUGIN(PrivateChatPlugin)
+Q_IMPORT_QML_PLUGIN(PrivateChat_ClientPlugin)
+Q_IMPORT_QML_PLUGIN(PrivateChat_DesktopPlugin)
+Q_IMPORT_QML_PLUGIN(PrivateChat_HostingPlugin)
+
+using namespace pc;
+using State = client::RoomSession::State;
+
+class TestEndToEnd : public QObject
+{
+    Q_OBJECT
+
+private:
+    static QString appBinary() { return qEnvironmentVariable("PC_APP_BINARY"); }
+    // With a private XDG_RUNTIME_DIR, so Qt has nothing to warn about on stderr.
+    QProcessEnvironment environment() const
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_runtimeDir.path());
+        return env;
+    }
+    QTemporaryDir m_runtimeDir;
+
+    // The last row of a room's messages: sender and text.
+    static std::pair<QString, QString> lastMessage(client::MessagesModel *model)
+    {
+        const QModelIndex last = model->index(model->rowCount() - 1);
+        return { last.data(client::MessagesModel::SenderRole).toString(),
+            last.data(client::MessagesModel::TextRole).toString() };
+    }
+
+private Q_SLOTS:
+    void badOptionExitsWithTwo_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::newRow("unknown") << QStringList { QStringLiteral("--bogus") };
+        QTest::newRow("ttl") << QStringList { QStringLiteral("--host"), QStringLiteral("--ttl"),
+            QStringLiteral("1") };
+        QTest::newRow("listen") << QStringList { QStringLiteral("--host"),
+            QStringLiteral("--listen"), QStringLiteral("nowhere") };
+        QTest::newRow("link") << QStringList { QStringLiteral("privatechat://host:1/short") };
+    }
+    void badOptionExitsWithTwo()
+    {
+        QFETCH(QStringList, arguments);
+        QProcess app;
+        app.setProcessEnvironment(environment());
+        app.setChildProcessModifier(test::dieWithParent);
+        app.start(appBinary(), arguments);
+        QVERIFY(app.waitForFinished(10000));
+        QCOMPARE(app.exitCode(), 2);
+        const QByteArray err = app.readAllStandardError().trimmed();
+        QVERIFY2(err.startsWith("privatechat: ") && !err.contains('\n'), err.constData());
+    }
+
+    // The real binary: prints its invite, a guest joins with it and sees "Host" and its
+    // room; SIGTERM destroys the room for the guest and the app exits 0.
+    void binaryPrintsItsInvite()
+    {
+        QProcess app;
+        app.setProcessEnvironment(environment());
+        app.setChildProcessModifier(test::dieWithParent);
+        app.start(appBinary(),
+            { QStringLiteral("--host"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                QStringLiteral("--name"), QStringLiteral("Host") });
+        QVERIFY(app.waitForStarted());
+        QString invite;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                while (app.canReadLine()) {
+                    const QString line = QString::fromUtf8(app.readLine()).trimmed();
+                    if (line.startsWith(QStringLiteral("invite: ")))
+                        invite = line.mid(8);
+                }
+                return !invite.isEmpty();
+            },
+            20000));
+        QVERIFY2(client::InviteLink::parse(invite), qPrintable(invite));
+
+        client::RealtimeClient guestClient;
+        client::RoomSession guest;
+        guest.setClient(&guestClient);
+        guest.join(invite, QStringLiteral("Guest"));
+        QTRY_COMPARE_WITH_TIMEOUT(guest.state(), State::Joined, 10000);
+        QCOMPARE(guest.participants()->rowCount(), 2);
+        QCOMPARE(
+            guest.participants()->index(0).data(client::ParticipantsModel::NameRole).toString(),
+            QStringLiteral("Host"));
+
+        app.terminate();
+        QTRY_COMPARE_WITH_TIMEOUT(guest.state(), State::Destroyed, 10000);
+        QVERIFY(app.waitForFinished(10000));
+        QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(app.exitCode(), 0);
+    }
+
+    // The real app in this process (same launcher and QML as main.cpp), driven through its
+    // window: typed text reaches the guest, the guest's reaches the window, the guest
+    // destroys the room and the window shows the lobby with the alert.
+    void chatAcrossAndDestroy()
+    {
+        QQmlApplicationEngine engine;
+        desktop::LaunchOptions options;
+        options.host = true;
+        options.listen = QStringLiteral("127.0.0.1:0");
+        options.name = QStringLiteral("Host");
+        QObject *root = desktop::loadMainWindow(engine, options);
+        QVERIFY(root);
+        auto *window = qobject_cast<QQuickWindow *>(root);
+        QVERIFY(window);
+        QString invite;
+        desktop::onInviteReady(root, [&](const QString &link) { invite = link; });
+        QTRY_VERIFY_WITH_TIMEOUT(!invite.isEmpty(), 20000);
+
+        client::RealtimeClient guestClient;
+        client::RoomSession guest;
+        guest.setClient(&guestClient);
+        guest.join(invite, QStringLiteral("Guest"));
+        QTRY_COMPARE_WITH_TIMEOUT(guest.state(), State::Joined, 10000);
+
+        auto *roomPage = root->findChild<QQuickItem *>(QStringLiteral("roomPage"));
+        auto *lobbyPage = root->findChild<QQuickItem *>(QStringLiteral("lobbyPage"));
+        auto *input = root->findChild<QQuickItem *>(QStringLiteral("messageInput"));
+        auto *list = root->findChild<QQuickItem *>(QStringLiteral("messageList"));
+        QVERIFY(roomPage && lobbyPage && input && list);
+        QVERIFY(roomPage->isVisible());
+        QVERIFY(!lobbyPage->isVisible());
+        // The input has the focus on entry: type straight into the window.
+        window->requestActivate();
+        QVERIFY(QTest::qWaitForWindowActive(window));
+        QTRY_VERIFY(input->hasActiveFocus());
+        for (const char c : QByteArrayLiteral("hello from the app"))
+            QTest::keyClick(window, c);
+        QTest::keyClick(window, Qt::Key_Return);
+        QTRY_COMPARE(input->property("text").toString(), QString());
+        QTRY_COMPARE_WITH_TIMEOUT(lastMessage(guest.messages()),
+            std::make_pair(QStringLiteral("Host"), QStringLiteral("hello from the app")), 10000);
+
+        guest.send(QStringLiteral("hello from the guest"));
+        auto *session = root->findChild<client::RoomSession *>(QStringLiteral("session"));
+        QVERIFY(session);
+        QTRY_COMPARE_WITH_TIMEOUT(lastMessage(session->messages()),
+            std::make_pair(QStringLiteral("Guest"), QStringLiteral("hello from the guest")), 10000);
+        QCOMPARE(list->property("count").toInt(), session->messages()->rowCount());
+
+        guest.destroyRoom();
+        QTRY_VERIFY_WITH_TIMEOUT(lobbyPage->isVisible(), 10000);
+        QVERIFY(!roomPage->isVisible());
+        auto *alert = lobbyPage->findChild<QQuickItem *>(QStringLiteral("lobbyAlert"));
+        QVERIFY(alert && alert->isVisible());
+        QVERIFY2(alert->property("text").toString().contains(QStringLiteral("destroyed")),
+            qPrintable(alert->property("text").toString()));
+        // The room we hosted is gone, so is our host.
+        auto *host = root->findChild<QObject *>(QStringLiteral("host"));
+        QTRY_COMPARE_WITH_TIMEOUT(host->property("active").toBool(), false, 10000);
+    }
+};
+
+QTEST_MAIN(TestEndToEnd)
+#include "tst_endtoend.moc"

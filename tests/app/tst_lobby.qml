@@ -1,0 +1,123 @@
+import QtQuick
+import QtTest
+import PrivateChat
+
+// The lobby page: name, hosting choices, the join field's validation, alerts, keyboard.
+Item {
+    id: root
+    width: 900
+    height: 900
+
+    LobbyPage {
+        id: lobby
+        anchors.fill: parent
+        identity: "calm-otter-1"
+        ttlSeconds: 600
+        maxParticipants: 2
+    }
+    SignalSpy { id: joinSpy; target: lobby; signalName: "joinRequested" }
+    SignalSpy { id: hostSpy; target: lobby; signalName: "hostRequested" }
+    SignalSpy { id: nameSpy; target: lobby; signalName: "identityEdited" }
+
+    TestCase {
+        name: "Lobby"
+        when: windowShown
+
+        readonly property string roomId: "abcdefghijklmnopqrstu"
+
+        function named(name) {
+            const item = findChild(lobby, name);
+            verify(item, name);
+            return item;
+        }
+        function init() {
+            joinSpy.clear();
+            hostSpy.clear();
+            nameSpy.clear();
+            named("joinField").text = "";
+            lobby.alertText = "";
+            lobby.busy = false;
+        }
+
+        function test_0_nameIsShownAndFocused() {
+            compare(named("nameField").text, "calm-otter-1");
+            tryVerify(() => named("nameField").activeFocus);
+        }
+        function test_newNameIsGenerated() {
+            mouseClick(named("newNameButton"));
+            compare(nameSpy.count, 1);
+            const name = named("nameField").text;
+            verify(name !== "calm-otter-1");
+            verify(/^[a-z]+-[a-z]+-\d+$/.test(name), name);
+        }
+        function test_joinFieldValidates() {
+            const field = named("joinField");
+            const button = named("joinButton");
+            verify(!button.enabled);
+            field.text = "not an invite";
+            verify(field.invalid);
+            verify(!button.enabled);
+            field.text = "127.0.0.1:7878/" + roomId;
+            verify(!field.invalid);
+            verify(button.enabled);
+            mouseClick(button);
+            compare(joinSpy.count, 1);
+            compare(joinSpy.signalArguments[0][0], "privatechat://127.0.0.1:7878/" + roomId);
+        }
+        function test_enterInTheJoinFieldJoins() {
+            const field = named("joinField");
+            field.forceActiveFocus();
+            field.text = "privatechat://[::1]:9000/" + roomId;
+            keyClick(Qt.Key_Return);
+            compare(joinSpy.count, 1);
+            compare(joinSpy.signalArguments[0][0], "privatechat://[::1]:9000/" + roomId);
+        }
+        function test_hostAsksWithTheChoices() {
+            named("capacityBox").value = 5;
+            mouseClick(named("hostButton"));
+            compare(hostSpy.count, 1);
+            compare(hostSpy.signalArguments[0][0], 600);
+            compare(hostSpy.signalArguments[0][1], 5);
+        }
+        function test_customLifetime() {
+            const box = named("lifetimeBox");
+            compare(box.count, 8);
+            box.currentIndex = box.count - 1;
+            const minutes = named("customMinutes");
+            verify(minutes.visible);
+            minutes.value = 90;
+            mouseClick(named("hostButton"));
+            compare(hostSpy.signalArguments[0][0], 90 * 60);
+            box.currentIndex = 2;
+        }
+        function test_busyDisablesActions() {
+            lobby.busy = true;
+            lobby.progressText = "Starting the room host…";
+            named("joinField").text = "127.0.0.1:7878/" + roomId;
+            verify(!named("hostButton").enabled);
+            verify(!named("joinButton").enabled);
+            compare(named("progressText").text, "Starting the room host…");
+        }
+        function test_alertIsShownAndDismissed() {
+            const alert = named("lobbyAlert");
+            verify(!alert.visible);
+            lobby.alertText = "The room was destroyed.";
+            verify(alert.visible);
+            compare(named("alertText").text, "The room was destroyed.");
+        }
+        function test_keyboardReachesEveryControl() {
+            named("nameField").forceActiveFocus();
+            const seen = [];
+            for (let i = 0; i < 12; ++i) {
+                keyClick(Qt.Key_Tab);
+                let focused = root.Window.activeFocusItem;
+                while (focused && !focused.objectName)
+                    focused = focused.parent; // e.g. the text input inside a spin box
+                if (focused)
+                    seen.push(focused.objectName);
+            }
+            for (const name of ["newNameButton", "lifetimeBox", "capacityBox", "hostButton", "joinField"])
+                verify(seen.indexOf(name) >= 0, name + " not reached by Tab: " + seen);
+        }
+    }
+}

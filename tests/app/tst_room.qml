@@ -1,0 +1,126 @@
+import QtQuick
+import QtTest
+import PrivateChat
+import PrivateChat.Client
+import PrivateChat.Desktop
+
+// The room page on a real room of a real host (testHostUrl), with a second real member.
+Item {
+    id: root
+    width: 1000
+    height: 700
+
+    RealtimeClient { id: aliceClient; url: testHostUrl }
+    RoomSession { id: alice; client: aliceClient }
+    RealtimeClient { id: bobClient }
+    RoomSession { id: bob; client: bobClient }
+
+    RoomPage {
+        id: page
+        anchors.fill: parent
+        session: alice
+        client: aliceClient
+        onDestroyRequested: alice.destroyRoom()
+    }
+
+    TestCase {
+        name: "Room"
+        when: windowShown
+
+        function named(name) {
+            const item = findChild(page, name);
+            verify(item, name);
+            return item;
+        }
+        // A row of Alice's messages model, by role.
+        function row(i, role) {
+            return alice.messages.data(alice.messages.index(i, 0), role);
+        }
+        function initTestCase() {
+            alice.create(600, 3, "Alice");
+            tryCompare(alice, "state", RoomSession.Joined, 10000);
+        }
+
+        function test_1_header() {
+            compare(named("roomIdText").text, alice.roomId);
+            compare(alice.roomId.length, 21);
+            tryVerify(() => named("countdownText").text.startsWith("09:") || named("countdownText").text === "10:00", 3000);
+            tryCompare(named("connectionText"), "text", "connected", 5000);
+            verify(!named("retryButton").visible);
+        }
+        function test_2_emptyStateAndFocus() {
+            verify(named("emptyState").visible);
+            compare(named("emptyState").text, "No messages yet, start the conversation.");
+            verify(!named("sendButton").enabled);
+            page.focusInput();
+            verify(named("messageInput").activeFocus);
+        }
+        function test_3_enterSendsOwnMessage() {
+            const input = named("messageInput");
+            const list = named("messageList");
+            input.forceActiveFocus();
+            keyClick("h");
+            keyClick("i");
+            keyClick(Qt.Key_Return, Qt.ShiftModifier);
+            keyClick("x");
+            keyClick(Qt.Key_Return);
+            compare(input.text, "");
+            tryCompare(list, "count", 1, 5000);
+            verify(!named("emptyState").visible);
+            verify(row(0, MessagesModel.OwnRole));
+            compare(row(0, MessagesModel.TextRole), "hi\nx");
+            const time = row(0, MessagesModel.TimeRole);
+            verify(/^\d\d:\d\d$/.test(time), time);
+        }
+        function test_4_guestJoinsAndTalks() {
+            const list = named("messageList");
+            bob.join(alice.inviteLink, "Bob");
+            tryCompare(bob, "state", RoomSession.Joined, 10000);
+            tryCompare(alice.participants, "count", 2, 5000);
+            tryCompare(list, "count", 2, 5000);
+            verify(row(1, MessagesModel.NoticeRole));
+            verify(row(1, MessagesModel.TextRole).indexOf("Bob") >= 0);
+            bob.send("hello Alice");
+            tryCompare(list, "count", 3, 5000);
+            compare(row(2, MessagesModel.SenderRole), "Bob");
+            compare(row(2, MessagesModel.TextRole), "hello Alice");
+            verify(!row(2, MessagesModel.OwnRole));
+            tryCompare(bob.messages, "count", 2, 5000); // Alice's message and Bob's own
+        }
+        function test_5_copyInvite() {
+            mouseClick(named("copyInviteButton"));
+            compare(Desktop.clipboardText(), alice.inviteLink);
+            verify(alice.inviteLink.startsWith("privatechat://" + testHostAuthority + "/"));
+        }
+        function test_6_autoScrollRespectsScrollingUp() {
+            const list = named("messageList");
+            const before = list.count;
+            for (let i = 0; i < 30; ++i)
+                bob.send("line " + i + " " + "filler ".repeat(10));
+            tryCompare(list, "count", before + 30, 10000);
+            tryVerify(() => list.atYEnd, 3000);
+            list.contentY = list.originY; // the reader scrolls to the top
+            verify(!list.atYEnd);
+            bob.send("one more");
+            tryCompare(list, "count", before + 31, 5000);
+            wait(100);
+            verify(!list.atYEnd, "a new message pulled the reader down");
+            tryVerify(() => named("jumpToLatest").visible);
+            mouseClick(named("jumpToLatest"));
+            tryVerify(() => list.atYEnd, 3000);
+        }
+        function test_7_destroyNeedsConfirmation() {
+            const dialog = findChild(page, "destroyDialog");
+            mouseClick(named("destroyButton"));
+            tryVerify(() => dialog.opened);
+            mouseClick(findChild(dialog.contentItem, "confirmCancel"));
+            tryVerify(() => !dialog.visible);
+            compare(alice.state, RoomSession.Joined);
+            mouseClick(named("destroyButton"));
+            tryVerify(() => dialog.opened);
+            mouseClick(findChild(dialog.contentItem, "confirmAccept"));
+            tryCompare(alice, "state", RoomSession.Destroyed, 5000);
+            tryCompare(bob, "state", RoomSession.Destroyed, 5000);
+        }
+    }
+}

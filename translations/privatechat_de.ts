@@ -1,0 +1,455 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de">
+<context>
+    <name>AlertBanner</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>Schließen</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <source>Type a message…  (Enter sends, Shift+Enter for a new line)</source>
+        <translation>Nachricht eingeben …  (Enter sendet, Umschalt+Enter für eine neue Zeile)</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Nachricht</translation>
+    </message>
+    <message>
+        <source>Enter sends, Shift+Enter starts a new line</source>
+        <translation>Enter sendet, Umschalt+Enter beginnt eine neue Zeile</translation>
+    </message>
+    <message>
+        <source>%1 of %2 characters</source>
+        <translation>%1 von %2 Zeichen</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Senden</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmDialog</name>
+    <message>
+        <source>Confirm</source>
+        <translation>Bestätigen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionStatus</name>
+    <message>
+        <source>connected</source>
+        <translation>verbunden</translation>
+    </message>
+    <message>
+        <source>reconnecting…</source>
+        <translation>verbinde erneut …</translation>
+    </message>
+    <message>
+        <source>connecting…</source>
+        <translation>verbinde …</translation>
+    </message>
+    <message>
+        <source>disconnected</source>
+        <translation>getrennt</translation>
+    </message>
+    <message>
+        <source>Connection: %1</source>
+        <translation>Verbindung: %1</translation>
+    </message>
+    <message>
+        <source>Retry now</source>
+        <translation>Jetzt erneut versuchen</translation>
+    </message>
+</context>
+<context>
+    <name>Countdown</name>
+    <message>
+        <source>%1d %2h</source>
+        <translation>%1 T %2 h</translation>
+    </message>
+    <message>
+        <source>Self-destructs in %1</source>
+        <translation>Selbstzerstörung in %1</translation>
+    </message>
+    <message>
+        <source>SELF-DESTRUCT</source>
+        <translation>SELBSTZERSTÖRUNG</translation>
+    </message>
+</context>
+<context>
+    <name>LobbyPage</name>
+    <message>
+        <source>Custom…</source>
+        <translation>Eigene …</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation><numerusform>%n Minute</numerusform><numerusform>%n Minuten</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hour(s)</source>
+        <translation><numerusform>%n Stunde</numerusform><numerusform>%n Stunden</numerusform></translation>
+    </message>
+    <message>
+        <source>PRIVATE CHAT</source>
+        <translation>PRIVATE CHAT</translation>
+    </message>
+    <message>
+        <source>Self-destructing rooms. Nothing is kept once a room ends.</source>
+        <translation>Selbstzerstörende Räume. Nichts bleibt, wenn ein Raum endet.</translation>
+    </message>
+    <message>
+        <source>your identity</source>
+        <translation>deine Identität</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Dein Name</translation>
+    </message>
+    <message>
+        <source>New name</source>
+        <translation>Neuer Name</translation>
+    </message>
+    <message>
+        <source>Generate a new name</source>
+        <translation>Einen neuen Namen erzeugen</translation>
+    </message>
+    <message>
+        <source>Others see this name. It is made up on this computer and remembered here.</source>
+        <translation>Andere sehen diesen Namen. Er wird auf diesem Computer erfunden und hier gespeichert.</translation>
+    </message>
+    <message>
+        <source>host a room</source>
+        <translation>raum eröffnen</translation>
+    </message>
+    <message>
+        <source>Lifetime</source>
+        <translation>Lebensdauer</translation>
+    </message>
+    <message>
+        <source>Lifetime: %1</source>
+        <translation>Lebensdauer: %1</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>Personen</translation>
+    </message>
+    <message>
+        <source>How many people: %1</source>
+        <translation>Wie viele Personen: %1</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>Minuten</translation>
+    </message>
+    <message>
+        <source>Custom lifetime in minutes: %1</source>
+        <translation>Eigene Lebensdauer in Minuten: %1</translation>
+    </message>
+    <message>
+        <source>Host a room</source>
+        <translation>Raum eröffnen</translation>
+    </message>
+    <message>
+        <source>Runs the room on this computer; people on your network join with the invite.</source>
+        <translation>Der Raum läuft auf diesem Computer; Leute in deinem Netzwerk treten mit der Einladung bei.</translation>
+    </message>
+    <message>
+        <source>join a room</source>
+        <translation>raum betreten</translation>
+    </message>
+    <message>
+        <source>privatechat://HOST:PORT/ROOMID</source>
+        <translation>privatechat://HOST:PORT/RAUMID</translation>
+    </message>
+    <message>
+        <source>Invite link</source>
+        <translation>Einladungslink</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>Beitreten</translation>
+    </message>
+    <message>
+        <source>That is not an invite. It looks like privatechat://192.168.1.20:7878/ROOMID or 192.168.1.20:7878/ROOMID.</source>
+        <translation>Das ist keine Einladung. Sie sieht so aus: privatechat://192.168.1.20:7878/RAUMID oder 192.168.1.20:7878/RAUMID.</translation>
+    </message>
+    <message>
+        <source>Paste the invite link someone shared with you.</source>
+        <translation>Füge den Einladungslink ein, den man dir geschickt hat.</translation>
+    </message>
+    <message>
+        <source>notifications</source>
+        <translation>benachrichtigungen</translation>
+    </message>
+    <message>
+        <source>Notify me of new messages while the window is in the background</source>
+        <translation>Über neue Nachrichten benachrichtigen, wenn das Fenster im Hintergrund ist</translation>
+    </message>
+    <message>
+        <source>Private notifications: say only "New message", never who or what</source>
+        <translation>Private Benachrichtigungen: nur „Neue Nachricht“, nie wer oder was</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>That room is full: everyone it has space for is already in it.</source>
+        <translation>Dieser Raum ist voll: Alle Plätze sind schon belegt.</translation>
+    </message>
+    <message>
+        <source>That room does not exist. It may have expired or been destroyed, or the invite is mistyped.</source>
+        <translation>Diesen Raum gibt es nicht. Er ist vielleicht abgelaufen oder wurde zerstört, oder die Einladung ist falsch geschrieben.</translation>
+    </message>
+    <message>
+        <source>The host of that room cannot be reached. Check the invite and that the host is still running and on your network.</source>
+        <translation>Der Host dieses Raums ist nicht erreichbar. Prüfe die Einladung und ob der Host noch läuft und in deinem Netzwerk ist.</translation>
+    </message>
+    <message>
+        <source>The room was destroyed. Its messages are gone for everyone.</source>
+        <translation>Der Raum wurde zerstört. Seine Nachrichten sind für alle weg.</translation>
+    </message>
+    <message>
+        <source>The room expired. Its messages are gone for everyone.</source>
+        <translation>Der Raum ist abgelaufen. Seine Nachrichten sind für alle weg.</translation>
+    </message>
+    <message>
+        <source>Something went wrong with the room.</source>
+        <translation>Mit dem Raum ist etwas schiefgegangen.</translation>
+    </message>
+    <message>
+        <source>Private Chat</source>
+        <translation>Private Chat</translation>
+    </message>
+    <message>
+        <source>New message</source>
+        <translation>Neue Nachricht</translation>
+    </message>
+    <message>
+        <source>(%1) Private Chat</source>
+        <translation>(%1) Private Chat</translation>
+    </message>
+    <message>
+        <source>Not sent: %1</source>
+        <translation>Nicht gesendet: %1</translation>
+    </message>
+    <message>
+        <source>Could not host a room: %1</source>
+        <translation>Raum konnte nicht eröffnet werden: %1</translation>
+    </message>
+    <message>
+        <source>Starting the room host…</source>
+        <translation>Raum-Host wird gestartet …</translation>
+    </message>
+    <message>
+        <source>Creating the room…</source>
+        <translation>Raum wird erstellt …</translation>
+    </message>
+    <message>
+        <source>Joining the room…</source>
+        <translation>Raum wird betreten …</translation>
+    </message>
+</context>
+<context>
+    <name>MessageDelegate</name>
+    <message>
+        <source>%1 at %2: %3</source>
+        <translation>%1 um %2: %3</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>Du</translation>
+    </message>
+    <message>
+        <source>YOU</source>
+        <translation>DU</translation>
+    </message>
+</context>
+<context>
+    <name>ParticipantsPanel</name>
+    <message>
+        <source>&gt; people %1/%2</source>
+        <translation>&gt; personen %1/%2</translation>
+    </message>
+    <message>
+        <source>&gt; people %1</source>
+        <translation>&gt; personen %1</translation>
+    </message>
+    <message>
+        <source>Participants</source>
+        <translation>Teilnehmende</translation>
+    </message>
+    <message>
+        <source>%1 (you)</source>
+        <translation>%1 (du)</translation>
+    </message>
+    <message>
+        <source>you</source>
+        <translation>du</translation>
+    </message>
+</context>
+<context>
+    <name>RoomPage</name>
+    <message>
+        <source>ROOM</source>
+        <translation>RAUM</translation>
+    </message>
+    <message>
+        <source>Room ID %1</source>
+        <translation>Raum-ID %1</translation>
+    </message>
+    <message>
+        <source>Copied ✓</source>
+        <translation>Kopiert ✓</translation>
+    </message>
+    <message>
+        <source>Copy invite</source>
+        <translation>Einladung kopieren</translation>
+    </message>
+    <message>
+        <source>Copy invite link</source>
+        <translation>Einladungslink kopieren</translation>
+    </message>
+    <message>
+        <source>Address in the invite: %1</source>
+        <translation>Adresse in der Einladung: %1</translation>
+    </message>
+    <message>
+        <source>People %1</source>
+        <translation>Personen %1</translation>
+    </message>
+    <message>
+        <source>Show participants</source>
+        <translation>Teilnehmende zeigen</translation>
+    </message>
+    <message>
+        <source>Leave</source>
+        <translation>Verlassen</translation>
+    </message>
+    <message>
+        <source>Stop hosting</source>
+        <translation>Hosten beenden</translation>
+    </message>
+    <message>
+        <source>Destroy now</source>
+        <translation>Jetzt zerstören</translation>
+    </message>
+    <message>
+        <source>Hosting on this computer. Others join with the invite; quitting or stopping ends the room for everyone.</source>
+        <translation>Gehostet auf diesem Computer. Andere treten mit der Einladung bei; Beenden zerstört den Raum für alle.</translation>
+    </message>
+    <message>
+        <source>Older history was trimmed: only the latest messages are shown.</source>
+        <translation>Ältere Nachrichten wurden gekürzt: Nur die neuesten werden gezeigt.</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Nachrichten</translation>
+    </message>
+    <message>
+        <source>No messages yet, start the conversation.</source>
+        <translation>Noch keine Nachrichten – beginne das Gespräch.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new message(s) ↓</source>
+        <translation><numerusform>%n neue Nachricht ↓</numerusform><numerusform>%n neue Nachrichten ↓</numerusform></translation>
+    </message>
+    <message>
+        <source>Destroy this room?</source>
+        <translation>Diesen Raum zerstören?</translation>
+    </message>
+    <message>
+        <source>Every message is deleted and everyone is sent back to the lobby, right now. This cannot be undone.</source>
+        <translation>Alle Nachrichten werden gelöscht und alle sofort in die Lobby zurückgeschickt. Das lässt sich nicht rückgängig machen.</translation>
+    </message>
+    <message>
+        <source>Stop hosting?</source>
+        <translation>Hosten beenden?</translation>
+    </message>
+    <message>
+        <source>The room is destroyed for everyone and the room host on this computer stops.</source>
+        <translation>Der Raum wird für alle zerstört und der Raum-Host auf diesem Computer hält an.</translation>
+    </message>
+    <message>
+        <source>Invite: %1</source>
+        <translation>Einladung: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message numerus="yes">
+        <source>Private Chat: %n unread message(s)</source>
+        <translation><numerusform>Private Chat: %n ungelesene Nachricht</numerusform><numerusform>Private Chat: %n ungelesene Nachrichten</numerusform></translation>
+    </message>
+    <message>
+        <source>Private Chat</source>
+        <translation>Private Chat</translation>
+    </message>
+    <message>
+        <source>Show Private Chat</source>
+        <translation>Private Chat zeigen</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Beenden</translation>
+    </message>
+</context>
+<context>
+    <name>pc::client::RoomSession</name>
+    <message>
+        <source>%1 joined</source>
+        <translation>%1 ist beigetreten</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>%1 ist gegangen</translation>
+    </message>
+    <message>
+        <source>The room host cannot be reached: %1</source>
+        <translation>Der Raum-Host ist nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>This room is already full.</source>
+        <translation>Dieser Raum ist schon voll.</translation>
+    </message>
+    <message>
+        <source>This room does not exist: it expired, was destroyed or never existed.</source>
+        <translation>Diesen Raum gibt es nicht: Er ist abgelaufen, wurde zerstört oder hat nie existiert.</translation>
+    </message>
+    <message>
+        <source>The room host cannot be reached right now.</source>
+        <translation>Der Raum-Host ist gerade nicht erreichbar.</translation>
+    </message>
+    <message>
+        <source>No connection is set up.</source>
+        <translation>Es ist keine Verbindung eingerichtet.</translation>
+    </message>
+    <message>
+        <source>No room host is set up.</source>
+        <translation>Es ist kein Raum-Host eingerichtet.</translation>
+    </message>
+</context>
+<context>
+    <name>pc::hosting::HostWorker</name>
+    <message>
+        <source>The room host could not reach its Redis.</source>
+        <translation>Der Raum-Host erreicht sein Redis nicht.</translation>
+    </message>
+    <message>
+        <source>Could not start the private Redis: %1</source>
+        <translation>Das private Redis konnte nicht starten: %1</translation>
+    </message>
+    <message>
+        <source>The private Redis stopped: %1</source>
+        <translation>Das private Redis hat angehalten: %1</translation>
+    </message>
+</context>
+</TS>
