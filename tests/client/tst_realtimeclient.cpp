@@ -75,6 +75,17 @@ struct Member
     }
 };
 
+// A room of two: the receiver follows it, the sender only posts.
+bool receiverAndSender(TestHost &host, Member &receiver, Member &sender)
+{
+    TestClient admin(host.url());
+    if (!admin.open())
+        return false;
+    const QString room = admin.createRoom(600, 2);
+    return receiver.join(room, QStringLiteral("Receiver"))
+        && sender.join(room, QStringLiteral("Sender"), false);
+}
+
 QList<qint64> oneTo(qint64 n)
 {
     QList<qint64> out;
@@ -189,13 +200,8 @@ void tst_RealtimeClient::thousandMessagesTwentyDisconnects()
     options.rateLimit.perSecond = 5000;
     TestHost host(options);
     QVERIFY(host.start());
-    TestClient admin(host.url());
-    QVERIFY(admin.open());
-    const QString room = admin.createRoom(600, 2);
-    Member receiver(host.url());
-    QVERIFY(receiver.join(room, QStringLiteral("Receiver")));
-    Member sender(host.url());
-    QVERIFY(sender.join(room, QStringLiteral("Sender"), false));
+    Member receiver(host.url()), sender(host.url());
+    QVERIFY(receiverAndSender(host, receiver, sender));
 
     const int total = 1000;
     int disconnects = 0;
@@ -221,13 +227,8 @@ void tst_RealtimeClient::sendsWhileDisconnectedArriveOnce()
 {
     TestHost host;
     QVERIFY(host.start());
-    TestClient admin(host.url());
-    QVERIFY(admin.open());
-    const QString room = admin.createRoom(600, 2);
-    Member receiver(host.url());
-    QVERIFY(receiver.join(room, QStringLiteral("Receiver")));
-    Member sender(host.url());
-    QVERIFY(sender.join(room, QStringLiteral("Sender"), false));
+    Member receiver(host.url()), sender(host.url());
+    QVERIFY(receiverAndSender(host, receiver, sender));
 
     host.stopHost();
     QTRY_VERIFY(sender.client.status() != RealtimeClient::Status::Connected);

@@ -48,13 +48,9 @@ void tst_Resilience::pubsubLinkDropResyncsAndMessagesFlow()
 {
     TestHost host;
     QVERIFY(host.start());
-    TestClient alice(host.url()), bob(host.url());
-    QVERIFY(alice.open() && bob.open());
-    const QString room = alice.createRoom();
-    const QString aliceToken
-        = alice.join(room, QStringLiteral("Alice")).value(k("token")).toString();
-    const QString bobToken = bob.join(room, QStringLiteral("Bob")).value(k("token")).toString();
-    QVERIFY(bob.subscribe(room, bobToken).value(k("ok")).toBool());
+    TwoInARoom two(host.url());
+    QVERIFY(two.setUp());
+    auto &[alice, bob, room, aliceToken, bobToken] = two;
     alice.request(
         QStringLiteral("messages.send"), send(room, aliceToken, QStringLiteral("before")));
     QVERIFY(bob.waitForEvents(QStringLiteral("chat.message"), 1));
@@ -85,13 +81,9 @@ void tst_Resilience::redisRestartIsUnavailableThenRecovers()
 {
     TestHost host;
     QVERIFY(host.start());
-    TestClient alice(host.url()), bob(host.url());
-    QVERIFY(alice.open() && bob.open());
-    const QString room = alice.createRoom();
-    const QString aliceToken
-        = alice.join(room, QStringLiteral("Alice")).value(k("token")).toString();
-    const QString bobToken = bob.join(room, QStringLiteral("Bob")).value(k("token")).toString();
-    QVERIFY(bob.subscribe(room, bobToken).value(k("ok")).toBool());
+    TwoInARoom two(host.url());
+    QVERIFY(two.setUp());
+    auto &[alice, bob, room, aliceToken, bobToken] = two;
 
     host.redis().kill();
     QTRY_VERIFY(!host.host().isRedisConnected());
