@@ -47,7 +47,7 @@ Item {
     Timer {
         id: followTimer // scroll once the new rows are laid out
         interval: 0
-        onTriggered: messages.scrollToEnd()
+        onTriggered: messageView.scrollToEnd()
     }
     Timer {
         id: copiedNote
@@ -223,7 +223,7 @@ Item {
                 Layout.fillHeight: true
 
                 ListView {
-                    id: messages
+                    id: messageView
                     objectName: "messageList"
 
                     // Follow new messages only while the view is at the bottom.
@@ -232,11 +232,11 @@ Item {
                     property bool scrolling: false
 
                     function scrollToEnd(): void {
-                        messages.scrolling = true;
-                        messages.positionViewAtEnd();
-                        messages.scrolling = false;
-                        messages.stick = true;
-                        messages.unseen = 0;
+                        messageView.scrolling = true;
+                        messageView.positionViewAtEnd();
+                        messageView.scrolling = false;
+                        messageView.stick = true;
+                        messageView.unseen = 0;
                     }
 
                     anchors.fill: parent
@@ -258,29 +258,29 @@ Item {
                     }
 
                     onContentYChanged: {
-                        if (!messages.scrolling)
-                            messages.stick = messages.atYEnd;
-                        if (messages.atYEnd)
-                            messages.unseen = 0;
+                        if (!messageView.scrolling)
+                            messageView.stick = messageView.atYEnd;
+                        if (messageView.atYEnd)
+                            messageView.unseen = 0;
                     }
                     onCountChanged: {
-                        if (messages.stick)
+                        if (messageView.stick)
                             followTimer.restart();
                         else
-                            messages.unseen += 1;
+                            messageView.unseen += 1;
                     }
                     onHeightChanged: {
-                        if (messages.stick)
+                        if (messageView.stick)
                             followTimer.restart();
                     }
                     Keys.onPressed: event => {
-                        const page = messages.height * 0.9;
+                        const page = messageView.height * 0.9;
                         if (event.key === Qt.Key_PageUp || event.key === Qt.Key_Up)
-                            messages.contentY = Math.max(messages.originY, messages.contentY - (event.key === Qt.Key_Up ? 40 : page));
+                            messageView.contentY = Math.max(messageView.originY, messageView.contentY - (event.key === Qt.Key_Up ? 40 : page));
                         else if (event.key === Qt.Key_PageDown || event.key === Qt.Key_Down)
-                            messages.contentY = Math.min(messages.originY + messages.contentHeight - messages.height, messages.contentY + (event.key === Qt.Key_Down ? 40 : page));
+                            messageView.contentY = Math.min(messageView.originY + messageView.contentHeight - messageView.height, messageView.contentY + (event.key === Qt.Key_Down ? 40 : page));
                         else if (event.key === Qt.Key_End)
-                            messages.scrollToEnd();
+                            messageView.scrollToEnd();
                         else
                             return;
                         event.accepted = true;
@@ -291,7 +291,7 @@ Item {
                     objectName: "emptyState"
                     anchors.centerIn: parent
                     width: parent.width - 40
-                    visible: messages.count === 0
+                    visible: messageView.count === 0
                     text: qsTr("No messages yet, start the conversation.")
                     horizontalAlignment: Text.AlignHCenter
                     wrapMode: Text.Wrap
@@ -304,10 +304,10 @@ Item {
                     anchors.horizontalCenter: parent.horizontalCenter
                     anchors.bottom: parent.bottom
                     anchors.bottomMargin: 12
-                    visible: !messages.stick && messages.unseen > 0
+                    visible: !messageView.stick && messageView.unseen > 0
                     variant: "primary"
-                    text: qsTr("%n new message(s) ↓", "", messages.unseen)
-                    onClicked: messages.scrollToEnd()
+                    text: qsTr("%n new message(s) ↓", "", messageView.unseen)
+                    onClicked: messageView.scrollToEnd()
                 }
             }
 
@@ -327,7 +327,7 @@ Item {
             objectName: "composer"
             Layout.fillWidth: true
             onSubmitted: text => {
-                messages.stick = true;
+                messageView.stick = true;
                 root.session.send(text);
             }
         }
