@@ -73,6 +73,8 @@ done
 
 # Run from the unpacked tree, elsewhere, with nothing of the build around.
 cd "$SCRATCH"
+export HOME=$SCRATCH/home XDG_CONFIG_HOME=$SCRATCH/home/.config # the user's settings stay as they are
+mkdir -p "$XDG_CONFIG_HOME"
 export -n LD_LIBRARY_PATH QML_IMPORT_PATH QML2_IMPORT_PATH QT_PLUGIN_PATH 2>/dev/null || true
 check "privatechat-server --version" bash -c "'$ROOT/usr/bin/privatechat-server' --version | grep -q '^privatechat-server '"
 check "privatechat-cli --help" bash -c "'$ROOT/usr/bin/privatechat-cli' --help | grep -q -- '--join'"
