@@ -8,11 +8,11 @@
 namespace pc::protocol {
 
 // The result of an asynchronous op: its value, or the contract's error.
-template<typename T>
-using Outcome = std::variant<T, Error>;
-template<typename T>
-using Done = std::function<void(Outcome<T>)>;
+template<typename T> using Outcome = std::variant<T, Error>;
+template<typename T> using Done = std::function<void(Outcome<T>)>;
 
-struct Empty {}; // success without data
+struct Empty
+{
+}; // success without data
 
 } // namespace pc::protocol
