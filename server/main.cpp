@@ -1,4 +1,5 @@
 // privatechat-server: the headless room host.
+#include "eventloop/preferreddispatcher.h"
 #include "host/embeddedredis.h"
 #include "host/listenaddress.h"
 #include "host/roomhost.h"
@@ -65,6 +66,8 @@ void warnIfPersistent(redis::Connection *redis)
 
 int main(int argc, char *argv[])
 {
+    // epoll: the host's cost follows active connections (PC_EVENT_DISPATCHER=qt opts out).
+    eventloop::installPreferredDispatcher();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("privatechat-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PC_VERSION));

@@ -1,4 +1,5 @@
 #include "hostcontroller.h"
+#include "eventloop/preferreddispatcher.h"
 
 #include "host/listenaddress.h"
 #include "hostworker.h"
@@ -35,6 +36,8 @@ void HostController::ensureThread()
         return;
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("room host"));
+    // Its cost then follows active connections, not open ones.
+    pc::eventloop::installPreferredDispatcher(m_thread);
     m_worker = new HostWorker;
     m_worker->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);

@@ -162,8 +162,9 @@ int EpollEventDispatcher::waitForEvents(bool includeNotifiers, qint64 timeoutNs)
     // epoll_pwait2 takes a timespec: precise timers keep sub-millisecond accuracy.
     if (m_usePwait2) {
         n = ::epoll_pwait2(m_epollFd, events, kMaxEvents, timeoutPtr, nullptr);
-        if (n < 0 && errno == ENOSYS)
-            m_usePwait2 = false; // kernel before 5.11
+        // Kernels before 5.11 say ENOSYS; older container seccomp profiles say EPERM.
+        if (n < 0 && (errno == ENOSYS || errno == EPERM))
+            m_usePwait2 = false;
     }
 #else
     m_usePwait2 = false;
@@ -254,9 +255,7 @@ void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
         return;
     }
     if (notifier->thread() != thread() || thread() != QThread::currentThread()) {
-        qCWarning(lcEventLoop,
-            "QSocketNotifier: socket notifiers cannot be enabled from another "
-            "thread");
+        qCWarning(lcEventLoop, "QSocketNotifier: cannot be enabled from another thread");
         return;
     }
 
@@ -281,9 +280,7 @@ void EpollEventDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier)
     const int fd = int(notifier->socket());
     const int type = int(notifier->type());
     if (notifier->thread() != thread() || thread() != QThread::currentThread()) {
-        qCWarning(lcEventLoop,
-            "QSocketNotifier: socket notifiers cannot be disabled from another "
-            "thread");
+        qCWarning(lcEventLoop, "QSocketNotifier: cannot be disabled from another thread");
         return;
     }
     const auto it = m_fds.find(fd);
@@ -402,9 +399,7 @@ void EpollEventDispatcher::registerTimer(
         return;
     }
     if (object->thread() != thread() || thread() != QThread::currentThread()) {
-        qCWarning(lcEventLoop,
-            "QObject::startTimer: timers cannot be started from another "
-            "thread");
+        qCWarning(lcEventLoop, "QObject::startTimer: cannot start a timer from another thread");
         return;
     }
     if (const auto old = m_timers.find(timerId); old != m_timers.end())
@@ -443,8 +438,8 @@ bool EpollEventDispatcher::unregisterTimer(int timerId)
     const auto it = m_timers.find(timerId);
     if (it == m_timers.end())
         return false;
-    if (it->second.object->thread() != thread() || thread() != QThread::currentThread()) {
-        qCWarning(lcEventLoop, "QObject::killTimer: timers cannot be stopped from another thread");
+    if (thread() != QThread::currentThread()) {
+        qCWarning(lcEventLoop, "QObject::killTimer: cannot stop a timer from another thread");
         return false;
     }
     eraseTimer(it);
@@ -456,9 +451,7 @@ bool EpollEventDispatcher::unregisterTimers(QObject *object)
     if (!object)
         return false;
     if (object->thread() != thread() || thread() != QThread::currentThread()) {
-        qCWarning(lcEventLoop,
-            "QObject::killTimers: timers cannot be stopped from another "
-            "thread");
+        qCWarning(lcEventLoop, "QObject::killTimers: cannot stop timers from another thread");
         return false;
     }
     const QList<int> ids = m_timersByObject.values(object);

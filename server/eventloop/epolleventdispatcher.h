@@ -92,7 +92,7 @@ private:
     std::atomic<Qt::HANDLE> m_loopThread { nullptr }; // the thread running processEvents
     bool m_localWakeUp = false; // wakeUp() from our own thread: just do not block
     bool m_rebuild = false;     // a closed fd left a registration we cannot remove
-    bool m_usePwait2 = true;    // epoll_pwait2 (ns timeout); falls back on ENOSYS
+    bool m_usePwait2 = true;    // epoll_pwait2 (ns timeout) until ENOSYS/EPERM
 
     std::unordered_map<int, FdEntry> m_fds;
     quint32 m_nextFdSerial = 1;

@@ -61,6 +61,8 @@ void installPreferredDispatcher(QThread *thread)
     }
 #ifdef Q_OS_LINUX
     thread->setEventDispatcher(new EpollEventDispatcher);
+    qCDebug(lcEventLoop, "epoll event dispatcher installed for thread \"%s\"",
+        qPrintable(thread->objectName()));
 #endif
 }
 
