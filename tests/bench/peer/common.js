@@ -1,0 +1,76 @@
+'use strict';
+// What the two Node reference servers share: options, IDs, the Redis scripts, the listener.
+
+const crypto = require('crypto');
+const fs = require('fs');
+const http = require('http');
+const path = require('path');
+const Redis = require('ioredis');
+
+function parseArgs(argv, defaults) {
+  const opts = { ...defaults };
+  for (let i = 0; i < argv.length; ++i) {
+    const a = argv[i];
+    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
+    const key = a.slice(2).replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+    if (!(key in defaults)) throw new Error(`unknown option ${a}`);
+    opts[key] = typeof defaults[key] === 'number' ? Number(argv[++i]) : argv[++i];
+  }
+  return opts;
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
+let pool = crypto.randomBytes(4096);
+let poolAt = 0;
+// n symbols of [A-Za-z0-9_-], 6 CSPRNG bits each.
+function randomId(n) {
+  if (poolAt + n > pool.length) {
+    pool = crypto.randomBytes(4096);
+    poolAt = 0;
+  }
+  let s = '';
+  for (let i = 0; i < n; ++i) s += ALPHABET[pool[poolAt++] & 63];
+  return s;
+}
+const newToken = () => crypto.randomBytes(32).toString('base64url');
+const tokenHash = (token) => crypto.createHash('sha256').update(token).digest('hex');
+const ROOM_ID = /^[A-Za-z0-9_-]{21}$/;
+
+function redisClient(where, extra = {}) {
+  const base = where.startsWith('redis://') ? { ...parseRedisUrl(where) } : { path: where };
+  return new Redis({ ...base, maxRetriesPerRequest: 1, ...extra });
+}
+function parseRedisUrl(url) {
+  const u = new URL(url);
+  return { host: u.hostname, port: Number(u.port || 6379), db: Number(u.pathname.slice(1) || 0) };
+}
+
+function defineScripts(redis, names) {
+  for (const [name, keys] of names) {
+    redis.defineCommand(name, {
+      numberOfKeys: keys,
+      lua: fs.readFileSync(path.join(__dirname, 'lua', `${name}.lua`), 'utf8'),
+    });
+  }
+}
+
+// Same listener limits as the Qt host: Nagle off, a 4096-deep accept queue.
+function listen(server, listenAt, label) {
+  const at = listenAt.lastIndexOf(':');
+  const host = listenAt.slice(0, at);
+  const port = Number(listenAt.slice(at + 1));
+  server.on('connection', (socket) => socket.setNoDelay(true));
+  server.listen({ host, port, backlog: 4096 }, () => {
+    const a = server.address();
+    process.stdout.write(`listening on ws://${a.address}:${a.port}${label}\n`);
+  });
+}
+
+function httpServer() {
+  return http.createServer({ noDelay: true }, (req, res) => {
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('not found\n');
+  });
+}
+
+module.exports = { parseArgs, randomId, newToken, tokenHash, ROOM_ID, redisClient, defineScripts, listen, httpServer };
