@@ -41,12 +41,21 @@ Session::Session(QWebSocket *socket, QTcpSocket *tcp, const HostOptions &options
     if (tcp)
         connect(tcp, &QIODevice::readyRead, this, &Session::touch);
 
+    // Re-arming a timer on every frame is costly at scale: frames only note the time, and
+    // the timer, when it fires, waits out whatever is left.
+    m_idleTimeoutMs = options.idleTimeoutMs;
     m_idle.setSingleShot(true);
-    m_idle.setInterval(options.idleTimeoutMs);
+    m_idle.setInterval(m_idleTimeoutMs);
     connect(&m_idle, &QTimer::timeout, this, [this] {
+        const qint64 left = m_idleTimeoutMs - m_sinceActivity.elapsed();
+        if (left > 0) {
+            m_idle.start(int(left));
+            return;
+        }
         qCDebug(lcHost) << "session" << m_id << "idle; closing";
         close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("idle timeout"));
     });
+    m_sinceActivity.start();
     m_idle.start();
 }
 
@@ -54,8 +63,7 @@ Session::~Session() = default;
 
 void Session::touch()
 {
-    if (m_open)
-        m_idle.start();
+    m_sinceActivity.start();
 }
 
 void Session::send(const QByteArray &frame)

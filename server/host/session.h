@@ -3,6 +3,7 @@
 #include "hostoptions.h"
 #include "ratelimiter.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QSet>
 #include <QTimer>
@@ -48,6 +49,8 @@ private:
     qint64 m_maxOutgoing;
     RateLimiter m_rateLimiter;
     QTimer m_idle;
+    QElapsedTimer m_sinceActivity; // restarted per frame; the timer checks it when it fires
+    int m_idleTimeoutMs;
     QSet<QString> m_rooms;
     bool m_open = true;
 };

