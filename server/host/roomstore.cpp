@@ -125,6 +125,9 @@ RoomStore::RoomStore(redis::Connection *redis, QByteArray prefix)
     , m_leave(loadScript("leave"))
     , m_destroy(loadScript("destroy"))
 {
+    for (const redis::Script *script :
+        { &m_create, &m_join, &m_read, &m_send, &m_leave, &m_destroy })
+        m_redis->preload(*script);
 }
 
 void RoomStore::create(const RoomCreateParams &params, Done<RoomCreated> done)

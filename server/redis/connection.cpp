@@ -31,12 +31,23 @@ Connection::Connection(Options options, QObject *parent)
     , m_options(std::move(options))
     , m_link(std::make_unique<Link>(m_options, Link::Role::Commands))
 {
-    connect(m_link.get(), &Link::connected, this, &Connection::connected);
+    connect(m_link.get(), &Link::connected, this, [this] {
+        for (const Script &script : std::as_const(m_preloaded))
+            m_link->send({ "SCRIPT", "LOAD", script.source() }, {});
+        Q_EMIT connected();
+    });
     connect(m_link.get(), &Link::disconnected, this, &Connection::disconnected);
 }
 
 // ~Link drops pending handlers; queued ones die with this object as their context.
 Connection::~Connection() = default;
+
+void Connection::preload(const Script &script)
+{
+    m_preloaded.append(script);
+    if (isConnected())
+        m_link->send({ "SCRIPT", "LOAD", script.source() }, {});
+}
 
 void Connection::open()
 {

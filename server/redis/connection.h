@@ -33,6 +33,9 @@ public:
     // While disconnected, the handler gets Reply::disconnected() from the event loop (never
     // synchronously). A NULL hiredis reply (link lost) also arrives as Reply::disconnected().
     void command(const QList<QByteArray> &args, ReplyHandler handler = {});
+    // Loads the script with SCRIPT LOAD first thing on every (re)connect, before any other
+    // command: pipelined EVALSHAs then never meet NOSCRIPT, whose fallback could reorder them.
+    void preload(const Script &script);
     // EVALSHA; on NOSCRIPT, EVAL with the source. keys and args as Redis expects them.
     void eval(const Script &script, const QList<QByteArray> &keys, const QList<QByteArray> &args,
         ReplyHandler handler);
@@ -44,6 +47,7 @@ Q_SIGNALS:
 private:
     Options m_options;
     std::unique_ptr<Link> m_link;
+    QList<Script> m_preloaded;
 };
 
 } // namespace pc::redis
