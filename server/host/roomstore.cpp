@@ -36,6 +36,12 @@ namespace {
         return QDateTime::currentMSecsSinceEpoch();
     }
 
+    // How a member is found in Redis: the SHA-256 of its token; no token finds no one.
+    QByteArray memberKey(const QString &token)
+    {
+        return token.isEmpty() ? QByteArray() : ids::tokenHash(token);
+    }
+
     QByteArray number(qint64 n)
     {
         return QByteArray::number(n);
@@ -159,8 +165,8 @@ void RoomStore::join(const RoomJoinParams &params, Done<RoomJoined> done)
     const QString participantId = ids::newParticipantId();
     const RoomKeys keys(m_prefix, params.roomId);
     m_redis->eval(m_join, { keys.meta, keys.members },
-        { number(now()), rejoin && token.isEmpty() ? QByteArray() : ids::tokenHash(token),
-            rejoin ? "1" : "0", participantId.toLatin1(), params.name.toUtf8(), keys.channel,
+        { number(now()), memberKey(token), rejoin ? "1" : "0", participantId.toLatin1(),
+            params.name.toUtf8(), keys.channel,
             eventName(Event::PresenceJoin).toString().toLatin1() },
         [token, done](const redis::Reply &reply) {
             if (auto error = scriptError(reply, "join"))
@@ -176,9 +182,8 @@ void RoomStore::checkJoin(const RoomJoinParams &params, Done<Stored> done)
     const RoomKeys keys(m_prefix, params.roomId);
     const bool rejoin = params.token.has_value();
     m_redis->eval(m_join, { keys.meta, keys.members },
-        { number(now()),
-            rejoin && !params.token->isEmpty() ? ids::tokenHash(*params.token) : QByteArray(),
-            rejoin ? "1" : "0", QByteArray(), QByteArray(), QByteArray(), QByteArray(), "check" },
+        { number(now()), memberKey(params.token.value_or(QString())), rejoin ? "1" : "0",
+            QByteArray(), QByteArray(), QByteArray(), QByteArray(), "check" },
         [done](const redis::Reply &reply) {
             if (auto error = scriptError(reply, "join"))
                 return done(*error);
@@ -189,8 +194,8 @@ void RoomStore::checkJoin(const RoomJoinParams &params, Done<Stored> done)
 void RoomStore::leave(const MemberParams &member, Done<PresenceLeave> done)
 {
     const RoomKeys keys(m_prefix, member.roomId);
-    m_redis->eval(m_leave, { keys.meta, keys.members },
-        { number(now()), ids::tokenHash(member.token) }, [done](const redis::Reply &reply) {
+    m_redis->eval(m_leave, { keys.meta, keys.members }, { number(now()), memberKey(member.token) },
+        [done](const redis::Reply &reply) {
             if (auto error = scriptError(reply, "leave"))
                 return done(*error);
             const MemberRecord me = decodeMember(reply.elements.value(1).string);
@@ -202,9 +207,7 @@ void RoomStore::info(const MemberParams &member, Done<RoomInfo> done)
 {
     const RoomKeys keys(m_prefix, member.roomId);
     m_redis->eval(m_read, { keys.meta, keys.members, keys.messages },
-        { number(now()), member.token.isEmpty() ? QByteArray() : ids::tokenHash(member.token), "0",
-            "0" },
-        [done](const redis::Reply &reply) {
+        { number(now()), memberKey(member.token), "0", "0" }, [done](const redis::Reply &reply) {
             if (auto error = scriptError(reply, "read"))
                 return done(*error);
             done(decodeRoom(reply.elements, 1));
@@ -214,10 +217,10 @@ void RoomStore::info(const MemberParams &member, Done<RoomInfo> done)
 void RoomStore::list(const MessagesListParams &params, Done<MessageList> done)
 {
     const RoomKeys keys(m_prefix, params.member.roomId);
-    const QByteArray tokenHash
-        = params.member.token.isEmpty() ? QByteArray() : ids::tokenHash(params.member.token);
+    const QByteArray tokenHash = memberKey(params.member.token);
     m_redis->eval(m_read, { keys.meta, keys.members, keys.messages },
-        { number(now()), tokenHash, number(params.after), number(params.limit) },
+        { number(now()), memberKey(params.member.token), number(params.after),
+            number(params.limit) },
         [done](const redis::Reply &reply) {
             if (auto error = scriptError(reply, "read"))
                 return done(*error);
@@ -239,11 +242,10 @@ void RoomStore::list(const MessagesListParams &params, Done<MessageList> done)
 void RoomStore::send(const MessagesSendParams &params, Done<ChatMessage> done)
 {
     const RoomKeys keys(m_prefix, params.member.roomId);
-    const QByteArray tokenHash
-        = params.member.token.isEmpty() ? QByteArray() : ids::tokenHash(params.member.token);
+    const QByteArray tokenHash = memberKey(params.member.token);
     m_redis->eval(m_send, { keys.meta, keys.members, keys.messages, keys.dedup },
-        { number(now()), tokenHash, ids::newMessageId().toLatin1(), params.text.toUtf8(),
-            params.clientMsgId.value_or(QString()).toUtf8(), keys.channel,
+        { number(now()), memberKey(params.member.token), ids::newMessageId().toLatin1(),
+            params.text.toUtf8(), params.clientMsgId.value_or(QString()).toUtf8(), keys.channel,
             eventName(Event::ChatMessage).toString().toLatin1(), number(limits::kHistoryLength),
             params.member.roomId.toLatin1() },
         [done](const redis::Reply &reply) {
@@ -263,9 +265,8 @@ void RoomStore::destroy(const MemberParams &member, Done<Stored> done)
 {
     const RoomKeys keys(m_prefix, member.roomId);
     m_redis->eval(m_destroy, { keys.meta, keys.members, keys.messages, keys.dedup },
-        { number(now()), member.token.isEmpty() ? QByteArray() : ids::tokenHash(member.token),
-            keys.channel, encodeBusEvent(ChatDestroy { ChatDestroy::Reason::Destroyed }),
-            "destroy" },
+        { number(now()), memberKey(member.token), keys.channel,
+            encodeBusEvent(ChatDestroy { ChatDestroy::Reason::Destroyed }), "destroy" },
         [done](const redis::Reply &reply) {
             if (auto error = scriptError(reply, "destroy"))
                 return done(*error);
