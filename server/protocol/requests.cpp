@@ -93,11 +93,11 @@ bool isValidRequestId(const QJsonValue &id)
     return json::toSafeInteger(id).has_value();
 }
 
-RequestEnvelope parseRequest(QByteArrayView frame)
+RequestEnvelope parseRequest(const QByteArray &frame)
 {
     RequestEnvelope request;
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(frame.toByteArray(), &parseError);
+    const QJsonDocument doc = QJsonDocument::fromJson(frame, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
         request.error
             = Error::badRequest(QStringLiteral("The message is not valid JSON (%1 at offset %2).")

@@ -25,7 +25,7 @@ struct RequestEnvelope
     QJsonObject body;
     std::optional<Error> error;
 };
-RequestEnvelope parseRequest(QByteArrayView frame);
+RequestEnvelope parseRequest(const QByteArray &frame);
 bool isValidRequestId(const QJsonValue &id);
 
 struct RoomCreateParams
