@@ -45,6 +45,8 @@ struct RoomHost::Request
                 return;
             if (auto *error = std::get_if<Error>(&outcome))
                 session->send(encodeErrorReply(id, *error));
+            else if constexpr (std::is_same_v<decltype(toData(std::get<T>(outcome))), QByteArray>)
+                session->send(encodeReplyData(id, toData(std::get<T>(outcome))));
             else
                 session->send(encodeReply(id, toData(std::get<T>(outcome))));
         };
@@ -152,6 +154,12 @@ void RoomHost::onNewConnection()
     while (QWebSocket *socket = m_server->nextPendingConnection()) {
         QTcpSocket *tcp
             = m_handshaking.take({ socket->peerAddress().toString(), socket->peerPort() });
+        if (!tcp) { // not from our acceptor: cannot happen, but a session needs its socket
+            qCWarning(lcHost) << "a WebSocket without its TCP connection; dropping it";
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
         auto *session = new Session(socket, tcp, m_options, this);
         if (socket->requestUrl().path() != kPath) {
             session->close(QWebSocketProtocol::CloseCodePolicyViolated,
@@ -353,9 +361,8 @@ void RoomHost::onMessagesSend(const Request &request)
     const auto params = accept<MessagesSendParams>(request);
     if (!params)
         return;
-    m_store->send(*params, request.answer<ChatMessage>([](const ChatMessage &m) {
-        return MessageSent { m }.toJson();
-    }));
+    m_store->send(*params,
+        request.answer<EncodedMessageSent>([](const EncodedMessageSent &m) { return m.encode(); }));
 }
 
 void RoomHost::onMessagesList(const Request &request)
@@ -363,8 +370,8 @@ void RoomHost::onMessagesList(const Request &request)
     const auto params = accept<MessagesListParams>(request);
     if (!params)
         return;
-    m_store->list(
-        *params, request.answer<MessageList>([](const MessageList &l) { return l.toJson(); }));
+    m_store->list(*params,
+        request.answer<EncodedMessageList>([](const EncodedMessageList &l) { return l.encode(); }));
 }
 
 void RoomHost::onSubscribe(const Request &request)

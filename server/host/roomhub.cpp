@@ -3,6 +3,7 @@
 #include "hostlog.h"
 #include "roomkeys.h"
 #include "session.h"
+#include "textframe.h"
 
 #include "redis/connection.h"
 #include "redis/subscriber.h"
@@ -19,7 +20,7 @@ struct RoomHub::Subscription
     qint64 lastSeq = 0;          // highest chat.message seq delivered (or covered by the reply)
     bool pending = true;         // the subscribe reply has not gone out yet: hold events back
     bool endsAfterReply = false; // the room ended while pending
-    QList<std::pair<qint64, QByteArray>> held; // (seq or 0, frame) while pending
+    QList<std::pair<qint64, QByteArray>> held; // (seq or 0, WebSocket frame) while pending
 };
 
 struct RoomHub::LocalRoom
@@ -112,7 +113,7 @@ void RoomHub::completeSubscribe(Session *session, const QString &roomId, EventMa
         const RoomInfo &info = std::get<RoomInfo>(outcome);
         if (!sub) { // the room ended while the store was asked
             done(Subscribed { roomId, info.lastSeq });
-            session->send(encodeEvent(roomId, ChatDestroy { ChatDestroy::Reason::Destroyed }));
+            session->send(encodeEventFrame(roomId, ChatDestroy { ChatDestroy::Reason::Destroyed }));
             return;
         }
         const bool first = sub->pending;
@@ -128,7 +129,7 @@ void RoomHub::completeSubscribe(Session *session, const QString &roomId, EventMa
         for (const auto &[seq, frame] : held) {
             if (seq == 0 || seq > sub->lastSeq) {
                 sub->lastSeq = std::max(sub->lastSeq, seq);
-                session->send(frame);
+                session->sendFrame(frame);
             }
         }
         if (sub->endsAfterReply) {
@@ -186,16 +187,16 @@ void RoomHub::expire(const QString &roomId)
     });
 }
 
-void RoomHub::deliver(const QString &roomId, const AnyEvent &event)
+void RoomHub::deliver(const QString &roomId, const EncodedEvent &event)
 {
     auto it = m_rooms.find(roomId);
-    if (it == m_rooms.end() || std::holds_alternative<std::monostate>(event))
+    if (it == m_rooms.end())
         return;
     const std::shared_ptr<LocalRoom> room = *it; // sending may close sessions
-    const Event kind = eventOf(event);
+    const Event kind = event.event;
     const bool ends = kind == Event::ChatDestroy;
-    const qint64 seq = kind == Event::ChatMessage ? std::get<ChatMessage>(event).seq : 0;
-    const QByteArray frame = encodeEventFrame(roomId, event);
+    const qint64 seq = event.seq;
+    const QByteArray frame = textFrame(encodeEventFrame(roomId, event));
 
     QList<Session *> ended;
     for (auto sub = room->subscriptions.begin(); sub != room->subscriptions.end(); ++sub) {
@@ -211,7 +212,7 @@ void RoomHub::deliver(const QString &roomId, const AnyEvent &event)
                 continue; // already delivered, or before this subscription began
             sub->lastSeq = seq;
         }
-        sub.key()->send(frame);
+        sub.key()->sendFrame(frame);
         if (ends)
             ended.append(sub.key());
     }
@@ -229,12 +230,12 @@ void RoomHub::onBusMessage(const QByteArray &channel, const QByteArray &payload)
     const QString roomId = RoomKeys::roomIdOfChannel(m_store->prefix(), channel);
     if (roomId.isEmpty() || !m_rooms.contains(roomId))
         return;
-    const AnyEvent event = decodeBusEvent(payload);
-    if (std::holds_alternative<std::monostate>(event)) {
+    const auto event = decodeBusEvent(payload);
+    if (!event) {
         qCWarning(lcHost) << "dropped an event from Redis that does not match the schema";
         return;
     }
-    deliver(roomId, event);
+    deliver(roomId, *event);
 }
 
 void RoomHub::onChannelActive(const QByteArray &channel, bool afterReconnect)

@@ -47,7 +47,10 @@ public:
     }
     // Delivers an event to this process' subscribers of the room (a room's end is delivered
     // once per subscription whichever way it arrives first).
-    void deliver(const QString &roomId, const protocol::AnyEvent &event);
+    template<protocol::SchemaEvent P> void deliver(const QString &roomId, const P &payload)
+    {
+        deliver(roomId, protocol::encodeEvent(payload));
+    }
 
     int roomCount() const { return int(m_rooms.size()); }
 
@@ -56,6 +59,7 @@ private:
     struct LocalRoom;
 
     void publish(const QString &roomId, const QByteArray &busEvent);
+    void deliver(const QString &roomId, const protocol::EncodedEvent &event);
     LocalRoom &room(const QString &roomId);
     void completeSubscribe(Session *session, const QString &roomId, protocol::EventMask events,
         const protocol::MemberParams &member, Done<protocol::Subscribed> done);

@@ -114,11 +114,6 @@ namespace {
         return room;
     }
 
-    std::optional<ChatMessage> decodeStoredMessage(const QByteArray &json)
-    {
-        return ChatMessage::fromJson(QJsonDocument::fromJson(json).object());
-    }
-
 } // namespace
 
 RoomStore::RoomStore(redis::Connection *redis, QByteArray prefix)
@@ -214,35 +209,29 @@ void RoomStore::info(const MemberParams &member, Done<RoomInfo> done)
         });
 }
 
-void RoomStore::list(const MessagesListParams &params, Done<MessageList> done)
+void RoomStore::list(const MessagesListParams &params, Done<EncodedMessageList> done)
 {
     const RoomKeys keys(m_prefix, params.member.roomId);
-    const QByteArray tokenHash = memberKey(params.member.token);
     m_redis->eval(m_read, { keys.meta, keys.members, keys.messages },
         { number(now()), memberKey(params.member.token), number(params.after),
             number(params.limit) },
         [done](const redis::Reply &reply) {
             if (auto error = scriptError(reply, "read"))
                 return done(*error);
-            MessageList page;
+            EncodedMessageList page;
             page.lastSeq = reply.elements.value(3).toInteger();
             page.firstSeq = reply.elements.value(5).toInteger();
-            for (const redis::Reply &stored : reply.elements.value(6).elements) {
-                auto message = decodeStoredMessage(stored.string);
-                if (!message) {
-                    qCWarning(lcHost) << "a stored message does not match the schema";
-                    return done(Error::internal());
-                }
-                page.messages.append(*message);
-            }
+            const QList<redis::Reply> &stored = reply.elements.value(6).elements;
+            page.messages.reserve(stored.size());
+            for (const redis::Reply &message : stored)
+                page.messages.append(message.string);
             done(page);
         });
 }
 
-void RoomStore::send(const MessagesSendParams &params, Done<ChatMessage> done)
+void RoomStore::send(const MessagesSendParams &params, Done<EncodedMessageSent> done)
 {
     const RoomKeys keys(m_prefix, params.member.roomId);
-    const QByteArray tokenHash = memberKey(params.member.token);
     m_redis->eval(m_send, { keys.meta, keys.members, keys.messages, keys.dedup },
         { number(now()), memberKey(params.member.token), ids::newMessageId().toLatin1(),
             params.text.toUtf8(), params.clientMsgId.value_or(QString()).toUtf8(), keys.channel,
@@ -251,13 +240,7 @@ void RoomStore::send(const MessagesSendParams &params, Done<ChatMessage> done)
         [done](const redis::Reply &reply) {
             if (auto error = scriptError(reply, "send"))
                 return done(*error);
-            auto message = decodeStoredMessage(reply.elements.value(1).string);
-            if (!message) {
-                qCWarning(lcHost) << "the send script stored a message that does not "
-                                     "match the schema";
-                return done(Error::internal());
-            }
-            done(*message);
+            done(EncodedMessageSent { reply.elements.value(1).string });
         });
 }
 

@@ -43,8 +43,9 @@ public:
     void checkJoin(const protocol::RoomJoinParams &params, Done<Stored> done);
     void leave(const protocol::MemberParams &member, Done<protocol::PresenceLeave> done);
     void info(const protocol::MemberParams &member, Done<protocol::RoomInfo> done);
-    void list(const protocol::MessagesListParams &params, Done<protocol::MessageList> done);
-    void send(const protocol::MessagesSendParams &params, Done<protocol::ChatMessage> done);
+    // Messages come as the JSON the send script stored, to be spliced into replies as is.
+    void list(const protocol::MessagesListParams &params, Done<protocol::EncodedMessageList> done);
+    void send(const protocol::MessagesSendParams &params, Done<protocol::EncodedMessageSent> done);
     void destroy(const protocol::MemberParams &member, Done<Stored> done);
     // Ends a room whose deadline passed. Success value: the deadline still ahead (another
     // clock ran early), or 0 when the room is gone.

@@ -1,9 +1,14 @@
 #include "session.h"
 
 #include "hostlog.h"
+#include "textframe.h"
 
 #include <QTcpSocket>
 #include <QWebSocket>
+
+#ifdef Q_OS_LINUX
+#include <sys/socket.h>
+#endif
 
 namespace pc::host {
 
@@ -14,6 +19,7 @@ namespace {
 Session::Session(QWebSocket *socket, QTcpSocket *tcp, const HostOptions &options, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
+    , m_tcp(tcp)
     , m_id(nextSessionId++)
     , m_maxOutgoing(options.maxOutgoingQueueBytes)
     , m_rateLimiter(options.rateLimit)
@@ -38,8 +44,7 @@ Session::Session(QWebSocket *socket, QTcpSocket *tcp, const HostOptions &options
         m_idle.stop();
         Q_EMIT finished(this);
     });
-    if (tcp)
-        connect(tcp, &QIODevice::readyRead, this, &Session::touch);
+    connect(tcp, &QIODevice::readyRead, this, &Session::touch);
 
     // Re-arming a timer on every frame is costly at scale: frames only note the time, and
     // the timer, when it fires, waits out whatever is left.
@@ -66,12 +71,30 @@ void Session::touch()
     m_sinceActivity.start();
 }
 
-void Session::send(const QByteArray &frame)
+void Session::send(const QByteArray &text)
 {
-    if (!m_open)
+    sendFrame(textFrame(text));
+}
+
+// QWebSocket writes each frame as header and payload through the socket's write buffer, which
+// then keeps a 32 KiB chunk per connection and costs a loop pass to flush. While that buffer is
+// empty the whole frame goes to the kernel at once instead; what the kernel does not take goes
+// to the buffer, which keeps the order from then on.
+void Session::sendFrame(const QByteArray &frame)
+{
+    if (!m_open || !m_tcp)
         return;
-    m_socket->sendTextMessage(QString::fromUtf8(frame));
-    if (m_socket->bytesToWrite() > m_maxOutgoing) {
+    qsizetype written = 0;
+#ifdef Q_OS_LINUX
+    if (m_tcp->bytesToWrite() == 0) {
+        const ssize_t n = ::send(int(m_tcp->socketDescriptor()), frame.constData(),
+            size_t(frame.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        written = std::max<qsizetype>(n, 0); // on an error, Qt's own write will report it
+    }
+#endif
+    if (written < frame.size())
+        m_tcp->write(frame.constData() + written, frame.size() - written);
+    if (m_tcp->bytesToWrite() > m_maxOutgoing) {
         qCInfo(lcHost) << "session" << m_id << "does not read; closing";
         close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too slow"));
     }

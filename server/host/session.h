@@ -5,6 +5,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 #include <QTimer>
 #include <QWebSocketProtocol>
@@ -20,7 +21,8 @@ class Session : public QObject
 {
     Q_OBJECT
 public:
-    // tcp: the connection under the WebSocket, watched for any bytes (pings raise no signal).
+    // tcp: the connection under the WebSocket. Frames are written to it directly, and any
+    // bytes from it count as activity (pings raise no signal).
     Session(
         QWebSocket *socket, QTcpSocket *tcp, const HostOptions &options, QObject *parent = nullptr);
     ~Session() override;
@@ -30,9 +32,12 @@ public:
     RateLimiter &rateLimiter() { return m_rateLimiter; }
     QSet<QString> &rooms() { return m_rooms; } // subscribed, kept by RoomHub
 
-    // Queues a text frame. A client that does not read is closed once its queue passes the
-    // limit, so it never costs the others memory or latency.
-    void send(const QByteArray &frame);
+    // Sends a text message (a JSON frame of the protocol).
+    void send(const QByteArray &text);
+    // Sends a whole WebSocket frame (textFrame()), e.g. one a room's subscribers share. A client
+    // that does not read is closed once its queue passes the limit, so it never costs the
+    // others memory or latency.
+    void sendFrame(const QByteArray &frame);
     // Closes with a code, then drops the TCP connection if the close does not finish in 1 s.
     void close(QWebSocketProtocol::CloseCode code, const QString &reason);
 
@@ -45,6 +50,7 @@ private:
     void touch();
 
     QWebSocket *m_socket;
+    QPointer<QTcpSocket> m_tcp;
     quint64 m_id;
     qint64 m_maxOutgoing;
     RateLimiter m_rateLimiter;

@@ -129,6 +129,29 @@ std::optional<MessageSent> MessageSent::fromJson(const QJsonObject &o)
     return MessageSent { *message };
 }
 
+QByteArray EncodedMessageSent::encode() const
+{
+    return R"({"message":)" + message + '}';
+}
+
+QByteArray EncodedMessageList::encode() const
+{
+    qsizetype size = 64;
+    for (const QByteArray &m : messages)
+        size += m.size() + 1;
+    QByteArray out;
+    out.reserve(size);
+    out += R"({"messages":[)";
+    for (qsizetype i = 0; i < messages.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        out += messages.at(i);
+    }
+    out += R"(],"lastSeq":)" + QByteArray::number(lastSeq) + R"(,"firstSeq":)"
+        + QByteArray::number(firstSeq) + '}';
+    return out;
+}
+
 QJsonObject MessageList::toJson() const
 {
     return { { key("messages"), toArray(messages) }, { key("lastSeq"), lastSeq },

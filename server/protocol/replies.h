@@ -2,6 +2,7 @@
 
 #include "events.h"
 
+#include <QByteArray>
 #include <QJsonObject>
 #include <QList>
 
@@ -71,6 +72,24 @@ struct MessageList
 
     QJsonObject toJson() const;
     static std::optional<MessageList> fromJson(const QJsonObject &o);
+};
+
+// messages.send and messages.list data as the host builds them: from chat.message JSON as the
+// store holds it, spliced in as is. They read back as MessageSent and MessageList.
+struct EncodedMessageSent
+{
+    QByteArray message;
+
+    QByteArray encode() const;
+};
+
+struct EncodedMessageList
+{
+    QList<QByteArray> messages;
+    qint64 lastSeq = 0;
+    qint64 firstSeq = 1;
+
+    QByteArray encode() const;
 };
 
 struct Subscribed

@@ -24,7 +24,7 @@ struct Impostor
 template<typename P>
 concept Encodable = requires(P p)
 {
-    encodeEvent(QStringView(), p);
+    encodeEventFrame(QStringView(), p);
 };
 static_assert(
     SchemaEvent<
@@ -41,6 +41,7 @@ private Q_SLOTS:
     void namesRoundTrip();
     void eventsRoundTrip();
     void busEnvelope();
+    void splicedFrames();
     void requestIds_data();
     void requestIds();
     void envelopeErrors();
@@ -85,7 +86,7 @@ void tst_Schema::eventsRoundTrip()
                  { QLatin1StringView("reason"), QStringLiteral("bored") } }),
         std::nullopt);
     const QJsonObject frame = QJsonDocument::fromJson(
-        encodeEvent(u"room1", PresenceJoin { QStringLiteral("p1"), QStringLiteral("Bo") }))
+        encodeEventFrame(u"room1", PresenceJoin { QStringLiteral("p1"), QStringLiteral("Bo") }))
                                   .object();
     QCOMPARE(frame.value(QLatin1StringView("type")).toString(), QStringLiteral("event"));
     QCOMPARE(frame.value(QLatin1StringView("channel")).toString(), QStringLiteral("room1"));
@@ -99,12 +100,69 @@ void tst_Schema::eventsRoundTrip()
 
 void tst_Schema::busEnvelope()
 {
-    const ChatDestroy d { ChatDestroy::Reason::Destroyed };
-    const AnyEvent decoded = decodeBusEvent(encodeBusEvent(d));
-    QVERIFY(std::holds_alternative<ChatDestroy>(decoded));
-    QVERIFY(std::holds_alternative<std::monostate>(
-        decodeBusEvent("{\"event\":\"chat.boom\",\"data\":{}}")));
-    QVERIFY(std::holds_alternative<std::monostate>(decodeBusEvent("not json")));
+    const ChatMessage m { QStringLiteral("id1"), 42, QStringLiteral("r"), QStringLiteral("p"),
+        QStringLiteral("Ann"), QStringLiteral("a b {c}"), 1700000000000 };
+    const QByteArray bus = encodeBusEvent(m);
+    QVERIFY2(bus.startsWith("chat.message 42 {"), bus.constData());
+    const auto decoded = decodeBusEvent(bus);
+    QVERIFY(decoded);
+    QCOMPARE(decoded->event, Event::ChatMessage);
+    QCOMPARE(decoded->seq, 42);
+    QCOMPARE(ChatMessage::fromJson(QJsonDocument::fromJson(decoded->data).object()),
+        std::optional<ChatMessage>(m));
+
+    const auto destroy
+        = decodeBusEvent(encodeBusEvent(ChatDestroy { ChatDestroy::Reason::Expired }));
+    QVERIFY(destroy);
+    QCOMPARE(destroy->event, Event::ChatDestroy);
+    QCOMPARE(destroy->seq, 0);
+
+    for (const char *bad : { "chat.boom 0 {}", "not json", "chat.message x {}", "chat.message 0 {}",
+             "presence.join 3 {}", "chat.message -1 {}", "chat.message 1 []", "chat.message 1 ",
+             "chat.message 1", "" })
+        QVERIFY2(!decodeBusEvent(QByteArrayView(bad)), bad);
+}
+
+void tst_Schema::splicedFrames()
+{
+    const ChatMessage m { QStringLiteral("id1"), 3, QStringLiteral("r"), QStringLiteral("p"),
+        QStringLiteral("Ann"), QStringLiteral("hi"), 1700000000000 };
+    const QByteArray stored = QJsonDocument(m.toJson()).toJson(QJsonDocument::Compact);
+    const auto parse = [](const QByteArray &bytes) {
+        QJsonParseError error;
+        const QJsonObject o = QJsonDocument::fromJson(bytes, &error).object();
+        if (error.error != QJsonParseError::NoError)
+            qWarning() << bytes;
+        return o;
+    };
+
+    // Replies: ids as the client sent them, data spliced in.
+    const QJsonObject sent = parse(encodeReplyData(
+        QJsonValue(QStringLiteral("a\"\\\n")), EncodedMessageSent { stored }.encode()));
+    QCOMPARE(sent.value(QLatin1StringView("id")).toString(), QStringLiteral("a\"\\\n"));
+    QCOMPARE(sent.value(QLatin1StringView("ok")).toBool(), true);
+    QCOMPARE(MessageSent::fromJson(sent.value(QLatin1StringView("data")).toObject())->message, m);
+    QCOMPARE(parse(encodeReply(QJsonValue(-9007199254740991.0), {})).value(QLatin1StringView("id")),
+        QJsonValue(-9007199254740991.0));
+    QCOMPARE(
+        parse(encodeErrorReply(QJsonValue(), Error::roomFull())).value(QLatin1StringView("id")),
+        QJsonValue(QJsonValue::Null));
+
+    const EncodedMessageList page { { stored, stored }, 9, 2 };
+    const auto list = MessageList::fromJson(
+        parse(encodeReplyData(7, page.encode())).value(QLatin1StringView("data")).toObject());
+    QVERIFY(list);
+    QCOMPARE(list->messages, (QList<ChatMessage> { m, m }));
+    QCOMPARE(list->lastSeq, 9);
+    QCOMPARE(list->firstSeq, 2);
+    QCOMPARE(MessageList::fromJson(parse(EncodedMessageList {}.encode()))->messages.size(), 0);
+
+    // Event frames: a channel with characters that need escaping still reads back.
+    const QString channel = QStringLiteral("r\"\u0001é");
+    const QJsonObject frame = parse(encodeEventFrame(channel, m));
+    QCOMPARE(frame.value(QLatin1StringView("channel")).toString(), channel);
+    QCOMPARE(frame.value(QLatin1StringView("event")).toString(), QStringLiteral("chat.message"));
+    QCOMPARE(ChatMessage::fromJson(frame.value(QLatin1StringView("data")).toObject()), m);
 }
 
 void tst_Schema::requestIds_data()

@@ -23,7 +23,7 @@ else
   rec = cjson.encode({ p = ARGV[4], n = ARGV[5], j = order })
   redis.call('HSET', KEYS[2], ARGV[2], rec)
   redis.call('PEXPIREAT', KEYS[2], room.expiresAt)
-  redis.call('PUBLISH', ARGV[6], cjson.encode({
-    event = ARGV[7], data = { participantId = ARGV[4], name = ARGV[5] } }))
+  redis.call('PUBLISH', ARGV[6],
+    ARGV[7] .. ' 0 ' .. cjson.encode({ participantId = ARGV[4], name = ARGV[5] }))
 end
 return { 'ok', rec, room.expiresAt, room.maxParticipants, room.seq, redis.call('HVALS', KEYS[2]) }

@@ -27,5 +27,6 @@ if dedup_field then
   redis.call('HSET', KEYS[4], dedup_field, message)
   redis.call('PEXPIREAT', KEYS[4], room.expiresAt)
 end
-redis.call('PUBLISH', ARGV[6], '{"event":' .. cjson.encode(ARGV[7]) .. ',"data":' .. message .. '}')
+-- The bus form of an event: "<name> <seq> <payload>"; hosts splice the payload into frames.
+redis.call('PUBLISH', ARGV[6], ARGV[7] .. ' ' .. seq .. ' ' .. message)
 return { 'ok', message, 'new' }
