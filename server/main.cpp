@@ -2,8 +2,10 @@
 #include "eventloop/preferreddispatcher.h"
 #include "host/embeddedredis.h"
 #include "host/listenaddress.h"
+#include "host/reuseport.h"
 #include "host/roomhost.h"
 #include "host/unixsignals.h"
+#include "host/workerpool.h"
 #include "pc_version.h"
 #include "redis/connection.h"
 
@@ -20,6 +22,7 @@ namespace {
 
 constexpr int kBadUsage = 2;
 constexpr int kCannotRun = 1;
+constexpr int kMaxWorkers = 64;
 
 [[noreturn]] void die(int code, const QString &line)
 {
@@ -35,6 +38,21 @@ double positiveNumber(
     if (!ok || value < min || value > max) {
         die(kBadUsage,
             QStringLiteral("--%1 must be a number from %2 to %3, not \"%4\"")
+                .arg(option)
+                .arg(min)
+                .arg(max)
+                .arg(parser.value(option)));
+    }
+    return value;
+}
+
+int wholeNumber(const QCommandLineParser &parser, const QString &option, int min, int max)
+{
+    bool ok = false;
+    const int value = parser.value(option).toInt(&ok);
+    if (!ok || value < min || value > max) {
+        die(kBadUsage,
+            QStringLiteral("--%1 must be a whole number from %2 to %3, not \"%4\"")
                 .arg(option)
                 .arg(min)
                 .arg(max)
@@ -60,6 +78,63 @@ void warnIfPersistent(redis::Connection *redis)
         if (reply.type == redis::Reply::Type::Array && reply.elements.value(1).string == "yes")
             warn("appendonly");
     });
+}
+
+// --workers N: this process holds the port and the embedded Redis, and runs N hosts on them.
+int runWorkers(const QCommandLineParser &parser, const host::HostOptions &options,
+    const redis::Options &redisOptions, host::EmbeddedRedis *embedded, int count)
+{
+    const auto fail = [embedded](const QString &error) {
+        if (embedded)
+            embedded->stop();
+        die(kCannotRun, error);
+    };
+    // Bound, never listening: it keeps the port (and settles port 0) for the workers.
+    QString error;
+    const int reserved = host::bindSharedPort(options.address, options.port, &error);
+    if (reserved < 0) {
+        fail(QStringLiteral("cannot listen on %1: %2")
+                 .arg(host::ListenAddress { options.address, options.port }.toString(), error));
+    }
+    const quint16 port = host::boundPort(reserved);
+
+    QStringList arguments { QStringLiteral("--worker"), QStringLiteral("--listen"),
+        host::ListenAddress { options.address, port }.toString(), QStringLiteral("--redis"),
+        redisOptions.url.toString() };
+    for (const char *name : { "redis-prefix", "max-ttl", "rate-burst", "rate-per-second",
+             "rate-abuse-limit", "idle-timeout" }) {
+        const QString option = QLatin1StringView(name);
+        if (parser.isSet(option))
+            arguments << QStringLiteral("--") + option << parser.value(option);
+    }
+    if (!embedded) {
+        auto *probe = new redis::Connection(redisOptions, qApp);
+        QObject::connect(
+            probe, &redis::Connection::connected, probe, [probe] { warnIfPersistent(probe); });
+        probe->open();
+        QTimer::singleShot(3000, probe, &QObject::deleteLater);
+    }
+
+    host::WorkerPool pool(QCoreApplication::applicationFilePath(), arguments, count);
+    host::UnixSignals signals;
+    int exitCode = 0;
+    QObject::connect(&signals, &host::UnixSignals::terminate, &pool, &host::WorkerPool::stop);
+    QObject::connect(&pool, &host::WorkerPool::ready, &pool, [&] {
+        std::printf("listening on %s\n", qPrintable(host::RoomHost::urlFor(options.address, port)));
+        std::fflush(stdout);
+        std::fprintf(stderr, "privatechat-server: %d workers share the port\n", count);
+    });
+    QObject::connect(&pool, &host::WorkerPool::failed, &pool, [&](const QString &why) {
+        std::fprintf(stderr, "privatechat-server: %s\n", qPrintable(why));
+        exitCode = kCannotRun;
+    });
+    QObject::connect(&pool, &host::WorkerPool::stopped, &pool, [&] {
+        if (embedded)
+            embedded->stop();
+        QCoreApplication::exit(exitCode);
+    });
+    pool.start();
+    return QCoreApplication::exec();
 }
 
 } // namespace
@@ -101,7 +176,15 @@ int main(int argc, char *argv[])
         { QStringLiteral("idle-timeout"),
             QStringLiteral("Seconds without any frame before a connection is closed."),
             QStringLiteral("S"), QString::number(protocol::limits::kIdleTimeoutMs / 1000) },
+        { QStringLiteral("workers"),
+            QStringLiteral("Host processes sharing the port and the Redis, each with its own "
+                           "event loop (Linux SO_REUSEPORT)."),
+            QStringLiteral("N"), QStringLiteral("1") },
     });
+    // Set by --workers on the processes it starts.
+    QCommandLineOption workerOption(QStringLiteral("worker"));
+    workerOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(workerOption);
     if (!parser.parse(QCoreApplication::arguments()))
         die(kBadUsage, parser.errorText());
     if (parser.isSet(QStringLiteral("help")))
@@ -129,6 +212,8 @@ int main(int argc, char *argv[])
         = int(positiveNumber(parser, QStringLiteral("rate-abuse-limit"), 1, 1e9));
     options.idleTimeoutMs
         = int(positiveNumber(parser, QStringLiteral("idle-timeout"), 1, 86400) * 1000);
+    const int workers = wholeNumber(parser, QStringLiteral("workers"), 1, kMaxWorkers);
+    options.sharePort = parser.isSet(workerOption);
 
     redis::Options redisOptions;
     std::optional<host::EmbeddedRedis> embedded;
@@ -143,6 +228,9 @@ int main(int argc, char *argv[])
             die(kCannotRun, embedded->errorString());
         redisOptions.url = embedded->url();
     }
+
+    if (workers > 1)
+        return runWorkers(parser, options, redisOptions, embedded ? &*embedded : nullptr, workers);
 
     host::RoomHost host(options, redisOptions);
     host::UnixSignals signals;
@@ -168,7 +256,7 @@ int main(int argc, char *argv[])
     });
     QObject::connect(&host, &host::RoomHost::redisReady, &app, [&] {
         giveUp.stop();
-        if (!embedded) {
+        if (!embedded && !options.sharePort) { // with --workers, the pool's process checks
             auto *probe = new redis::Connection(redisOptions, &app);
             QObject::connect(
                 probe, &redis::Connection::connected, probe, [probe] { warnIfPersistent(probe); });

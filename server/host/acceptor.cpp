@@ -1,6 +1,12 @@
 #include "acceptor.h"
 
+#include "directsocket.h"
+#include "reuseport.h"
+
 #include <QTcpSocket>
+
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace pc::host {
 
@@ -9,10 +15,24 @@ Acceptor::Acceptor(int backlog, QObject *parent) : QTcpServer(parent)
     setListenBacklogSize(backlog);
 }
 
+bool Acceptor::listenShared(const QHostAddress &address, quint16 port, QString *error)
+{
+    const int fd = bindSharedPort(address, port, error);
+    if (fd < 0)
+        return false;
+    if (::listen(fd, listenBacklogSize()) < 0 || !setSocketDescriptor(fd)) {
+        if (error)
+            *error = QStringLiteral("listen failed");
+        ::close(fd);
+        return false;
+    }
+    return true;
+}
+
 void Acceptor::incomingConnection(qintptr descriptor)
 {
     // No parent: the QWebSocket that takes the socket over owns it from then on.
-    auto *socket = new QTcpSocket;
+    auto *socket = new DirectSocket;
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;
         return;

@@ -13,6 +13,9 @@ class Acceptor : public QTcpServer
 public:
     explicit Acceptor(int backlog, QObject *parent = nullptr);
 
+    // listen() on a port other processes share (SO_REUSEPORT), for --workers.
+    bool listenShared(const QHostAddress &address, quint16 port, QString *error);
+
 protected:
     void incomingConnection(qintptr descriptor) override;
 };

@@ -25,6 +25,7 @@ struct HostOptions
     qint64 maxIncomingMessageBytes = protocol::limits::kMaxIncomingMessageBytes;
     qint64 maxOutgoingQueueBytes = protocol::limits::kMaxOutgoingQueueBytes;
     int listenBacklog = 4096;
+    bool sharePort = false; // listen with SO_REUSEPORT: one of --workers N processes
 };
 
 } // namespace pc::host

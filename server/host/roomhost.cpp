@@ -113,16 +113,17 @@ bool RoomHost::isRedisConnected() const
 
 bool RoomHost::listen(QString *error)
 {
-    if (!m_acceptor->listen(m_options.address, m_options.port)) {
-        if (error) {
-            *error = QStringLiteral("cannot listen on %1:%2: %3")
-                         .arg(m_options.address.toString())
-                         .arg(m_options.port)
-                         .arg(m_acceptor->errorString());
-        }
-        return false;
+    QString why;
+    const bool listening = m_options.sharePort
+        ? m_acceptor->listenShared(m_options.address, m_options.port, &why)
+        : m_acceptor->listen(m_options.address, m_options.port);
+    if (!listening && error) {
+        *error = QStringLiteral("cannot listen on %1:%2: %3")
+                     .arg(m_options.address.toString())
+                     .arg(m_options.port)
+                     .arg(m_options.sharePort ? why : m_acceptor->errorString());
     }
-    return true;
+    return listening;
 }
 
 QHostAddress RoomHost::address() const
@@ -137,7 +138,12 @@ quint16 RoomHost::port() const
 
 QString RoomHost::url() const
 {
-    return QStringLiteral("ws://") + ListenAddress { address(), port() }.toString() + kPath;
+    return urlFor(address(), port());
+}
+
+QString RoomHost::urlFor(const QHostAddress &address, quint16 port)
+{
+    return QStringLiteral("ws://") + ListenAddress { address, port }.toString() + kPath;
 }
 
 void RoomHost::shutdown()

@@ -45,6 +45,7 @@ public:
     QHostAddress address() const;
     quint16 port() const;
     QString url() const; // ws://HOST:PORT/api/realtime
+    static QString urlFor(const QHostAddress &address, quint16 port);
     int sessionCount() const { return int(m_sessions.size()); }
 
     // Stops accepting and closes every session with 1001.

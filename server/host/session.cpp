@@ -6,10 +6,6 @@
 #include <QTcpSocket>
 #include <QWebSocket>
 
-#ifdef Q_OS_LINUX
-#include <sys/socket.h>
-#endif
-
 namespace pc::host {
 
 namespace {
@@ -76,24 +72,11 @@ void Session::send(const QByteArray &text)
     sendFrame(textFrame(text));
 }
 
-// QWebSocket writes each frame as header and payload through the socket's write buffer, which
-// then keeps a 32 KiB chunk per connection and costs a loop pass to flush. While that buffer is
-// empty the whole frame goes to the kernel at once instead; what the kernel does not take goes
-// to the buffer, which keeps the order from then on.
 void Session::sendFrame(const QByteArray &frame)
 {
     if (!m_open || !m_tcp)
         return;
-    qsizetype written = 0;
-#ifdef Q_OS_LINUX
-    if (m_tcp->bytesToWrite() == 0) {
-        const ssize_t n = ::send(int(m_tcp->socketDescriptor()), frame.constData(),
-            size_t(frame.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-        written = std::max<qsizetype>(n, 0); // on an error, Qt's own write will report it
-    }
-#endif
-    if (written < frame.size())
-        m_tcp->write(frame.constData() + written, frame.size() - written);
+    m_tcp->write(frame); // a DirectSocket: one send() while nothing is queued
     if (m_tcp->bytesToWrite() > m_maxOutgoing) {
         qCInfo(lcHost) << "session" << m_id << "does not read; closing";
         close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too slow"));

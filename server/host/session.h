@@ -21,7 +21,7 @@ class Session : public QObject
 {
     Q_OBJECT
 public:
-    // tcp: the connection under the WebSocket. Frames are written to it directly, and any
+    // tcp: the connection under the WebSocket. Whole frames are written to it, and any
     // bytes from it count as activity (pings raise no signal).
     Session(
         QWebSocket *socket, QTcpSocket *tcp, const HostOptions &options, QObject *parent = nullptr);

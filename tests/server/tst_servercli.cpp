@@ -10,6 +10,8 @@
 #include <QTest>
 
 #include <csignal>
+#include <memory>
+#include <vector>
 
 using namespace pc::test;
 
@@ -55,6 +57,38 @@ QList<qint64> redisProcessesIn(const QString &folder)
     return pids;
 }
 
+// The worker processes of a privatechat-server --workers N.
+QList<qint64> workersOf(qint64 parent)
+{
+    QList<qint64> pids;
+    const auto entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs);
+    for (const QString &entry : entries) {
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(entry));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        // pid (comm) state ppid ...: comm may hold spaces, so read after the last ')'.
+        const QByteArray line = stat.readAll();
+        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(entry));
+        if (fields.value(1).toLongLong() == parent && cmdline.open(QIODevice::ReadOnly)
+            && cmdline.readAll().contains("--worker"))
+            pids.append(entry.toLongLong());
+    }
+    std::sort(pids.begin(), pids.end());
+    return pids;
+}
+
+int socketsOf(qint64 pid)
+{
+    int sockets = 0;
+    QDirIterator it(QStringLiteral("/proc/%1/fd").arg(pid), QDir::System);
+    while (it.hasNext()) {
+        if (QFileInfo(it.next()).symLinkTarget().contains(QLatin1StringView("socket:")))
+            ++sockets;
+    }
+    return sockets;
+}
+
 } // namespace
 
 class tst_ServerCli : public QObject
@@ -69,6 +103,7 @@ private Q_SLOTS:
     void redisServerMissing();
     void portInUse();
     void embeddedRedisLeavesNoTrace();
+    void workersShareThePortAndTheRooms();
 };
 
 void tst_ServerCli::versionAndHelp()
@@ -110,6 +145,12 @@ void tst_ServerCli::badOptions_data()
         QStringLiteral("0") } << QStringLiteral("--idle-timeout");
     QTest::addRow("missing value")
         << QStringList { QStringLiteral("--listen") } << QStringLiteral("listen");
+    QTest::addRow("workers zero") << QStringList { QStringLiteral("--workers"),
+        QStringLiteral("0") } << QStringLiteral("--workers must be a whole number from 1 to 64");
+    QTest::addRow("workers fraction") << QStringList { QStringLiteral("--workers"),
+        QStringLiteral("1.5") } << QStringLiteral("--workers must be a whole number");
+    QTest::addRow("workers too many") << QStringList { QStringLiteral("--workers"),
+        QStringLiteral("65") } << QStringLiteral("not \"65\"");
     QTest::addRow("stray argument")
         << QStringList { QStringLiteral("extra") } << QStringLiteral("extra");
 }
@@ -215,6 +256,71 @@ void tst_ServerCli::embeddedRedisLeavesNoTrace()
         left.append(it.next());
     QCOMPARE(left, QStringList());
     QVERIFY(!server.readAllStandardError().contains("secret words"));
+}
+
+void tst_ServerCli::workersShareThePortAndTheRooms()
+{
+    QTemporaryDir scratch;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *var : { "TMPDIR", "XDG_RUNTIME_DIR" }) // where the embedded Redis lives
+        env.insert(QLatin1StringView(var), scratch.path());
+    ServerProcess server({ QStringLiteral("--workers"), QStringLiteral("2"),
+        QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") });
+    server.process().setProcessEnvironment(env);
+    QVERIFY(server.start());
+    QVERIFY(server.firstLine().startsWith(QStringLiteral("listening on ws://127.0.0.1:")));
+    const qint64 pid = server.process().processId();
+    QList<qint64> workers = workersOf(pid);
+    QCOMPARE(workers.size(), 2);
+    QCOMPARE(redisProcessesIn(scratch.path()).size(), 1);
+
+    // The kernel spreads connections over both workers, and a room spans them: everyone in one
+    // room hears one member.
+    const int before[] = { socketsOf(workers[0]), socketsOf(workers[1]) };
+    std::vector<std::unique_ptr<TestClient>> members;
+    for (int i = 0; i < 16; ++i) {
+        members.push_back(std::make_unique<TestClient>(server.url()));
+        QVERIFY(members.back()->open());
+    }
+    QVERIFY2(socketsOf(workers[0]) > before[0] && socketsOf(workers[1]) > before[1],
+        "every worker has members");
+    const QString room = members.front()->createRoom(600, 16);
+    QStringList tokens;
+    for (const auto &member : members) {
+        const QString token
+            = member->join(room, QStringLiteral("M")).value(QLatin1StringView("token")).toString();
+        QVERIFY(!token.isEmpty());
+        QVERIFY(member->subscribe(room, token).value(QLatin1StringView("ok")).toBool());
+        tokens.append(token);
+    }
+    QVERIFY(members.front()
+                ->request(QStringLiteral("messages.send"),
+                    { { QLatin1StringView("roomId"), room },
+                        { QLatin1StringView("token"), tokens.front() },
+                        { QLatin1StringView("text"), QStringLiteral("to everyone") } })
+                .value(QLatin1StringView("ok"))
+                .toBool());
+    for (const auto &member : members)
+        QVERIFY(member->waitForEvents(QStringLiteral("chat.message"), 1));
+
+    // A worker that dies is started again; its members reconnect to whichever worker.
+    ::kill(pid_t(workers[1]), SIGKILL);
+    QTRY_VERIFY_WITH_TIMEOUT(workersOf(pid).size() == 2 && workersOf(pid) != workers, 10000);
+    workers = workersOf(pid);
+    QTRY_VERIFY_WITH_TIMEOUT(socketsOf(workers[1]) >= 3, 5000); // Redis links + listening
+    TestClient late(server.url());
+    QVERIFY(late.open());
+    QVERIFY(!late.join(room, QStringLiteral("Late")).value(QLatin1StringView("token")).isNull());
+
+    // SIGTERM: every member is told, then workers and Redis are gone.
+    ::kill(pid_t(pid), SIGTERM);
+    QVERIFY(late.waitClosed());
+    QCOMPARE(late.closeCode(), 1001);
+    QVERIFY(server.process().waitForFinished(8000));
+    QCOMPARE(server.process().exitStatus(), QProcess::NormalExit);
+    QCOMPARE(server.process().exitCode(), 0);
+    QCOMPARE(workersOf(pid), QList<qint64>());
+    QCOMPARE(redisProcessesIn(scratch.path()), QList<qint64>());
 }
 
 QTEST_GUILESS_MAIN(tst_ServerCli)
