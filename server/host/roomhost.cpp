@@ -15,6 +15,7 @@
 #include "redis/subscriber.h"
 
 #include <QPointer>
+#include <QTimer>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
@@ -65,7 +66,15 @@ RoomHost::RoomHost(HostOptions options, redis::Options redis, QObject *parent)
     , m_acceptor(new Acceptor(m_options.listenBacklog, this))
     , m_server(new QWebSocketServer(
           QStringLiteral("privatechat/" PC_VERSION), QWebSocketServer::NonSecureMode, this))
+    , m_idleSweep(new QTimer(this))
 {
+    m_idleSweep->setInterval(std::clamp(m_options.idleTimeoutMs / 4, 10, 1000));
+    connect(m_idleSweep, &QTimer::timeout, this, [this] {
+        const auto sessions = m_sessions; // closing may finish a session
+        for (Session *session : sessions)
+            session->closeIfIdle(m_options.idleTimeoutMs);
+    });
+    m_idleSweep->start();
     m_server->setMaxPendingConnections(m_options.listenBacklog);
     connect(m_acceptor, &QTcpServer::pendingConnectionAvailable, this, [this] {
         while (QTcpSocket *socket = m_acceptor->nextPendingConnection()) {
@@ -160,6 +169,8 @@ void RoomHost::onNewConnection()
     while (QWebSocket *socket = m_server->nextPendingConnection()) {
         QTcpSocket *tcp
             = m_handshaking.take({ socket->peerAddress().toString(), socket->peerPort() });
+        if (tcp)
+            disconnect(tcp, &QObject::destroyed, this, nullptr);
         if (!tcp) { // not from our acceptor: cannot happen, but a session needs its socket
             qCWarning(lcHost) << "a WebSocket without its TCP connection; dropping it";
             socket->abort();

@@ -14,6 +14,7 @@
 #include <optional>
 
 class QTcpSocket;
+class QTimer;
 class QWebSocketServer;
 
 namespace pc::redis {
@@ -78,6 +79,7 @@ private:
     Acceptor *m_acceptor;
     QWebSocketServer *m_server;
     QHash<quint64, Session *> m_sessions;
+    QTimer *m_idleSweep; // closes idle sessions: a quarter of the idle timeout late at most
     // TCP connections in the WebSocket handshake, by peer: the session watches its bytes.
     QHash<std::pair<QString, quint16>, QTcpSocket *> m_handshaking;
     bool m_wasReady = false;

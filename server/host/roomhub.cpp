@@ -27,7 +27,21 @@ struct RoomHub::LocalRoom
 {
     QString roomId;
     QByteArray channel;
-    QHash<Session *, Subscription> subscriptions;
+    // A handful per room, so a list: a hash allocates a whole span (2.5 KiB) for a room of two.
+    QList<std::pair<Session *, Subscription>> subscriptions;
+
+    Subscription *find(Session *session)
+    {
+        for (auto &[s, sub] : subscriptions) {
+            if (s == session)
+                return &sub;
+        }
+        return nullptr;
+    }
+    void remove(Session *session)
+    {
+        subscriptions.removeIf([session](const auto &entry) { return entry.first == session; });
+    }
     QList<std::function<void()>> waitingForChannel;
     QTimer expiry;
 };
@@ -68,9 +82,9 @@ void RoomHub::subscribe(
     if (!m_subscriber->isConnected())
         return done(Error::unavailable());
     LocalRoom &r = room(member.roomId);
-    if (!r.subscriptions.contains(session)) {
-        r.subscriptions.insert(session, Subscription {});
-        session->rooms().insert(member.roomId);
+    if (!r.find(session)) {
+        r.subscriptions.append({ session, Subscription {} });
+        session->addRoom(member.roomId);
     }
     QPointer<Session> guard(session);
     auto run = [this, guard, member, events, done] {
@@ -96,16 +110,13 @@ void RoomHub::completeSubscribe(Session *session, const QString &roomId, EventMa
         Session *session = guard;
         auto it = m_rooms.find(roomId);
         Subscription *sub = nullptr;
-        if (it != m_rooms.end()) {
-            auto found = (*it)->subscriptions.find(session);
-            if (found != (*it)->subscriptions.end())
-                sub = &*found;
-        }
+        if (it != m_rooms.end())
+            sub = (*it)->find(session);
         if (auto *error = std::get_if<Error>(&outcome)) {
             // A first subscribe that failed leaves nothing behind; a resubscribe keeps the old one.
             if (sub && sub->pending) {
-                (*it)->subscriptions.remove(session);
-                session->rooms().remove(roomId);
+                (*it)->remove(session);
+                session->removeRoom(roomId);
                 dropIfUnused(roomId);
             }
             return done(*error);
@@ -133,8 +144,8 @@ void RoomHub::completeSubscribe(Session *session, const QString &roomId, EventMa
             }
         }
         if (sub->endsAfterReply) {
-            (*it)->subscriptions.remove(session);
-            session->rooms().remove(roomId);
+            (*it)->remove(session);
+            session->removeRoom(roomId);
             dropIfUnused(roomId);
         }
     });
@@ -144,14 +155,14 @@ void RoomHub::unsubscribe(Session *session, const QString &roomId)
 {
     auto it = m_rooms.find(roomId);
     if (it != m_rooms.end())
-        (*it)->subscriptions.remove(session);
-    session->rooms().remove(roomId);
+        (*it)->remove(session);
+    session->removeRoom(roomId);
     dropIfUnused(roomId);
 }
 
 void RoomHub::removeSession(Session *session)
 {
-    const QSet<QString> rooms = session->rooms();
+    const QList<QString> rooms = session->rooms();
     for (const QString &roomId : rooms)
         unsubscribe(session, roomId);
 }
@@ -199,26 +210,26 @@ void RoomHub::deliver(const QString &roomId, const EncodedEvent &event)
     const QByteArray frame = textFrame(encodeEventFrame(roomId, event));
 
     QList<Session *> ended;
-    for (auto sub = room->subscriptions.begin(); sub != room->subscriptions.end(); ++sub) {
-        if (!((sub->events | kAlwaysDelivered) & eventBit(kind)))
+    for (auto &[subscriber, sub] : room->subscriptions) {
+        if (!((sub.events | kAlwaysDelivered) & eventBit(kind)))
             continue;
-        if (sub->pending) {
-            sub->held.append({ seq, frame });
-            sub->endsAfterReply = sub->endsAfterReply || ends;
+        if (sub.pending) {
+            sub.held.append({ seq, frame });
+            sub.endsAfterReply = sub.endsAfterReply || ends;
             continue;
         }
         if (seq != 0) {
-            if (seq <= sub->lastSeq)
+            if (seq <= sub.lastSeq)
                 continue; // already delivered, or before this subscription began
-            sub->lastSeq = seq;
+            sub.lastSeq = seq;
         }
-        sub.key()->sendFrame(frame);
+        subscriber->sendFrame(frame);
         if (ends)
-            ended.append(sub.key());
+            ended.append(subscriber);
     }
     for (Session *session : std::as_const(ended)) {
-        room->subscriptions.remove(session);
-        session->rooms().remove(roomId);
+        room->remove(session);
+        session->removeRoom(roomId);
     }
     if (ends)
         room->expiry.stop();

@@ -37,34 +37,32 @@ Session::Session(QWebSocket *socket, QTcpSocket *tcp, const HostOptions &options
     connect(m_socket, &QWebSocket::pong, this, &Session::touch);
     connect(m_socket, &QWebSocket::disconnected, this, [this] {
         m_open = false;
-        m_idle.stop();
         Q_EMIT finished(this);
     });
     connect(tcp, &QIODevice::readyRead, this, &Session::touch);
 
-    // Re-arming a timer on every frame is costly at scale: frames only note the time, and
-    // the timer, when it fires, waits out whatever is left.
-    m_idleTimeoutMs = options.idleTimeoutMs;
-    m_idle.setSingleShot(true);
-    m_idle.setInterval(m_idleTimeoutMs);
-    connect(&m_idle, &QTimer::timeout, this, [this] {
-        const qint64 left = m_idleTimeoutMs - m_sinceActivity.elapsed();
-        if (left > 0) {
-            m_idle.start(int(left));
-            return;
-        }
-        qCDebug(lcHost) << "session" << m_id << "idle; closing";
-        close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("idle timeout"));
-    });
     m_sinceActivity.start();
-    m_idle.start();
 }
 
 Session::~Session() = default;
 
+void Session::addRoom(const QString &roomId)
+{
+    if (!m_rooms.contains(roomId))
+        m_rooms.append(roomId);
+}
+
 void Session::touch()
 {
     m_sinceActivity.start();
+}
+
+void Session::closeIfIdle(qint64 timeoutMs)
+{
+    if (m_open && m_sinceActivity.elapsed() >= timeoutMs) {
+        qCDebug(lcHost) << "session" << m_id << "idle; closing";
+        close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("idle timeout"));
+    }
 }
 
 void Session::send(const QByteArray &text)
@@ -88,7 +86,6 @@ void Session::close(QWebSocketProtocol::CloseCode code, const QString &reason)
     if (!m_open)
         return;
     m_open = false;
-    m_idle.stop();
     m_socket->close(code, reason);
     // A peer that does not read never answers the close; do not wait for it.
     QTimer::singleShot(1000, m_socket, [socket = m_socket] { socket->abort(); });

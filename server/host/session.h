@@ -4,9 +4,9 @@
 #include "ratelimiter.h"
 
 #include <QElapsedTimer>
+#include <QList>
 #include <QObject>
 #include <QPointer>
-#include <QSet>
 #include <QTimer>
 #include <QWebSocketProtocol>
 
@@ -30,7 +30,10 @@ public:
     quint64 id() const { return m_id; }
     bool isOpen() const { return m_open; }
     RateLimiter &rateLimiter() { return m_rateLimiter; }
-    QSet<QString> &rooms() { return m_rooms; } // subscribed, kept by RoomHub
+    // The rooms it is subscribed to, kept by RoomHub: usually one, so a list.
+    const QList<QString> &rooms() const { return m_rooms; }
+    void addRoom(const QString &roomId);
+    void removeRoom(const QString &roomId) { m_rooms.removeOne(roomId); }
 
     // Sends a text message (a JSON frame of the protocol).
     void send(const QByteArray &text);
@@ -38,6 +41,9 @@ public:
     // that does not read is closed once its queue passes the limit, so it never costs the
     // others memory or latency.
     void sendFrame(const QByteArray &frame);
+    // Closes with 1001 when no frame, ping or pong came for timeoutMs. RoomHost checks every
+    // session now and then: one timer for all instead of one re-armed per frame and session.
+    void closeIfIdle(qint64 timeoutMs);
     // Closes with a code, then drops the TCP connection if the close does not finish in 1 s.
     void close(QWebSocketProtocol::CloseCode code, const QString &reason);
 
@@ -54,10 +60,8 @@ private:
     quint64 m_id;
     qint64 m_maxOutgoing;
     RateLimiter m_rateLimiter;
-    QTimer m_idle;
-    QElapsedTimer m_sinceActivity; // restarted per frame; the timer checks it when it fires
-    int m_idleTimeoutMs;
-    QSet<QString> m_rooms;
+    QElapsedTimer m_sinceActivity; // restarted per frame
+    QList<QString> m_rooms;
     bool m_open = true;
 };
 
