@@ -3,6 +3,7 @@
 #include "acceptor.h"
 #include "hostlog.h"
 #include "listenaddress.h"
+#include "outbox.h"
 #include "roomhub.h"
 #include "roomstore.h"
 #include "session.h"
@@ -67,6 +68,7 @@ RoomHost::RoomHost(HostOptions options, redis::Options redis, QObject *parent)
     , m_server(new QWebSocketServer(
           QStringLiteral("privatechat/" PC_VERSION), QWebSocketServer::NonSecureMode, this))
     , m_idleSweep(new QTimer(this))
+    , m_outbox(new Outbox(this))
 {
     m_idleSweep->setInterval(std::clamp(m_options.idleTimeoutMs / 4, 10, 1000));
     connect(m_idleSweep, &QTimer::timeout, this, [this] {
@@ -177,7 +179,7 @@ void RoomHost::onNewConnection()
             socket->deleteLater();
             continue;
         }
-        auto *session = new Session(socket, tcp, m_options, this);
+        auto *session = new Session(socket, tcp, m_outbox, m_options, this);
         if (socket->requestUrl().path() != kPath) {
             session->close(QWebSocketProtocol::CloseCodePolicyViolated,
                 QStringLiteral("not found: the endpoint is %1").arg(kPath));

@@ -27,6 +27,7 @@ namespace pc::host {
 class Acceptor;
 class RoomHub;
 class RoomStore;
+class Outbox;
 class Session;
 
 // The room host: a WebSocket server at /api/realtime speaking protocol v1 on a Redis.
@@ -80,6 +81,7 @@ private:
     QWebSocketServer *m_server;
     QHash<quint64, Session *> m_sessions;
     QTimer *m_idleSweep; // closes idle sessions: a quarter of the idle timeout late at most
+    Outbox *m_outbox;
     // TCP connections in the WebSocket handshake, by peer: the session watches its bytes.
     QHash<std::pair<QString, quint16>, QTcpSocket *> m_handshaking;
     bool m_wasReady = false;

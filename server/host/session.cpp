@@ -1,6 +1,7 @@
 #include "session.h"
 
 #include "hostlog.h"
+#include "outbox.h"
 #include "textframe.h"
 
 #include <QTcpSocket>
@@ -12,10 +13,12 @@ namespace {
     quint64 nextSessionId = 1;
 }
 
-Session::Session(QWebSocket *socket, QTcpSocket *tcp, const HostOptions &options, QObject *parent)
+Session::Session(QWebSocket *socket, QTcpSocket *tcp, Outbox *outbox, const HostOptions &options,
+    QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_tcp(tcp)
+    , m_outbox(outbox)
     , m_id(nextSessionId++)
     , m_maxOutgoing(options.maxOutgoingQueueBytes)
     , m_rateLimiter(options.rateLimit)
@@ -44,7 +47,11 @@ Session::Session(QWebSocket *socket, QTcpSocket *tcp, const HostOptions &options
     m_sinceActivity.start();
 }
 
-Session::~Session() = default;
+Session::~Session()
+{
+    if (!m_pending.isEmpty())
+        m_outbox->remove(this);
+}
 
 void Session::addRoom(const QString &roomId)
 {
@@ -74,11 +81,21 @@ void Session::sendFrame(const QByteArray &frame)
 {
     if (!m_open || !m_tcp)
         return;
-    m_tcp->write(frame); // a DirectSocket: one send() while nothing is queued
-    if (m_tcp->bytesToWrite() > m_maxOutgoing) {
+    if (m_pending.isEmpty())
+        m_outbox->add(this);
+    m_pending += frame; // the first frame is shared, not copied
+    if (m_tcp->bytesToWrite() + m_pending.size() > m_maxOutgoing) {
         qCInfo(lcHost) << "session" << m_id << "does not read; closing";
         close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too slow"));
     }
+}
+
+void Session::flush()
+{
+    const QByteArray frames = std::exchange(m_pending, {});
+    // After a close frame (ours or the client's) nothing more may be sent.
+    if (m_tcp && m_socket->state() == QAbstractSocket::ConnectedState)
+        m_tcp->write(frames); // a DirectSocket: one send() while nothing is queued
 }
 
 void Session::close(QWebSocketProtocol::CloseCode code, const QString &reason)
@@ -86,6 +103,10 @@ void Session::close(QWebSocketProtocol::CloseCode code, const QString &reason)
     if (!m_open)
         return;
     m_open = false;
+    if (!m_pending.isEmpty()) { // what was sent before the close goes before it
+        m_outbox->remove(this);
+        flush();
+    }
     m_socket->close(code, reason);
     // A peer that does not read never answers the close; do not wait for it.
     QTimer::singleShot(1000, m_socket, [socket = m_socket] { socket->abort(); });

@@ -15,6 +15,8 @@ class QWebSocket;
 
 namespace pc::host {
 
+class Outbox;
+
 // One client connection: its WebSocket, limits and the rooms it is subscribed to. What the
 // requests mean is RoomHost's business.
 class Session : public QObject
@@ -23,8 +25,8 @@ class Session : public QObject
 public:
     // tcp: the connection under the WebSocket. Whole frames are written to it, and any
     // bytes from it count as activity (pings raise no signal).
-    Session(
-        QWebSocket *socket, QTcpSocket *tcp, const HostOptions &options, QObject *parent = nullptr);
+    Session(QWebSocket *socket, QTcpSocket *tcp, Outbox *outbox, const HostOptions &options,
+        QObject *parent = nullptr);
     ~Session() override;
 
     quint64 id() const { return m_id; }
@@ -37,10 +39,11 @@ public:
 
     // Sends a text message (a JSON frame of the protocol).
     void send(const QByteArray &text);
-    // Sends a whole WebSocket frame (textFrame()), e.g. one a room's subscribers share. A client
-    // that does not read is closed once its queue passes the limit, so it never costs the
-    // others memory or latency.
+    // Sends a whole WebSocket frame (textFrame()), e.g. one a room's subscribers share. Frames
+    // go out in order at the end of the loop pass (Outbox). A client that does not read is
+    // closed once its queue passes the limit, so it never costs the others memory or latency.
     void sendFrame(const QByteArray &frame);
+    void flush(); // writes the frames of this pass
     // Closes with 1001 when no frame, ping or pong came for timeoutMs. RoomHost checks every
     // session now and then: one timer for all instead of one re-armed per frame and session.
     void closeIfIdle(qint64 timeoutMs);
@@ -57,6 +60,8 @@ private:
 
     QWebSocket *m_socket;
     QPointer<QTcpSocket> m_tcp;
+    Outbox *m_outbox;
+    QByteArray m_pending; // frames of this loop pass
     quint64 m_id;
     qint64 m_maxOutgoing;
     RateLimiter m_rateLimiter;
