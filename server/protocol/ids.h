@@ -3,7 +3,7 @@
 #include <QByteArray>
 #include <QString>
 
-// Identifiers and secrets. All randomness comes from QRandomGenerator::system() (the OS CSPRNG).
+// Identifiers and secrets. All randomness comes from the OS CSPRNG (getrandom on Linux).
 namespace pc::protocol::ids {
 
 QString newRoomId(); // 21 characters of [A-Za-z0-9_-], ~126 bits
