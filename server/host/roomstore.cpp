@@ -221,10 +221,7 @@ void RoomStore::list(const MessagesListParams &params, Done<EncodedMessageList> 
             EncodedMessageList page;
             page.lastSeq = reply.elements.value(3).toInteger();
             page.firstSeq = reply.elements.value(5).toInteger();
-            const QList<redis::Reply> &stored = reply.elements.value(6).elements;
-            page.messages.reserve(stored.size());
-            for (const redis::Reply &message : stored)
-                page.messages.append(message.string);
+            page.messages = reply.elements.value(6).string;
             done(page);
         });
 }

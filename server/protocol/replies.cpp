@@ -136,17 +136,10 @@ QByteArray EncodedMessageSent::encode() const
 
 QByteArray EncodedMessageList::encode() const
 {
-    qsizetype size = 64;
-    for (const QByteArray &m : messages)
-        size += m.size() + 1;
     QByteArray out;
-    out.reserve(size);
+    out.reserve(messages.size() + 64);
     out += R"({"messages":[)";
-    for (qsizetype i = 0; i < messages.size(); ++i) {
-        if (i > 0)
-            out += ',';
-        out += messages.at(i);
-    }
+    out += messages;
     out += R"(],"lastSeq":)" + QByteArray::number(lastSeq) + R"(,"firstSeq":)"
         + QByteArray::number(firstSeq) + '}';
     return out;

@@ -85,7 +85,7 @@ struct EncodedMessageSent
 
 struct EncodedMessageList
 {
-    QList<QByteArray> messages;
+    QByteArray messages; // the messages' JSON objects, joined with commas
     qint64 lastSeq = 0;
     qint64 firstSeq = 1;
 
