@@ -787,11 +787,13 @@ async function main() {
   out(`every server: rate limit ${C.rateLimit} burst and ${C.rateLimit}/s per connection (the host's default 200/20 would refuse the benchmark), idle timeout ${C.idleTimeout} s, TCP_NODELAY, backlog 4096; rooms of 2, ~64-character messages`);
 
   // Which dispatcher does the host use by default? If it is an epoll one and the Qt one can
-  // still be forced (PC_EVENT_DISPATCHER=qt), measure both.
+  // still be forced (PC_EVENT_DISPATCHER=qt), measure both: in the full run, or with
+  // --qt-dispatcher (--quick keeps its 10 minutes for 3 pairs of ours and the peer).
   const only = ONLY ? ONLY.split(',') : null;
   let variants = ['ours'];
   let dispatcherNote = '';
   if (VARIANTS) variants = VARIANTS.split(',');
+  else if (QUICK && !flag('qt-dispatcher')) dispatcherNote = 'epoll dispatcher by default (Qt\'s own not measured in --quick; add --qt-dispatcher)';
   else if (!only || only.includes('ours')) {
     await freshRedis();
     const probe = await startServer('ours');
