@@ -221,7 +221,16 @@ void RoomStore::list(const MessagesListParams &params, Done<EncodedMessageList> 
             EncodedMessageList page;
             page.lastSeq = reply.elements.value(3).toInteger();
             page.firstSeq = reply.elements.value(5).toInteger();
-            page.messages = reply.elements.value(6).string;
+            const QList<redis::Reply> &stored = reply.elements.value(6).elements;
+            qsizetype size = 0;
+            for (const redis::Reply &message : stored)
+                size += message.string.size() + 1;
+            page.messages.reserve(size);
+            for (const redis::Reply &message : stored) {
+                if (!page.messages.isEmpty())
+                    page.messages += ',';
+                page.messages += message.string;
+            }
             done(page);
         });
 }
