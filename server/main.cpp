@@ -15,6 +15,8 @@
 
 #include <cstdio>
 #include <optional>
+#include <type_traits>
+#include <unistd.h>
 
 using namespace pc;
 
@@ -30,33 +32,22 @@ constexpr int kMaxWorkers = 64;
     std::exit(code);
 }
 
-double positiveNumber(
-    const QCommandLineParser &parser, const QString &option, double min, double max)
+// The value of a number option within [min, max], or exit 2 naming the option. T: double for
+// any number, int for a whole one.
+template<typename T>
+T numberOption(const QCommandLineParser &parser, const QString &option, T min, T max)
 {
+    constexpr bool whole = std::is_integral_v<T>;
     bool ok = false;
-    const double value = parser.value(option).toDouble(&ok);
+    const QString text = parser.value(option);
+    const T value = whole ? T(text.toInt(&ok)) : T(text.toDouble(&ok));
     if (!ok || value < min || value > max) {
         die(kBadUsage,
-            QStringLiteral("--%1 must be a number from %2 to %3, not \"%4\"")
-                .arg(option)
+            QStringLiteral("--%1 must be a %2 from %3 to %4, not \"%5\"")
+                .arg(option, whole ? QStringLiteral("whole number") : QStringLiteral("number"))
                 .arg(min)
                 .arg(max)
-                .arg(parser.value(option)));
-    }
-    return value;
-}
-
-int wholeNumber(const QCommandLineParser &parser, const QString &option, int min, int max)
-{
-    bool ok = false;
-    const int value = parser.value(option).toInt(&ok);
-    if (!ok || value < min || value > max) {
-        die(kBadUsage,
-            QStringLiteral("--%1 must be a whole number from %2 to %3, not \"%4\"")
-                .arg(option)
-                .arg(min)
-                .arg(max)
-                .arg(parser.value(option)));
+                .arg(text));
     }
     return value;
 }
@@ -89,13 +80,22 @@ int runWorkers(const QCommandLineParser &parser, const host::HostOptions &option
             embedded->stop();
         die(kCannotRun, error);
     };
-    // Bound, never listening: it keeps the port (and settles port 0) for the workers.
+    // First a plain bind: it fails while anything else holds the port, and settles port 0. Then
+    // the pool keeps the port with a shared socket that never listens. (Another process of
+    // this user could still join with SO_REUSEPORT of its own: that is how the option works.)
     QString error;
-    const int reserved = host::bindSharedPort(options.address, options.port, &error);
-    if (reserved < 0) {
+    const auto cannot = [&](quint16 port) {
         fail(QStringLiteral("cannot listen on %1: %2")
-                 .arg(host::ListenAddress { options.address, options.port }.toString(), error));
-    }
+                 .arg(host::ListenAddress { options.address, port }.toString(), error));
+    };
+    const int probe = host::bindPort(options.address, options.port, false, &error);
+    if (probe < 0)
+        cannot(options.port);
+    const quint16 chosen = host::boundPort(probe);
+    ::close(probe);
+    const int reserved = host::bindPort(options.address, chosen, true, &error);
+    if (reserved < 0)
+        cannot(chosen);
     const quint16 port = host::boundPort(reserved);
 
     QStringList arguments { QStringLiteral("--worker"), QStringLiteral("--listen"),
@@ -203,16 +203,16 @@ int main(int argc, char *argv[])
     options.address = listen->address;
     options.port = listen->port;
     options.redisPrefix = parser.value(QStringLiteral("redis-prefix")).toUtf8();
-    options.maxTtl = int(positiveNumber(
+    options.maxTtl = int(numberOption<double>(
         parser, QStringLiteral("max-ttl"), protocol::limits::kMinTtl, protocol::limits::kMaxTtl));
-    options.rateLimit.burst = positiveNumber(parser, QStringLiteral("rate-burst"), 1, 1e9);
+    options.rateLimit.burst = numberOption<double>(parser, QStringLiteral("rate-burst"), 1, 1e9);
     options.rateLimit.perSecond
-        = positiveNumber(parser, QStringLiteral("rate-per-second"), 0.001, 1e9);
+        = numberOption<double>(parser, QStringLiteral("rate-per-second"), 0.001, 1e9);
     options.rateLimit.abuseLimit
-        = int(positiveNumber(parser, QStringLiteral("rate-abuse-limit"), 1, 1e9));
+        = int(numberOption<double>(parser, QStringLiteral("rate-abuse-limit"), 1, 1e9));
     options.idleTimeoutMs
-        = int(positiveNumber(parser, QStringLiteral("idle-timeout"), 1, 86400) * 1000);
-    const int workers = wholeNumber(parser, QStringLiteral("workers"), 1, kMaxWorkers);
+        = int(numberOption<double>(parser, QStringLiteral("idle-timeout"), 1, 86400) * 1000);
+    const int workers = numberOption(parser, QStringLiteral("workers"), 1, kMaxWorkers);
     options.sharePort = parser.isSet(workerOption);
 
     redis::Options redisOptions;

@@ -17,7 +17,7 @@ Acceptor::Acceptor(int backlog, QObject *parent) : QTcpServer(parent)
 
 bool Acceptor::listenShared(const QHostAddress &address, quint16 port, QString *error)
 {
-    const int fd = bindSharedPort(address, port, error);
+    const int fd = bindPort(address, port, true, error);
     if (fd < 0)
         return false;
     if (::listen(fd, listenBacklogSize()) < 0 || !setSocketDescriptor(fd)) {

@@ -3,13 +3,14 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 namespace pc::host {
 
-int bindSharedPort(const QHostAddress &address, quint16 port, QString *error)
+int bindPort(const QHostAddress &address, quint16 port, bool shared, QString *error)
 {
     const auto fail = [error](int fd, const char *what) {
         if (error)
@@ -26,7 +27,7 @@ int bindSharedPort(const QHostAddress &address, quint16 port, QString *error)
         return fail(fd, "socket");
     const int on = 1;
     if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) < 0
-        || ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) < 0)
+        || (shared && ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) < 0))
         return fail(fd, "SO_REUSEPORT");
     sockaddr_storage storage {};
     socklen_t length = 0;
@@ -47,7 +48,11 @@ int bindSharedPort(const QHostAddress &address, quint16 port, QString *error)
             ? QHostAddress(QHostAddress::AnyIPv6).toIPv6Address()
             : address.toIPv6Address();
         std::memcpy(&in6->sin6_addr, &bytes, sizeof bytes);
-        in6->sin6_scope_id = address.scopeId().toUInt();
+        // A scope is an interface name ("eth0") or its index.
+        bool numeric = false;
+        const uint scope = address.scopeId().toUInt(&numeric);
+        in6->sin6_scope_id
+            = numeric ? scope : ::if_nametoindex(address.scopeId().toLocal8Bit().constData());
         length = sizeof *in6;
     }
     if (::bind(fd, reinterpret_cast<sockaddr *>(&storage), length) < 0)

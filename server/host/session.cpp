@@ -86,6 +86,8 @@ void Session::sendFrame(const QByteArray &frame)
     m_pending += frame; // the first frame is shared, not copied
     if (m_tcp->bytesToWrite() + m_pending.size() > m_maxOutgoing) {
         qCInfo(lcHost) << "session" << m_id << "does not read; closing";
+        m_outbox->remove(this); // it would not read them either
+        m_pending.clear();
         close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too slow"));
     }
 }
@@ -93,7 +95,8 @@ void Session::sendFrame(const QByteArray &frame)
 void Session::flush()
 {
     const QByteArray frames = std::exchange(m_pending, {});
-    // After a close frame (ours or the client's) nothing more may be sent.
+    // After a close frame nothing more may be sent: when Qt closed the connection itself (the
+    // client's close, a frame too large), what this pass queued is dropped.
     if (m_tcp && m_socket->state() == QAbstractSocket::ConnectedState)
         m_tcp->write(frames); // a DirectSocket: one send() while nothing is queued
 }

@@ -9,6 +9,7 @@
 
 #include <csignal>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 namespace pc::host {
 
@@ -17,9 +18,13 @@ namespace {
     constexpr int kRestartDelayMs = 1000;
     constexpr int kStopPatienceMs = 3000;
 
-    void dieWithPool()
+    // In the worker, between fork and exec: it gets SIGTERM when the pool dies, and exits at
+    // once if the pool died before that was set up.
+    void dieWithPool(pid_t pool)
     {
         ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (::getppid() != pool)
+            ::_exit(1);
     }
 
 } // namespace
@@ -62,7 +67,7 @@ void WorkerPool::launch(Worker &worker)
     worker.listening = false;
     worker.process = new QProcess(this);
     QProcess *process = worker.process;
-    process->setChildProcessModifier(dieWithPool);
+    process->setChildProcessModifier([pool = ::getpid()] { dieWithPool(pool); });
     process->setProcessChannelMode(QProcess::ForwardedErrorChannel); // its log is ours
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     if (!environment.contains(QStringLiteral("QT_MESSAGE_PATTERN"))) {

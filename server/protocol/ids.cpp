@@ -5,6 +5,7 @@
 #include <QCryptographicHash>
 #include <QRandomGenerator>
 
+#include <cerrno>
 #include <cstring>
 
 #ifdef Q_OS_LINUX
@@ -18,7 +19,7 @@ namespace {
     constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
     static_assert(sizeof(kAlphabet) - 1 == 64);
 
-    // Bytes from the OS CSPRNG, fetched 512 at a time: QRandomGenerator::system() uses RDRAND
+    // Bytes from the OS CSPRNG, fetched 256 at a time: QRandomGenerator::system() uses RDRAND
     // where it can, about 0.8 us per 8 bytes on the VMs we measured (2 us of every message).
     // Each thread has its own pool; bytes handed out are wiped from it.
     void randomBytes(void *out, qsizetype size)
@@ -26,16 +27,22 @@ namespace {
 #ifdef Q_OS_LINUX
         thread_local struct Pool
         {
-            unsigned char bytes[512];
+            unsigned char bytes[256]; // getrandom() fills up to 256 bytes in one call
             qsizetype left = 0;
             ~Pool() { explicit_bzero(bytes, sizeof bytes); }
         } pool;
         auto *to = static_cast<unsigned char *>(out);
         while (size > 0) {
             if (pool.left == 0) {
-                if (::getrandom(pool.bytes, sizeof pool.bytes, 0) != qsizetype(sizeof pool.bytes))
+                ssize_t got;
+                do
+                    got = ::getrandom(pool.bytes, sizeof pool.bytes, 0);
+                while (got < 0 && errno == EINTR);
+                if (got <= 0)
                     qFatal("getrandom failed: %s", std::strerror(errno));
-                pool.left = sizeof pool.bytes;
+                // Short only if interrupted: use what came, from the end the reads take from.
+                std::memmove(pool.bytes + sizeof pool.bytes - got, pool.bytes, size_t(got));
+                pool.left = got;
             }
             const qsizetype n = std::min(size, pool.left);
             unsigned char *from = pool.bytes + sizeof pool.bytes - pool.left;
