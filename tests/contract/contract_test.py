@@ -2356,12 +2356,12 @@ async def amain(args, tmp, results):
     servers = []
     redis = None
     redis_ctl = None
-    extra = []
+    extra = args.server_args.split()
     if args.mode == "two-hosts":
         sock = os.path.join(tmp, "r.sock")
         redis_ctl = RedisProcess(args.redis_server, sock, tmp)
         redis = await redis_ctl.start()
-        extra = ["--redis", "unix://" + sock]
+        extra += ["--redis", "unix://" + sock]
     names = ["host0"] + (["host1"] if args.mode == "two-hosts" else [])
     for n in names:
         servers.append(Server(args.server, n, extra, tmp))
@@ -2379,10 +2379,12 @@ async def amain(args, tmp, results):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--server", default=os.environ.get("PC_SERVER_BINARY", "/work/main/build/server/privatechat-server"))
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    ap.add_argument("--server", default=os.environ.get("PC_SERVER_BINARY", os.path.join(repo, "build/server/privatechat-server")))
     ap.add_argument("--mode", choices=("single", "two-hosts"), default="single")
     ap.add_argument("--redis-server", default=shutil.which("redis-server") or "/usr/bin/redis-server")
     ap.add_argument("--only", help="regex: run only the checks whose name matches")
+    ap.add_argument("--server-args", default="", help="more arguments for every host, space-separated (e.g. \"--workers 2\")")
     ap.add_argument("--keep-logs", action="store_true", help="keep the temp dir with server stderr logs")
     args = ap.parse_args()
 

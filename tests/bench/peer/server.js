@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 // The peer a user would pick instead of the Qt host: Node + `ws` + `ioredis`, speaking the
-// Private Chat protocol v1 (/work/shared/protocol.md) for the ops the benchmark uses —
+// Private Chat protocol v1 (shared/protocol.md, beside this repository) for the ops the benchmark uses —
 // room.create, room.join (atomic cap), room.info, room.ttl, messages.send (seq + store +
 // publish in one Lua script), messages.list, subscribe, unsubscribe — and doing the same Redis
 // work per op as the Qt host: one script per op, pub/sub on its own connection, one
