@@ -22,8 +22,9 @@ function takeMask(buf, at) {
   maskAt += 4;
 }
 
-function encodeFrame(opcode, payload) {
-  const len = payload.length;
+// A masked client frame of `len` payload bytes: the header and mask written, the payload left
+// to the caller at the returned offset.
+function allocFrame(opcode, len) {
   const head = len < 126 ? 2 : len < 65536 ? 4 : 10;
   const buf = Buffer.allocUnsafe(head + 4 + len);
   buf[0] = 0x80 | opcode;
@@ -38,6 +39,12 @@ function encodeFrame(opcode, payload) {
     buf.writeUInt32BE(len, 6);
   }
   takeMask(buf, head);
+  return { buf, head };
+}
+
+function encodeFrame(opcode, payload) {
+  const len = payload.length;
+  const { buf, head } = allocFrame(opcode, len);
   const m0 = buf[head], m1 = buf[head + 1], m2 = buf[head + 2], m3 = buf[head + 3];
   const at = head + 4;
   for (let i = 0; i < len; i += 4) {
@@ -52,21 +59,8 @@ function encodeFrame(opcode, payload) {
 // Text frames: the payload is written straight into the frame buffer, then masked in place.
 function encodeText(str) {
   const len = Buffer.byteLength(str);
-  const head = len < 126 ? 2 : len < 65536 ? 4 : 10;
+  const { buf, head } = allocFrame(0x1, len);
   const at = head + 4;
-  const buf = Buffer.allocUnsafe(at + len);
-  buf[0] = 0x81;
-  if (len < 126) {
-    buf[1] = 0x80 | len;
-  } else if (len < 65536) {
-    buf[1] = 0x80 | 126;
-    buf.writeUInt16BE(len, 2);
-  } else {
-    buf[1] = 0x80 | 127;
-    buf.writeUInt32BE(0, 2);
-    buf.writeUInt32BE(len, 6);
-  }
-  takeMask(buf, head);
   buf.write(str, at, len, 'utf8');
   const m0 = buf[head], m1 = buf[head + 1], m2 = buf[head + 2], m3 = buf[head + 3];
   const end = at + len;

@@ -54,6 +54,12 @@ function defineScripts(redis, names) {
   }
 }
 
+// A room's Redis keys and channel, named as the Qt host names them.
+function roomKeys(roomId) {
+  const tag = `{${roomId}}`;
+  return { meta: `meta:${tag}`, members: `members:${tag}`, messages: `messages:${tag}`, dedup: `dedup:${tag}`, channel: `room:${tag}` };
+}
+
 // Same listener limits as the Qt host: Nagle off, a 4096-deep accept queue.
 function listen(server, listenAt, label) {
   const at = listenAt.lastIndexOf(':');
@@ -73,4 +79,4 @@ function httpServer() {
   });
 }
 
-module.exports = { parseArgs, randomId, newToken, tokenHash, ROOM_ID, redisClient, defineScripts, listen, httpServer };
+module.exports = { parseArgs, randomId, newToken, tokenHash, ROOM_ID, redisClient, defineScripts, roomKeys, listen, httpServer };

@@ -14,7 +14,7 @@
 // host does per loop pass.
 
 const { WebSocketServer, WebSocket } = require('ws');
-const { parseArgs, randomId, newToken, tokenHash, ROOM_ID, redisClient, defineScripts, listen, httpServer } =
+const { parseArgs, randomId, newToken, tokenHash, ROOM_ID, redisClient, defineScripts, roomKeys, listen, httpServer } =
   require('./common');
 
 const opts = parseArgs(process.argv.slice(2), {
@@ -115,10 +115,7 @@ function member(body, key = 'roomId') {
   const token = string(body, 'token', false);
   return { roomId, token: token === undefined ? '' : token };
 }
-const keys = (roomId) => {
-  const tag = `{${roomId}}`;
-  return { meta: `meta:${tag}`, members: `members:${tag}`, messages: `messages:${tag}`, dedup: `dedup:${tag}`, channel: `room:${tag}` };
-};
+const keys = roomKeys;
 const hashOf = (token) => (token === '' ? '' : tokenHash(token));
 
 function roomState(r, at) {

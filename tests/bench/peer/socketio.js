@@ -13,17 +13,14 @@
 
 const { Server } = require('socket.io');
 const { createAdapter } = require('@socket.io/redis-adapter');
-const { parseArgs, randomId, newToken, tokenHash, redisClient, defineScripts, listen, httpServer } = require('./common');
+const { parseArgs, randomId, newToken, tokenHash, redisClient, defineScripts, roomKeys, listen, httpServer } = require('./common');
 
 const opts = parseArgs(process.argv.slice(2), { listen: '127.0.0.1:7880', redis: '/tmp/redis.sock' });
 const pub = redisClient(opts.redis, { enableAutoPipelining: true });
 const sub = redisClient(opts.redis);
-defineScripts(pub, [['create', 1], ['join', 2], ['store', 3]]);
+defineScripts(pub, [['create', 1], ['join', 2], ['send', 4]]);
 
-const keys = (roomId) => {
-  const tag = `{${roomId}}`;
-  return { meta: `meta:${tag}`, members: `members:${tag}`, messages: `messages:${tag}`, channel: `room:${tag}` };
-};
+const keys = roomKeys;
 
 const server = httpServer();
 const io = new Server(server, {
@@ -66,7 +63,8 @@ io.on('connection', (socket) => {
     if (!text.trim() || text.length > 1000) throw new Error('too-large');
     const roomId = String(p.roomId);
     const k = keys(roomId);
-    const r = await pub.store(k.meta, k.members, k.messages, Date.now(), tokenHash(String(p.token || '')), randomId(16), text, roomId, 1000);
+    // The peer's send script without a channel: it stores, and the adapter publishes.
+    const r = await pub.send(k.meta, k.members, k.messages, k.dedup, Date.now(), tokenHash(String(p.token || '')), randomId(16), text, '', '', roomId, 1000);
     if (r[0] !== 'ok') throw new Error(r[0]);
     const message = JSON.parse(r[1]);
     io.to(roomId).emit('chat.message', message);

@@ -1,6 +1,7 @@
 -- messages.send: next seq, store (trimmed), publish — one atomic step.
 -- KEYS: meta, members, messages, dedup
--- ARGV: now, tokenHash, messageId, text, clientMsgId ('' = none), channel, roomId, keep
+-- ARGV: now, tokenHash, messageId, text, clientMsgId ('' = none), channel ('' = do not
+--       publish: the Socket.IO reference, whose adapter publishes), roomId, keep
 local meta = redis.call('HMGET', KEYS[1], 'expiresAt')
 if not meta[1] or tonumber(meta[1]) <= tonumber(ARGV[1]) then
   return { 'room-not-found' }
@@ -28,5 +29,7 @@ if retryKey then
   redis.call('HSET', KEYS[4], retryKey, message)
   redis.call('PEXPIREAT', KEYS[4], meta[1])
 end
-redis.call('PUBLISH', ARGV[6], '{"event":"chat.message","data":' .. message .. '}')
+if ARGV[6] ~= '' then
+  redis.call('PUBLISH', ARGV[6], '{"event":"chat.message","data":' .. message .. '}')
+end
 return { 'ok', message, 'new' }
