@@ -30,6 +30,16 @@ namespace {
 
     const QString kPath = QStringLiteral("/api/realtime");
 
+    // A reply's data: built as JSON, or already encoded (spliced from the store).
+    QByteArray successReply(const QJsonValue &id, const QJsonObject &data)
+    {
+        return encodeReply(id, data);
+    }
+    QByteArray successReply(const QJsonValue &id, const QByteArray &data)
+    {
+        return encodeReplyData(id, data);
+    }
+
 } // namespace
 
 struct RoomHost::Request
@@ -47,10 +57,8 @@ struct RoomHost::Request
                 return;
             if (auto *error = std::get_if<Error>(&outcome))
                 session->send(encodeErrorReply(id, *error));
-            else if constexpr (std::is_same_v<decltype(toData(std::get<T>(outcome))), QByteArray>)
-                session->send(encodeReplyData(id, toData(std::get<T>(outcome))));
             else
-                session->send(encodeReply(id, toData(std::get<T>(outcome))));
+                session->send(successReply(id, toData(std::get<T>(outcome))));
         };
     }
     void fail(const Error &error) const { session->send(encodeErrorReply(id, error)); }

@@ -147,14 +147,4 @@ void WorkerPool::stop()
     });
 }
 
-QList<qint64> WorkerPool::processIds() const
-{
-    QList<qint64> ids;
-    for (const Worker *worker : m_workers) {
-        if (worker->process && worker->process->state() == QProcess::Running)
-            ids.append(worker->process->processId());
-    }
-    return ids;
-}
-
 } // namespace pc::host

@@ -22,7 +22,6 @@ public:
     void start();
     // SIGTERM to every worker (they close their connections with 1001), SIGKILL after 3 s.
     void stop();
-    QList<qint64> processIds() const;
 
 Q_SIGNALS:
     void ready();                      // every worker is listening
