@@ -5,15 +5,15 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${PC_BUILD_DIR:-$ROOT/build}"
 
-pc_install_packages() {
+# Installs the Debian packages named that are not installed yet.
+pc_apt_install() {
     local missing=()
     local pkg
-    while read -r pkg; do
-        [[ -z "$pkg" || "$pkg" == \#* ]] && continue
+    for pkg in "$@"; do
         if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
             missing+=("$pkg")
         fi
-    done < "$ROOT/scripts/packages.txt"
+    done
     if ((${#missing[@]} == 0)); then
         return
     fi
@@ -24,6 +24,17 @@ pc_install_packages() {
     fi
     "${sudo[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# The project's packages: scripts/packages.txt.
+pc_install_packages() {
+    local wanted=()
+    local pkg
+    while read -r pkg; do
+        [[ -z "$pkg" || "$pkg" == \#* ]] && continue
+        wanted+=("$pkg")
+    done < "$ROOT/scripts/packages.txt"
+    pc_apt_install "${wanted[@]}"
 }
 
 pc_build() {
