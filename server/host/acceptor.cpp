@@ -1,9 +1,11 @@
 #include "acceptor.h"
 
 #include "directsocket.h"
+#include "hostlog.h"
 #include "reuseport.h"
 
 #include <QTcpSocket>
+#include <QTimer>
 
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,6 +15,24 @@ namespace pc::host {
 Acceptor::Acceptor(int backlog, QObject *parent) : QTcpServer(parent)
 {
     setListenBacklogSize(backlog);
+    connect(this, &QTcpServer::acceptError, this, &Acceptor::onAcceptError);
+}
+
+void Acceptor::onAcceptError(QAbstractSocket::SocketError error)
+{
+    if (error != QAbstractSocket::SocketResourceError)
+        return;
+    // EMFILE/ENFILE: the pending connection stays queued in the kernel; accept again once
+    // descriptors may have come back, instead of a busy loop on a readable socket.
+    if (!m_outOfDescriptors) {
+        m_outOfDescriptors = true;
+        qCWarning(lcHost) << "out of file descriptors: not accepting connections for now";
+    }
+    pauseAccepting();
+    QTimer::singleShot(100, this, [this] {
+        if (isListening())
+            resumeAccepting();
+    });
 }
 
 bool Acceptor::listenShared(const QHostAddress &address, quint16 port, QString *error)
@@ -32,6 +52,10 @@ bool Acceptor::listenShared(const QHostAddress &address, quint16 port, QString *
 void Acceptor::incomingConnection(qintptr descriptor)
 {
     // No parent: the QWebSocket that takes the socket over owns it from then on.
+    if (m_outOfDescriptors) {
+        m_outOfDescriptors = false;
+        qCInfo(lcHost) << "accepting connections again";
+    }
     auto *socket = new DirectSocket;
     if (!socket->setSocketDescriptor(descriptor)) {
         delete socket;

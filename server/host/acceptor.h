@@ -6,7 +6,8 @@ namespace pc::host {
 
 // Accepts TCP connections for the WebSocket server: Nagle off (a 2-person room is ~100x
 // slower with it) and a deep listen backlog (the default drops connect bursts). TLS will
-// wrap the accepted socket here.
+// wrap the accepted socket here. Out of file descriptors, it stops accepting for a moment
+// instead of spinning on a listening socket that stays readable, and tries again.
 class Acceptor : public QTcpServer
 {
     Q_OBJECT
@@ -18,6 +19,11 @@ public:
 
 protected:
     void incomingConnection(qintptr descriptor) override;
+
+private:
+    void onAcceptError(QAbstractSocket::SocketError error);
+
+    bool m_outOfDescriptors = false; // said once per episode
 };
 
 } // namespace pc::host

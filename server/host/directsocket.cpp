@@ -1,13 +1,39 @@
 #include "directsocket.h"
 
 #ifdef Q_OS_LINUX
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #endif
 
 namespace pc::host {
 
+void DirectSocket::setOutgoingLimit(qint64 bytes)
+{
+    m_limit = bytes;
+#ifdef Q_OS_LINUX
+    // The kernel doubles the value for its bookkeeping; a quarter of the limit keeps the payload
+    // it can hold below half of it.
+    const int sndbuf = int(std::min<qint64>(bytes / 4, 1 << 20));
+    ::setsockopt(int(socketDescriptor()), SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+#endif
+}
+
+qint64 DirectSocket::queuedBytes() const
+{
+    qint64 queued = bytesToWrite();
+#ifdef Q_OS_LINUX
+    int kernel = 0;
+    if (::ioctl(int(socketDescriptor()), SIOCOUTQ, &kernel) == 0)
+        queued += kernel;
+#endif
+    return queued;
+}
+
 qint64 DirectSocket::writeData(const char *data, qint64 size)
 {
+    if (m_overLimit)
+        return size; // the connection is being dropped: nothing more is kept for it
     qint64 sent = 0;
 #ifdef Q_OS_LINUX
     if (bytesToWrite() == 0 && state() == ConnectedState && size > 0) {
@@ -18,6 +44,12 @@ qint64 DirectSocket::writeData(const char *data, qint64 size)
 #endif
     if (sent == size)
         return size;
+    // The kernel is full: from here on bytes wait in our buffer, and the limit is checked.
+    if (m_limit >= 0 && queuedBytes() + (size - sent) > m_limit) {
+        m_overLimit = true;
+        QMetaObject::invokeMethod(this, &DirectSocket::overLimit, Qt::QueuedConnection);
+        return size;
+    }
     const qint64 buffered = QTcpSocket::writeData(data + sent, size - sent);
     return buffered < 0 ? (sent > 0 ? sent : -1) : sent + buffered;
 }

@@ -12,6 +12,9 @@ struct RateLimit
     double burst = protocol::limits::kRateBurst;
     double perSecond = protocol::limits::kRatePerSecond;
     int abuseLimit = protocol::limits::kRateAbuseLimit; // refused requests before close 1008
+    // How fast refusals are forgiven: a client refused now and then (less than one request in
+    // ten of the sustained rate) is never closed; one that keeps sending while limited is.
+    double abuseDrainPerSecond = protocol::limits::kRatePerSecond / 10;
 };
 
 struct HostOptions
@@ -25,6 +28,10 @@ struct HostOptions
     qint64 maxIncomingMessageBytes = protocol::limits::kMaxIncomingMessageBytes;
     qint64 maxOutgoingQueueBytes = protocol::limits::kMaxOutgoingQueueBytes;
     int listenBacklog = 4096;
+    int handshakeTimeoutMs = protocol::limits::kHandshakeTimeoutMs; // accept to request head
+    int maxConnectionsPerAddress = protocol::limits::kMaxConnectionsPerAddress; // 0: no cap
+    // All connections: 0 takes what the open-file limit leaves after a reserve.
+    int maxConnections = 0;
     bool sharePort = false; // listen with SO_REUSEPORT: one of --workers N processes
 };
 

@@ -12,8 +12,9 @@ RateLimiter::RateLimiter(const RateLimit &limit) : m_limit(limit), m_tokens(limi
 void RateLimiter::refill()
 {
     const qint64 nowNs = m_clock.nsecsElapsed();
-    m_tokens
-        = std::min(m_limit.burst, m_tokens + (nowNs - m_lastRefillNs) * 1e-9 * m_limit.perSecond);
+    const double seconds = (nowNs - m_lastRefillNs) * 1e-9;
+    m_tokens = std::min(m_limit.burst, m_tokens + seconds * m_limit.perSecond);
+    m_abuse = std::max(0.0, m_abuse - seconds * m_limit.abuseDrainPerSecond);
     m_lastRefillNs = nowNs;
 }
 
@@ -22,10 +23,9 @@ qint64 RateLimiter::take()
     refill();
     if (m_tokens >= 1.0) {
         m_tokens -= 1.0;
-        m_refusedInARow = 0;
         return 0;
     }
-    ++m_refusedInARow;
+    m_abuse += 1.0;
     if (m_limit.perSecond <= 0)
         return 1000;
     return std::max<qint64>(1, qint64(std::ceil((1.0 - m_tokens) / m_limit.perSecond * 1000.0)));

@@ -6,7 +6,10 @@
 
 namespace pc::host {
 
-// A token bucket per connection: `burst` requests at once, refilled at `perSecond`.
+// A token bucket per connection: `burst` requests at once, refilled at `perSecond`. Refused
+// requests add to an abuse score that drains slowly (abuseDrainPerSecond), so a client that
+// keeps sending while limited passes the abuse limit even when single tokens come back now
+// and then; one that waits as told never gets near it.
 class RateLimiter
 {
 public:
@@ -15,17 +18,17 @@ public:
     // Takes one request's token. Returns 0 when allowed, else the milliseconds until a token
     // is available (nothing is taken).
     qint64 take();
-    // Requests refused since the last one allowed.
-    int refusedInARow() const { return m_refusedInARow; }
+    // Whether the requests refused lately are more than the abuse limit.
+    bool isAbused() const { return m_abuse > m_limit.abuseLimit; }
 
 private:
     void refill();
 
     RateLimit m_limit;
     double m_tokens;
+    double m_abuse = 0;
     QElapsedTimer m_clock;
     qint64 m_lastRefillNs = 0;
-    int m_refusedInARow = 0;
 };
 
 } // namespace pc::host

@@ -1,6 +1,9 @@
 #include "roomhost.h"
 
 #include "acceptor.h"
+#include "directsocket.h"
+#include "filelimit.h"
+#include "handshakegate.h"
 #include "hostlog.h"
 #include "listenaddress.h"
 #include "outbox.h"
@@ -56,13 +59,13 @@ struct RoomHost::Request
             if (!session)
                 return;
             if (auto *error = std::get_if<Error>(&outcome))
-                session->send(encodeErrorReply(id, *error));
+                session->reply(encodeErrorReply(id, *error));
             else
-                session->send(successReply(id, toData(std::get<T>(outcome))));
+                session->reply(successReply(id, toData(std::get<T>(outcome))));
         };
     }
-    void fail(const Error &error) const { session->send(encodeErrorReply(id, error)); }
-    void succeed(const QJsonObject &data = {}) const { session->send(encodeReply(id, data)); }
+    void fail(const Error &error) const { session->reply(encodeErrorReply(id, error)); }
+    void succeed(const QJsonObject &data = {}) const { session->reply(encodeReply(id, data)); }
 };
 
 RoomHost::RoomHost(HostOptions options, redis::Options redis, QObject *parent)
@@ -82,18 +85,13 @@ RoomHost::RoomHost(HostOptions options, redis::Options redis, QObject *parent)
     connect(m_idleSweep, &QTimer::timeout, this, [this] {
         const auto sessions = m_sessions; // closing may finish a session
         for (Session *session : sessions)
-            session->closeIfIdle(m_options.idleTimeoutMs);
+            session->sweep(m_options.idleTimeoutMs);
     });
     m_idleSweep->start();
     m_server->setMaxPendingConnections(m_options.listenBacklog);
     connect(m_acceptor, &QTcpServer::pendingConnectionAvailable, this, [this] {
-        while (QTcpSocket *socket = m_acceptor->nextPendingConnection()) {
-            const auto peer = std::make_pair(socket->peerAddress().toString(), socket->peerPort());
-            m_handshaking.insert(peer, socket);
-            connect(
-                socket, &QObject::destroyed, this, [this, peer] { m_handshaking.remove(peer); });
-            m_server->handleConnection(socket);
-        }
+        while (QTcpSocket *socket = m_acceptor->nextPendingConnection())
+            m_gate->admit(static_cast<DirectSocket *>(socket)); // the Acceptor makes only these
     });
     connect(m_server, &QWebSocketServer::newConnection, this, &RoomHost::onNewConnection);
     connect(m_redis.get(), &redis::Connection::connected, this, [this] {
@@ -132,6 +130,16 @@ bool RoomHost::isRedisConnected() const
 
 bool RoomHost::listen(QString *error)
 {
+    if (!m_gate) {
+        GateLimits limits;
+        limits.handshakeTimeoutMs = m_options.handshakeTimeoutMs;
+        limits.maxPerAddress = m_options.maxConnectionsPerAddress;
+        limits.maxConnections = m_options.maxConnections > 0
+            ? m_options.maxConnections
+            : connectionBudget(limits::kReservedFileDescriptors);
+        m_gate = new HandshakeGate(limits, this);
+        connect(m_gate, &HandshakeGate::ready, this, &RoomHost::onRequestHead);
+    }
     QString why;
     const bool listening = m_options.sharePort
         ? m_acceptor->listenShared(m_options.address, m_options.port, &why)
@@ -174,13 +182,34 @@ void RoomHost::shutdown()
             QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("host shutting down"));
 }
 
+int RoomHost::handshakingCount() const
+{
+    return (m_gate ? m_gate->pendingCount() : 0) + int(m_handshaking.size());
+}
+
+void RoomHost::onRequestHead(DirectSocket *socket)
+{
+    const auto peer = std::make_pair(socket->peerAddress().toString(), socket->peerPort());
+    m_handshaking.insert(peer, socket);
+    connect(socket, &QObject::destroyed, this, [this, peer] { m_handshaking.remove(peer); });
+    // A handshake Qt refuses (wrong version, not an upgrade) ends with a closed socket that
+    // no session takes: delete it, so its slot in the connection count is given back.
+    connect(socket, &QAbstractSocket::disconnected, this, [this, peer, socket] {
+        if (m_handshaking.value(peer) == socket)
+            socket->deleteLater();
+    });
+    m_server->handleConnection(socket);
+}
+
 void RoomHost::onNewConnection()
 {
     while (QWebSocket *socket = m_server->nextPendingConnection()) {
-        QTcpSocket *tcp
+        DirectSocket *tcp
             = m_handshaking.take({ socket->peerAddress().toString(), socket->peerPort() });
-        if (tcp)
+        if (tcp) {
             disconnect(tcp, &QObject::destroyed, this, nullptr);
+            disconnect(tcp, &QAbstractSocket::disconnected, this, nullptr);
+        }
         if (!tcp) { // not from our acceptor: cannot happen, but a session needs its socket
             qCWarning(lcHost) << "a WebSocket without its TCP connection; dropping it";
             socket->abort();
@@ -213,7 +242,8 @@ void RoomHost::onFinished(Session *session)
 void RoomHost::onBinary(Session *session)
 {
     session->rateLimiter().take();
-    session->send(encodeErrorReply(QJsonValue::Null,
+    session->beginRequest();
+    session->reply(encodeErrorReply(QJsonValue::Null,
         Error::badRequest(
             QStringLiteral("Binary messages are not supported: send JSON as text."))));
 }
@@ -221,15 +251,17 @@ void RoomHost::onBinary(Session *session)
 void RoomHost::onText(Session *session, const QByteArray &frame)
 {
     const qint64 wait = session->rateLimiter().take();
-    if (session->rateLimiter().refusedInARow() > m_options.rateLimit.abuseLimit) {
+    if (session->rateLimiter().isAbused()) {
+        // The replies of what it sent before still go out, then the close.
         qCInfo(lcHost) << "session" << session->id() << "ignores the rate limit; closing";
         session->close(QWebSocketProtocol::CloseCodePolicyViolated,
             QStringLiteral("too many requests while rate-limited"));
         return;
     }
+    session->beginRequest();
     RequestEnvelope envelope = parseRequest(frame);
     if (envelope.error) {
-        session->send(encodeErrorReply(envelope.id, *envelope.error));
+        session->reply(encodeErrorReply(envelope.id, *envelope.error));
         return;
     }
     const Request request { session, envelope.id, envelope.body, wait };

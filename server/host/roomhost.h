@@ -13,7 +13,6 @@
 #include <memory>
 #include <optional>
 
-class QTcpSocket;
 class QTimer;
 class QWebSocketServer;
 
@@ -25,6 +24,8 @@ class Subscriber;
 namespace pc::host {
 
 class Acceptor;
+class DirectSocket;
+class HandshakeGate;
 class RoomHub;
 class RoomStore;
 class Outbox;
@@ -49,6 +50,8 @@ public:
     QString url() const; // ws://HOST:PORT/api/realtime
     static QString urlFor(const QHostAddress &address, quint16 port);
     int sessionCount() const { return int(m_sessions.size()); }
+    // TCP connections that have not finished the WebSocket handshake yet.
+    int handshakingCount() const;
 
     // Stops accepting and closes every session with 1001.
     void shutdown();
@@ -59,6 +62,7 @@ Q_SIGNALS:
 
 private:
     void onNewConnection();
+    void onRequestHead(DirectSocket *socket);
     void onText(Session *session, const QByteArray &frame);
     void onBinary(Session *session);
     void onFinished(Session *session);
@@ -78,12 +82,13 @@ private:
     std::unique_ptr<RoomStore> m_store;
     RoomHub *m_hub;
     Acceptor *m_acceptor;
+    HandshakeGate *m_gate = nullptr; // made in listen(): its budget depends on the file limit
     QWebSocketServer *m_server;
     QHash<quint64, Session *> m_sessions;
     QTimer *m_idleSweep; // closes idle sessions: a quarter of the idle timeout late at most
     Outbox *m_outbox;
     // TCP connections in the WebSocket handshake, by peer: the session watches its bytes.
-    QHash<std::pair<QString, quint16>, QTcpSocket *> m_handshaking;
+    QHash<std::pair<QString, quint16>, DirectSocket *> m_handshaking;
     bool m_wasReady = false;
 };
 

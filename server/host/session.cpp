@@ -1,19 +1,22 @@
 #include "session.h"
 
+#include "directsocket.h"
 #include "hostlog.h"
 #include "outbox.h"
 #include "textframe.h"
 
-#include <QTcpSocket>
 #include <QWebSocket>
+
+#include <sys/socket.h>
 
 namespace pc::host {
 
 namespace {
     quint64 nextSessionId = 1;
-}
+    constexpr int kCloseGraceMs = 1000; // the contract: TCP dropped within 1 s of a close
+} // namespace
 
-Session::Session(QWebSocket *socket, QTcpSocket *tcp, Outbox *outbox, const HostOptions &options,
+Session::Session(QWebSocket *socket, DirectSocket *tcp, Outbox *outbox, const HostOptions &options,
     QObject *parent)
     : QObject(parent)
     , m_socket(socket)
@@ -26,6 +29,7 @@ Session::Session(QWebSocket *socket, QTcpSocket *tcp, Outbox *outbox, const Host
     m_socket->setParent(this);
     m_socket->setMaxAllowedIncomingMessageSize(quint64(options.maxIncomingMessageBytes));
     m_socket->setMaxAllowedIncomingFrameSize(quint64(options.maxIncomingMessageBytes));
+    tcp->setOutgoingLimit(m_maxOutgoing);
 
     connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
         touch();
@@ -40,9 +44,11 @@ Session::Session(QWebSocket *socket, QTcpSocket *tcp, Outbox *outbox, const Host
     connect(m_socket, &QWebSocket::pong, this, &Session::touch);
     connect(m_socket, &QWebSocket::disconnected, this, [this] {
         m_open = false;
+        m_closeSent = true;
         Q_EMIT finished(this);
     });
     connect(tcp, &QIODevice::readyRead, this, &Session::touch);
+    connect(tcp, &DirectSocket::overLimit, this, &Session::dropSlowReader);
 
     m_sinceActivity.start();
 }
@@ -64,12 +70,25 @@ void Session::touch()
     m_sinceActivity.start();
 }
 
-void Session::closeIfIdle(qint64 timeoutMs)
+void Session::sweep(qint64 idleTimeoutMs)
 {
-    if (m_open && m_sinceActivity.elapsed() >= timeoutMs) {
+    // What the kernel holds counts too: a peer that stopped reading fills it first.
+    if (m_tcp && !m_closeSent && m_tcp->bytesToWrite() > 0
+        && m_tcp->queuedBytes() > m_maxOutgoing) {
+        dropSlowReader();
+        return;
+    }
+    if (m_open && m_sinceActivity.elapsed() >= idleTimeoutMs) {
         qCDebug(lcHost) << "session" << m_id << "idle; closing";
         close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("idle timeout"));
     }
+}
+
+void Session::reply(const QByteArray &text)
+{
+    send(text);
+    if (m_inFlight > 0 && --m_inFlight == 0 && m_closing)
+        closeNow();
 }
 
 void Session::send(const QByteArray &text)
@@ -79,40 +98,86 @@ void Session::send(const QByteArray &text)
 
 void Session::sendFrame(const QByteArray &frame)
 {
-    if (!m_open || !m_tcp)
+    if (m_closeSent || !m_tcp)
         return;
     if (m_pending.isEmpty())
         m_outbox->add(this);
     m_pending += frame; // the first frame is shared, not copied
-    if (m_tcp->bytesToWrite() + m_pending.size() > m_maxOutgoing) {
-        qCInfo(lcHost) << "session" << m_id << "does not read; closing";
-        m_outbox->remove(this); // it would not read them either
-        m_pending.clear();
-        close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too slow"));
-    }
+    if (m_tcp->bytesToWrite() + m_pending.size() > m_maxOutgoing)
+        dropSlowReader();
 }
 
 void Session::flush()
 {
     const QByteArray frames = std::exchange(m_pending, {});
-    // After a close frame nothing more may be sent: when Qt closed the connection itself (the
-    // client's close, a frame too large), what this pass queued is dropped.
+    // When Qt closed the connection itself (the client's close, a frame too large), what
+    // this pass queued is dropped: nothing may follow a close frame.
     if (m_tcp && m_socket->state() == QAbstractSocket::ConnectedState)
         m_tcp->write(frames); // a DirectSocket: one send() while nothing is queued
 }
 
+void Session::dropSlowReader()
+{
+    if (m_closeSent)
+        return;
+    // Its queue is full: what waits, the close frame included, is not kept for it. It is
+    // dropped a second after the close at the latest.
+    qCInfo(lcHost) << "session" << m_id << "does not read; dropping it ("
+                   << (m_tcp ? m_tcp->queuedBytes() + m_pending.size() : 0) << "bytes queued)";
+    m_outbox->remove(this);
+    m_pending.clear();
+    m_inFlight = 0;
+    close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too slow"));
+}
+
 void Session::close(QWebSocketProtocol::CloseCode code, const QString &reason)
 {
-    if (!m_open)
+    if (m_closing || m_closeSent)
         return;
     m_open = false;
+    m_closing = true;
+    m_closeCode = code;
+    m_closeReason = reason;
+    if (m_inFlight == 0)
+        closeNow();
+    else
+        QTimer::singleShot(kCloseGraceMs, this, &Session::closeNow);
+}
+
+void Session::closeNow()
+{
+    if (m_closeSent)
+        return;
+    m_closeSent = true;
+    m_open = false;
+    QTimer::singleShot(kCloseGraceMs, m_socket, [socket = m_socket] { socket->abort(); });
+    if (!m_tcp || m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
     if (!m_pending.isEmpty()) { // what was sent before the close goes before it
         m_outbox->remove(this);
         flush();
     }
-    m_socket->close(code, reason);
-    // A peer that does not read never answers the close; do not wait for it.
-    QTimer::singleShot(1000, m_socket, [socket = m_socket] { socket->abort(); });
+    // Our own close frame, not QWebSocket::close(): Qt closes the TCP connection right after
+    // it, and a client that is still sending then gets a reset that can destroy what it has
+    // not read yet (the replies above). Qt goes on reading until the client's close arrives;
+    // requests are no longer taken.
+    m_tcp->write(closeFrame(quint16(m_closeCode), m_closeReason.toUtf8()));
+    shutdownWhenWritten();
+}
+
+// A FIN after the close frame: the client reads everything, then sees the end.
+void Session::shutdownWhenWritten()
+{
+    if (!m_tcp)
+        return;
+    if (m_tcp->bytesToWrite() == 0) {
+        ::shutdown(int(m_tcp->socketDescriptor()), SHUT_WR);
+        return;
+    }
+    connect(m_tcp, &QIODevice::bytesWritten, this, [this] {
+        if (m_tcp && m_tcp->bytesToWrite() == 0)
+            ::shutdown(int(m_tcp->socketDescriptor()), SHUT_WR);
+    });
 }
 
 } // namespace pc::host

@@ -10,11 +10,11 @@
 #include <QTimer>
 #include <QWebSocketProtocol>
 
-class QTcpSocket;
 class QWebSocket;
 
 namespace pc::host {
 
+class DirectSocket;
 class Outbox;
 
 // One client connection: its WebSocket, limits and the rooms it is subscribed to. What the
@@ -25,7 +25,7 @@ class Session : public QObject
 public:
     // tcp: the connection under the WebSocket. Whole frames are written to it, and any
     // bytes from it count as activity (pings raise no signal).
-    Session(QWebSocket *socket, QTcpSocket *tcp, Outbox *outbox, const HostOptions &options,
+    Session(QWebSocket *socket, DirectSocket *tcp, Outbox *outbox, const HostOptions &options,
         QObject *parent = nullptr);
     ~Session() override;
 
@@ -37,6 +37,10 @@ public:
     void addRoom(const QString &roomId);
     void removeRoom(const QString &roomId) { m_rooms.removeOne(roomId); }
 
+    // A request was taken; its reply() is owed. Replies of requests the host ran go out
+    // before any close, so a client learns what was done.
+    void beginRequest() { ++m_inFlight; }
+    void reply(const QByteArray &text);
     // Sends a text message (a JSON frame of the protocol).
     void send(const QByteArray &text);
     // Sends a whole WebSocket frame (textFrame()), e.g. one a room's subscribers share. Frames
@@ -44,10 +48,13 @@ public:
     // closed once its queue passes the limit, so it never costs the others memory or latency.
     void sendFrame(const QByteArray &frame);
     void flush(); // writes the frames of this pass
-    // Closes with 1001 when no frame, ping or pong came for timeoutMs. RoomHost checks every
-    // session now and then: one timer for all instead of one re-armed per frame and session.
-    void closeIfIdle(qint64 timeoutMs);
-    // Closes with a code, then drops the TCP connection if the close does not finish in 1 s.
+    // Closes with 1001 when no frame, ping or pong came for timeoutMs; drops a connection whose
+    // queue passed the limit. RoomHost checks every session now and then: one timer for all
+    // instead of one re-armed per frame and session.
+    void sweep(qint64 idleTimeoutMs);
+    // Takes no more requests and closes with a code once the replies owed are written (1 s at
+    // most). The close frame goes after everything sent before it; then the connection is
+    // shut for writing and dropped when the client closes too, or after 1 s.
     void close(QWebSocketProtocol::CloseCode code, const QString &reason);
 
 Q_SIGNALS:
@@ -57,9 +64,12 @@ Q_SIGNALS:
 
 private:
     void touch();
+    void dropSlowReader();
+    void closeNow();
+    void shutdownWhenWritten();
 
     QWebSocket *m_socket;
-    QPointer<QTcpSocket> m_tcp;
+    QPointer<DirectSocket> m_tcp;
     Outbox *m_outbox;
     QByteArray m_pending; // frames of this loop pass
     quint64 m_id;
@@ -67,7 +77,12 @@ private:
     RateLimiter m_rateLimiter;
     QElapsedTimer m_sinceActivity; // restarted per frame
     QList<QString> m_rooms;
-    bool m_open = true;
+    int m_inFlight = 0;
+    bool m_open = true;       // takes requests
+    bool m_closing = false;   // a close waits for the replies owed
+    bool m_closeSent = false; // nothing more goes out
+    QWebSocketProtocol::CloseCode m_closeCode = QWebSocketProtocol::CloseCodeNormal;
+    QString m_closeReason;
 };
 
 } // namespace pc::host

@@ -4,27 +4,45 @@
 
 namespace pc::host {
 
+namespace {
+
+    QByteArray frame(char opcode, QByteArrayView payload)
+    {
+        const quint64 size = quint64(payload.size());
+        QByteArray frame;
+        frame.reserve(payload.size() + 10);
+        frame += char(0x80 | opcode); // FIN
+        if (size < 126) {
+            frame += char(size);
+        } else if (size <= 0xffff) {
+            frame += char(126);
+            char length[2];
+            qToBigEndian(quint16(size), length);
+            frame.append(length, 2);
+        } else {
+            frame += char(127);
+            char length[8];
+            qToBigEndian(size, length);
+            frame.append(length, 8);
+        }
+        frame += payload;
+        return frame;
+    }
+
+} // namespace
+
 QByteArray textFrame(QByteArrayView payload)
 {
-    const quint64 size = quint64(payload.size());
-    QByteArray frame;
-    frame.reserve(payload.size() + 10);
-    frame += char(0x81); // FIN + text
-    if (size < 126) {
-        frame += char(size);
-    } else if (size <= 0xffff) {
-        frame += char(126);
-        char length[2];
-        qToBigEndian(quint16(size), length);
-        frame.append(length, 2);
-    } else {
-        frame += char(127);
-        char length[8];
-        qToBigEndian(size, length);
-        frame.append(length, 8);
-    }
-    frame += payload;
-    return frame;
+    return frame(0x1, payload);
+}
+
+QByteArray closeFrame(quint16 code, QByteArrayView reason)
+{
+    char body[125];
+    qToBigEndian(code, body);
+    const qsizetype n = std::min<qsizetype>(reason.size(), sizeof body - 2);
+    std::copy_n(reason.data(), n, body + 2);
+    return frame(0x8, QByteArrayView(body, n + 2));
 }
 
 } // namespace pc::host

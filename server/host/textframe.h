@@ -8,5 +8,8 @@ namespace pc::host {
 // A whole server -> client WebSocket text frame (RFC 6455 5.2: FIN, opcode 1, unmasked) in one
 // buffer, so a room's event is framed once and every subscriber gets the same bytes in one write.
 QByteArray textFrame(QByteArrayView payload);
+// A close frame (opcode 8) with its code and a reason cut to the 123 bytes a control frame
+// has room for.
+QByteArray closeFrame(quint16 code, QByteArrayView reason);
 
 } // namespace pc::host

@@ -8,6 +8,9 @@ namespace pc::protocol::limits {
 inline constexpr qint64 kMaxIncomingMessageBytes = 65536;
 inline constexpr qint64 kMaxOutgoingQueueBytes = 1024 * 1024;
 inline constexpr int kIdleTimeoutMs = 60'000;
+inline constexpr int kHandshakeTimeoutMs = 5'000;
+inline constexpr int kMaxConnectionsPerAddress = 256;
+inline constexpr int kReservedFileDescriptors = 64; // never used for connections
 
 inline constexpr qint64 kMaxSafeInteger = (qint64(1) << 53) - 1;
 inline constexpr int kMaxStringIdLength = 64;

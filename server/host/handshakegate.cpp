@@ -1,0 +1,190 @@
+#include "handshakegate.h"
+
+#include "directsocket.h"
+#include "hostlog.h"
+
+#include <QDeadlineTimer>
+#include <QTimer>
+
+namespace pc::host {
+
+namespace {
+
+    const QByteArray kEndOfHead = QByteArrayLiteral("\r\n\r\n");
+
+    qint64 now()
+    {
+        return QDeadlineTimer::current().deadline();
+    }
+
+    // The value of a header of a request head, or nullopt when it has none.
+    std::optional<QByteArrayView> headerValue(QByteArrayView head, QByteArrayView name)
+    {
+        qsizetype at = head.indexOf('\n') + 1; // after the request line
+        while (at > 0 && at < head.size()) {
+            qsizetype end = head.indexOf('\n', at);
+            if (end < 0)
+                end = head.size();
+            const QByteArrayView line = head.sliced(at, end - at);
+            const qsizetype colon = line.indexOf(':');
+            if (colon > 0 && line.first(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
+                return line.sliced(colon + 1).trimmed();
+            at = end + 1;
+        }
+        return std::nullopt;
+    }
+
+} // namespace
+
+bool isValidWebSocketKey(QByteArrayView value)
+{
+    if (value.size() != 24)
+        return false;
+    const auto decoded = QByteArray::fromBase64Encoding(
+        value.toByteArray(), QByteArray::AbortOnBase64DecodingErrors);
+    return decoded && decoded.decoded.size() == 16;
+}
+
+HandshakeGate::HandshakeGate(GateLimits limits, QObject *parent)
+    : QObject(parent), m_limits(limits), m_sweep(new QTimer(this))
+{
+    m_sweep->setInterval(std::clamp(m_limits.handshakeTimeoutMs / 4, 10, 250));
+    connect(m_sweep, &QTimer::timeout, this, &HandshakeGate::sweep);
+}
+
+HandshakeGate::~HandshakeGate()
+{
+    const auto heads = m_heads.keys();
+    for (DirectSocket *socket : heads) {
+        forget(socket);
+        delete socket;
+    }
+}
+
+void HandshakeGate::admit(DirectSocket *socket)
+{
+    const QHostAddress address = socket->peerAddress();
+    if (m_limits.maxPerAddress > 0 && m_perAddress.value(address) >= m_limits.maxPerAddress) {
+        qCDebug(lcHost) << "refused a connection: its address has" << m_limits.maxPerAddress
+                        << "open";
+        return refuse(socket, "429 Too Many Requests",
+            "Too many connections from your address; close some and try again.");
+    }
+    if (m_connections >= m_limits.maxConnections && !evictOldestPending()) {
+        qCWarning(lcHost) << "refused a connection: the host is at its limit of"
+                          << m_limits.maxConnections << "connections";
+        return refuse(socket, "503 Service Unavailable",
+            "The host has no room for more connections right now; try again later.");
+    }
+    ++m_connections;
+    ++m_perAddress[address];
+    connect(socket, &QObject::destroyed, this, [this, address] {
+        --m_connections;
+        auto it = m_perAddress.find(address);
+        if (it != m_perAddress.end() && --*it <= 0)
+            m_perAddress.erase(it);
+    });
+
+    m_heads.insert(socket, QByteArray());
+    ++m_pendingCount;
+    m_queue.push_back({ socket, now() + m_limits.handshakeTimeoutMs });
+    if (!m_sweep->isActive())
+        m_sweep->start();
+    connect(socket, &QIODevice::readyRead, this, [this, socket] { onReadyRead(socket); });
+    connect(socket, &QAbstractSocket::disconnected, this, [this, socket] {
+        forget(socket);
+        socket->deleteLater();
+    });
+    if (socket->bytesAvailable() > 0)
+        onReadyRead(socket);
+}
+
+void HandshakeGate::onReadyRead(DirectSocket *socket)
+{
+    auto it = m_heads.find(socket);
+    if (it == m_heads.end())
+        return;
+    QByteArray &head = *it;
+    const qsizetype scanFrom = std::max<qsizetype>(0, head.size() - (kEndOfHead.size() - 1));
+    head += socket->readAll(); // only the new bytes are copied and scanned
+    const qsizetype end = head.indexOf(kEndOfHead, scanFrom);
+    if (end < 0) {
+        if (head.size() > m_limits.maxHeaderBytes) {
+            refuse(socket, "431 Request Header Fields Too Large",
+                "The request head is larger than this host accepts.");
+        }
+        return;
+    }
+    const QByteArrayView whole(head.constData(), end + kEndOfHead.size());
+    if (end + kEndOfHead.size() > m_limits.maxHeaderBytes) {
+        return refuse(socket, "431 Request Header Fields Too Large",
+            "The request head is larger than this host accepts.");
+    }
+    if (const auto key = headerValue(whole, "Sec-WebSocket-Key");
+        key && !isValidWebSocketKey(*key)) {
+        return refuse(socket, "400 Bad Request",
+            "Sec-WebSocket-Key must be 16 random bytes in base64 (24 characters).");
+    }
+    // Back into the socket's read buffer, in front of anything that came since, so the
+    // WebSocket server reads the request as if it had never been taken out.
+    const QByteArray bytes = std::exchange(head, {});
+    forget(socket);
+    for (qsizetype i = bytes.size() - 1; i >= 0; --i)
+        socket->ungetChar(bytes.at(i));
+    Q_EMIT ready(socket);
+}
+
+void HandshakeGate::refuse(DirectSocket *socket, QByteArrayView status, QByteArrayView why)
+{
+    forget(socket);
+    const QByteArray body = why.toByteArray() + '\n';
+    socket->write("HTTP/1.1 " + status.toByteArray()
+        + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: "
+        + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+    connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
+    QTimer::singleShot(1000, socket, [socket] { socket->abort(); });
+    socket->disconnectFromHost(); // after what was written
+}
+
+void HandshakeGate::forget(DirectSocket *socket)
+{
+    if (m_heads.remove(socket))
+        --m_pendingCount;
+    disconnect(socket, &QIODevice::readyRead, this, nullptr);
+    disconnect(socket, &QAbstractSocket::disconnected, this, nullptr);
+}
+
+void HandshakeGate::sweep()
+{
+    const qint64 t = now();
+    while (!m_queue.empty() && m_queue.front().deadline <= t) {
+        DirectSocket *socket = m_queue.front().socket;
+        m_queue.pop_front();
+        if (socket && m_heads.contains(socket)) {
+            qCDebug(lcHost) << "dropped a connection that did not finish its handshake in time";
+            forget(socket);
+            socket->abort();
+            socket->deleteLater();
+        }
+    }
+    if (m_queue.empty())
+        m_sweep->stop();
+}
+
+bool HandshakeGate::evictOldestPending()
+{
+    while (!m_queue.empty()) {
+        DirectSocket *socket = m_queue.front().socket;
+        m_queue.pop_front();
+        if (socket && m_heads.contains(socket)) {
+            qCInfo(lcHost) << "at the connection limit: dropped the oldest unfinished handshake";
+            forget(socket);
+            socket->abort();
+            delete socket; // its descriptor is free now, for the one that waits
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace pc::host

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+#include <QPointer>
+
+#include <deque>
+
+class QTimer;
+
+namespace pc::host {
+
+class DirectSocket;
+
+struct GateLimits
+{
+    int handshakeTimeoutMs = 5000; // from accept to a complete request, not reset per byte
+    int maxHeaderBytes = 8192;     // the whole HTTP request head
+    int maxPerAddress = 256;       // open connections from one address; 0: no limit
+    int maxConnections = 1 << 30;  // all open connections (the file descriptors we may use)
+};
+
+// The door before QWebSocketServer. A connection is handed on only once its whole HTTP
+// request head is here, read once and scanned once (O(bytes) however slowly it trickles in),
+// within a deadline from accept; a Sec-WebSocket-Key that is not a base64 16-byte nonce gets
+// 400. It also counts every open connection, per address and in all: past an address' cap a
+// connection is refused with 429; at the total cap the oldest pending handshake makes room,
+// so a flood of silent connections cannot keep a legitimate client out.
+class HandshakeGate : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HandshakeGate(GateLimits limits, QObject *parent = nullptr);
+    ~HandshakeGate() override;
+
+    void admit(DirectSocket *socket);
+    int pendingCount() const { return int(m_pendingCount); }
+    int connectionCount() const { return m_connections; }
+
+Q_SIGNALS:
+    // The request head is complete and sane: the socket replays it to whoever reads next.
+    void ready(pc::host::DirectSocket *socket);
+
+private:
+    struct Pending
+    {
+        QPointer<DirectSocket> socket;
+        qint64 deadline;
+    };
+
+    void onReadyRead(DirectSocket *socket);
+    void refuse(DirectSocket *socket, QByteArrayView status, QByteArrayView why);
+    void sweep();
+    void forget(DirectSocket *socket);
+    bool evictOldestPending();
+
+    GateLimits m_limits;
+    std::deque<Pending> m_queue; // by deadline: the timeout is the same for all
+    QHash<DirectSocket *, QByteArray> m_heads;
+    qsizetype m_pendingCount = 0;
+    QHash<QHostAddress, int> m_perAddress;
+    int m_connections = 0;
+    QTimer *m_sweep;
+};
+
+// Whether a Sec-WebSocket-Key value is what RFC 6455 4.1 asks for: 16 random bytes, base64.
+bool isValidWebSocketKey(QByteArrayView value);
+
+} // namespace pc::host
