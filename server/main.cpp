@@ -1,6 +1,7 @@
 // privatechat-server: the headless room host.
 #include "eventloop/preferreddispatcher.h"
 #include "host/embeddedredis.h"
+#include "host/filelimit.h"
 #include "host/listenaddress.h"
 #include "host/reuseport.h"
 #include "host/roomhost.h"
@@ -102,7 +103,8 @@ int runWorkers(const QCommandLineParser &parser, const host::HostOptions &option
         host::ListenAddress { options.address, port }.toString(), QStringLiteral("--redis"),
         redisOptions.url.toString() };
     for (const char *name : { "redis-prefix", "max-ttl", "rate-burst", "rate-per-second",
-             "rate-abuse-limit", "idle-timeout" }) {
+             "rate-abuse-limit", "idle-timeout", "handshake-timeout", "max-connections-per-address",
+             "rooms-per-minute", "rooms-per-minute-per-address", "max-rooms" }) {
         const QString option = QLatin1StringView(name);
         if (parser.isSet(option))
             arguments << QStringLiteral("--") + option << parser.value(option);
@@ -145,6 +147,7 @@ int main(int argc, char *argv[])
     eventloop::installPreferredDispatcher();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("privatechat-server"));
+    host::raiseFileLimit(); // before anything opens many: 1024 is gone at 1,000 idle members
     QCoreApplication::setApplicationVersion(QStringLiteral(PC_VERSION));
 
     QCommandLineParser parser;
@@ -176,6 +179,22 @@ int main(int argc, char *argv[])
         { QStringLiteral("idle-timeout"),
             QStringLiteral("Seconds without any frame before a connection is closed."),
             QStringLiteral("S"), QString::number(protocol::limits::kIdleTimeoutMs / 1000) },
+        { QStringLiteral("handshake-timeout"),
+            QStringLiteral("Seconds from accepting a connection to its complete WebSocket "
+                           "handshake request."),
+            QStringLiteral("S"), QString::number(protocol::limits::kHandshakeTimeoutMs / 1000) },
+        { QStringLiteral("max-connections-per-address"),
+            QStringLiteral("Open connections one address may have (0: no limit)."),
+            QStringLiteral("N"), QString::number(protocol::limits::kMaxConnectionsPerAddress) },
+        { QStringLiteral("rooms-per-minute"),
+            QStringLiteral("Rooms one connection may create per minute."), QStringLiteral("N"),
+            QString::number(protocol::limits::kRoomsPerConnectionPerMinute) },
+        { QStringLiteral("rooms-per-minute-per-address"),
+            QStringLiteral("Rooms one address may create per minute."), QStringLiteral("N"),
+            QString::number(protocol::limits::kRoomsPerAddressPerMinute) },
+        { QStringLiteral("max-rooms"),
+            QStringLiteral("Live rooms this host (each worker) creates at most."),
+            QStringLiteral("N"), QString::number(protocol::limits::kMaxLiveRooms) },
         { QStringLiteral("workers"),
             QStringLiteral("Host processes sharing the port and the Redis, each with its own "
                            "event loop (Linux SO_REUSEPORT)."),
@@ -210,8 +229,18 @@ int main(int argc, char *argv[])
         = numberOption<double>(parser, QStringLiteral("rate-per-second"), 0.001, 1e9);
     options.rateLimit.abuseLimit
         = int(numberOption<double>(parser, QStringLiteral("rate-abuse-limit"), 1, 1e9));
+    options.rateLimit.abuseDrainPerSecond = options.rateLimit.perSecond / 10;
     options.idleTimeoutMs
         = int(numberOption<double>(parser, QStringLiteral("idle-timeout"), 1, 86400) * 1000);
+    options.handshakeTimeoutMs
+        = int(numberOption<double>(parser, QStringLiteral("handshake-timeout"), 0.1, 3600) * 1000);
+    options.maxConnectionsPerAddress
+        = numberOption(parser, QStringLiteral("max-connections-per-address"), 0, 1 << 30);
+    options.roomCaps.perConnectionPerMinute
+        = numberOption<double>(parser, QStringLiteral("rooms-per-minute"), 0.001, 1e9);
+    options.roomCaps.perAddressPerMinute
+        = numberOption<double>(parser, QStringLiteral("rooms-per-minute-per-address"), 0.001, 1e9);
+    options.roomCaps.maxLiveRooms = numberOption(parser, QStringLiteral("max-rooms"), 1, 1 << 30);
     const int workers = numberOption(parser, QStringLiteral("workers"), 1, kMaxWorkers);
     options.sharePort = parser.isSet(workerOption);
 

@@ -17,6 +17,15 @@ struct RateLimit
     double abuseDrainPerSecond = protocol::limits::kRatePerSecond / 10;
 };
 
+// What room.create may cost: rooms per minute per connection and per source address (each a
+// bucket that holds a minute's worth), and the live rooms this host process takes at most.
+struct RoomCaps
+{
+    double perConnectionPerMinute = protocol::limits::kRoomsPerConnectionPerMinute;
+    double perAddressPerMinute = protocol::limits::kRoomsPerAddressPerMinute;
+    int maxLiveRooms = protocol::limits::kMaxLiveRooms;
+};
+
 struct HostOptions
 {
     QHostAddress address = QHostAddress::LocalHost;
@@ -24,6 +33,7 @@ struct HostOptions
     QByteArray redisPrefix; // prepended to every Redis key and channel
     int maxTtl = protocol::limits::kMaxTtl;
     RateLimit rateLimit;
+    RoomCaps roomCaps;
     int idleTimeoutMs = protocol::limits::kIdleTimeoutMs;
     qint64 maxIncomingMessageBytes = protocol::limits::kMaxIncomingMessageBytes;
     qint64 maxOutgoingQueueBytes = protocol::limits::kMaxOutgoingQueueBytes;

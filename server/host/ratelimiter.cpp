@@ -1,6 +1,7 @@
 #include "ratelimiter.h"
 
 #include <cmath>
+#include <limits>
 
 namespace pc::host {
 
@@ -16,6 +17,17 @@ void RateLimiter::refill()
     m_tokens = std::min(m_limit.burst, m_tokens + seconds * m_limit.perSecond);
     m_abuse = std::max(0.0, m_abuse - seconds * m_limit.abuseDrainPerSecond);
     m_lastRefillNs = nowNs;
+}
+
+bool RateLimiter::isIdle()
+{
+    refill();
+    return m_tokens >= m_limit.burst && m_abuse == 0;
+}
+
+RateLimit RateLimiter::perMinute(double perMinute)
+{
+    return { perMinute, perMinute / 60.0, std::numeric_limits<int>::max(), 0 };
 }
 
 qint64 RateLimiter::take()

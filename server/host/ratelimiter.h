@@ -20,6 +20,10 @@ public:
     qint64 take();
     // Whether the requests refused lately are more than the abuse limit.
     bool isAbused() const { return m_abuse > m_limit.abuseLimit; }
+    // Refilled to the brim and nothing to forgive: forgetting it changes nothing.
+    bool isIdle();
+    // A bucket of `perMinute` at once, refilled over a minute, that is never "abused".
+    static RateLimit perMinute(double perMinute);
 
 private:
     void refill();

@@ -18,6 +18,7 @@
 #include "redis/connection.h"
 #include "redis/subscriber.h"
 
+#include <QDateTime>
 #include <QPointer>
 #include <QTimer>
 #include <QWebSocket>
@@ -86,6 +87,7 @@ RoomHost::RoomHost(HostOptions options, redis::Options redis, QObject *parent)
         const auto sessions = m_sessions; // closing may finish a session
         for (Session *session : sessions)
             session->sweep(m_options.idleTimeoutMs);
+        m_roomCreationByAddress.removeIf([](auto it) { return it.value().isIdle(); });
     });
     m_idleSweep->start();
     m_server->setMaxPendingConnections(m_options.listenBacklog);
@@ -348,13 +350,55 @@ void RoomHost::refuseOverLimit(const Request &request, const Params &params)
     }
 }
 
+std::optional<Error> RoomHost::roomCapRefusal(Session *session)
+{
+    const auto limited = [](qint64 waitMs, const QString &why) {
+        Error error = Error::rateLimited(waitMs);
+        error.message = why.arg((waitMs + 999) / 1000);
+        return error;
+    };
+    if (const qint64 wait = session->roomCreation().take()) {
+        return limited(wait,
+            QStringLiteral("This connection created too many rooms; nothing was done. Retry in "
+                           "%1 s."));
+    }
+    auto bucket = m_roomCreationByAddress.find(session->peerAddress());
+    if (bucket == m_roomCreationByAddress.end()) {
+        bucket = m_roomCreationByAddress.insert(session->peerAddress(),
+            RateLimiter(RateLimiter::perMinute(m_options.roomCaps.perAddressPerMinute)));
+    }
+    if (const qint64 wait = bucket->take()) {
+        return limited(wait,
+            QStringLiteral("Too many rooms were created from your address; nothing was done. "
+                           "Retry in %1 s."));
+    }
+    if (m_liveRooms.size() >= m_options.roomCaps.maxLiveRooms) {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        m_liveRooms.removeIf([now](auto it) { return it.value() <= now; });
+        if (m_liveRooms.size() >= m_options.roomCaps.maxLiveRooms) {
+            const qint64 next = *std::min_element(m_liveRooms.cbegin(), m_liveRooms.cend());
+            return limited(std::max<qint64>(1, next - now),
+                QStringLiteral("This host holds as many rooms as it takes; nothing was done. "
+                               "Retry in %1 s, when one ends."));
+        }
+    }
+    return std::nullopt;
+}
+
 void RoomHost::onRoomCreate(const Request &request)
 {
     const auto params = accept<RoomCreateParams>(request);
     if (!params)
         return;
-    m_store->create(
-        *params, request.answer<RoomCreated>([](const RoomCreated &r) { return r.toJson(); }));
+    if (const auto refusal = roomCapRefusal(request.session))
+        return request.fail(*refusal);
+    const Done<RoomCreated> reply
+        = request.answer<RoomCreated>([](const RoomCreated &r) { return r.toJson(); });
+    m_store->create(*params, [this, reply](Outcome<RoomCreated> outcome) {
+        if (const auto *room = std::get_if<RoomCreated>(&outcome))
+            m_liveRooms.insert(room->roomId, room->expiresAt);
+        reply(outcome);
+    });
 }
 
 void RoomHost::onRoomJoin(const Request &request)
@@ -409,8 +453,10 @@ void RoomHost::onRoomDestroy(const Request &request)
     const Done<Stored> reply = request.answer<Stored>([](const Stored &) { return QJsonObject(); });
     m_store->destroy(*member, [this, member, reply](Outcome<Stored> outcome) {
         // This process' subscribers hear of it before the reply; others through Redis.
-        if (std::holds_alternative<Stored>(outcome))
+        if (std::holds_alternative<Stored>(outcome)) {
+            m_liveRooms.remove(member->roomId);
             m_hub->deliver(member->roomId, ChatDestroy { ChatDestroy::Reason::Destroyed });
+        }
         reply(outcome);
     });
 }

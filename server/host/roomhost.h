@@ -1,7 +1,9 @@
 #pragma once
 
 #include "hostoptions.h"
+#include "ratelimiter.h"
 
+#include "protocol/errors.h"
 #include "protocol/schema.h"
 #include "redis/options.h"
 
@@ -71,6 +73,8 @@ private:
     // (bad-request, too-large) first, then rate-limited when over the connection's limit.
     template<typename Params> std::optional<Params> accept(const Request &request);
     template<typename Params> void refuseOverLimit(const Request &request, const Params &params);
+    // Why this room.create must wait (rooms per connection, per address, live rooms), if so.
+    std::optional<protocol::Error> roomCapRefusal(Session *session);
 
 #define PC_DECLARE_HANDLER(name, ...) void on##name(const Request &request);
     PC_PROTOCOL_OPS(PC_DECLARE_HANDLER)
@@ -90,6 +94,10 @@ private:
     // TCP connections in the WebSocket handshake, by peer: the session watches its bytes.
     QHash<std::pair<QString, quint16>, DirectSocket *> m_handshaking;
     bool m_wasReady = false;
+    // room.create per source address; buckets back at the brim are forgotten by the sweep.
+    QHash<QHostAddress, RateLimiter> m_roomCreationByAddress;
+    // Rooms this process created, until they end (here) or their deadline passes.
+    QHash<QString, qint64> m_liveRooms;
 };
 
 } // namespace pc::host

@@ -4,6 +4,7 @@
 #include "ratelimiter.h"
 
 #include <QElapsedTimer>
+#include <QHostAddress>
 #include <QList>
 #include <QObject>
 #include <QPointer>
@@ -32,6 +33,8 @@ public:
     quint64 id() const { return m_id; }
     bool isOpen() const { return m_open; }
     RateLimiter &rateLimiter() { return m_rateLimiter; }
+    RateLimiter &roomCreation() { return m_roomCreation; }
+    const QHostAddress &peerAddress() const { return m_peerAddress; }
     // The rooms it is subscribed to, kept by RoomHub: usually one, so a list.
     const QList<QString> &rooms() const { return m_rooms; }
     void addRoom(const QString &roomId);
@@ -75,6 +78,8 @@ private:
     quint64 m_id;
     qint64 m_maxOutgoing;
     RateLimiter m_rateLimiter;
+    RateLimiter m_roomCreation;
+    QHostAddress m_peerAddress;
     QElapsedTimer m_sinceActivity; // restarted per frame
     QList<QString> m_rooms;
     int m_inFlight = 0;

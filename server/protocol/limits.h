@@ -39,4 +39,9 @@ inline constexpr double kRateBurst = 200;
 inline constexpr double kRatePerSecond = 20;
 inline constexpr int kRateAbuseLimit = 50; // requests refused in a row before close 1008
 
+// room.create: per connection, per source address (a minute's worth at once), per host process.
+inline constexpr double kRoomsPerConnectionPerMinute = 10;
+inline constexpr double kRoomsPerAddressPerMinute = 60;
+inline constexpr int kMaxLiveRooms = 10'000;
+
 } // namespace pc::protocol::limits

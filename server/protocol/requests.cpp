@@ -16,6 +16,43 @@ namespace {
         return QLatin1StringView(k);
     }
 
+    // A string with a lone surrogate (a JSON "\ud800" escape without its pair) is not text: it
+    // has no UTF-8 form, so it could not be stored or echoed as sent.
+    bool hasLoneSurrogate(const QString &s)
+    {
+        for (qsizetype i = 0; i < s.size(); ++i) {
+            const QChar c = s.at(i);
+            if (c.isHighSurrogate() && i + 1 < s.size() && s.at(i + 1).isLowSurrogate())
+                ++i;
+            else if (c.isSurrogate())
+                return true;
+        }
+        return false;
+    }
+
+    // Where a raw control character (U+0000-U+001F) sits inside a JSON string, or -1. JSON
+    // (RFC 8259 7) wants them escaped; Qt's parser takes them as they are.
+    qsizetype rawControlInString(QByteArrayView json)
+    {
+        bool inString = false;
+        bool escaped = false;
+        for (qsizetype i = 0; i < json.size(); ++i) {
+            const uchar c = uchar(json[i]);
+            if (!inString) {
+                inString = c == '"';
+            } else if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                inString = false;
+            } else if (c < 0x20) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     // The bad-request half of a string field: present (when required) and a string.
     std::optional<Error> readString(
         const QJsonObject &o, const char *field, bool required, std::optional<QString> &out)
@@ -31,6 +68,11 @@ namespace {
             return Error::badRequest(
                 QStringLiteral("The field \"%1\" must be a string.").arg(key(field)));
         out = v.toString();
+        if (hasLoneSurrogate(*out))
+            return Error::badRequest(QStringLiteral(
+                "The field \"%1\" contains an unpaired surrogate escape (such as \\ud800 "
+                "alone), which is not text.")
+                                         .arg(key(field)));
         return std::nullopt;
     }
 
@@ -87,8 +129,8 @@ namespace {
 bool isValidRequestId(const QJsonValue &id)
 {
     if (id.isString()) {
-        const qsizetype n = id.toString().size();
-        return n >= 1 && n <= limits::kMaxStringIdLength;
+        const QString s = id.toString();
+        return s.size() >= 1 && s.size() <= limits::kMaxStringIdLength && !hasLoneSurrogate(s);
     }
     return json::toSafeInteger(id).has_value();
 }
@@ -96,6 +138,13 @@ bool isValidRequestId(const QJsonValue &id)
 RequestEnvelope parseRequest(const QByteArray &frame)
 {
     RequestEnvelope request;
+    if (const qsizetype at = rawControlInString(frame); at >= 0) {
+        request.error = Error::badRequest(
+            QStringLiteral("The message is not valid JSON (a control character inside a string "
+                           "must be escaped, at offset %1).")
+                .arg(at));
+        return request;
+    }
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(frame, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
@@ -115,7 +164,7 @@ RequestEnvelope parseRequest(const QByteArray &frame)
         request.error = Error::badRequest(id.isUndefined()
                 ? QStringLiteral("The field \"id\" is missing.")
                 : QStringLiteral("The field \"id\" must be a whole number within +-(2^53-1) or a "
-                                 "string of 1 to 64 characters."));
+                                 "string of 1 to 64 characters (no unpaired surrogates)."));
         return request;
     }
     request.id = id;

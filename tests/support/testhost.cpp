@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 namespace pc::test {
 
@@ -87,6 +88,15 @@ QStringList TestHost::keysContaining(const QString &text) const
 ServerProcess::ServerProcess(const QStringList &arguments) : m_arguments(arguments)
 {
     m_process.setChildProcessModifier(dieWithParent);
+}
+
+void ServerProcess::setFileLimit(int soft, int hard)
+{
+    m_process.setChildProcessModifier([soft, hard] {
+        dieWithParent();
+        const rlimit limit { rlim_t(soft), rlim_t(hard) };
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    });
 }
 
 ServerProcess::~ServerProcess()

@@ -46,6 +46,8 @@ class ServerProcess
 public:
     explicit ServerProcess(const QStringList &arguments);
     ~ServerProcess();
+    // Starts it with this open-file limit (soft, hard), as a desktop session would.
+    void setFileLimit(int soft, int hard);
     bool start(int timeoutMs = 10000); // waits for the "listening on" line
     QUrl url() const { return m_url; }
     QProcess &process() { return m_process; }
