@@ -186,12 +186,17 @@ int main(int argc, char *argv[])
         { QStringLiteral("max-connections-per-address"),
             QStringLiteral("Open connections one address may have (0: no limit)."),
             QStringLiteral("N"), QString::number(protocol::limits::kMaxConnectionsPerAddress) },
+        { QStringLiteral("room-burst"), QStringLiteral("Rooms one connection may create at once."),
+            QStringLiteral("N"), QString::number(protocol::limits::kRoomBurstPerConnection) },
         { QStringLiteral("rooms-per-minute"),
-            QStringLiteral("Rooms one connection may create per minute."), QStringLiteral("N"),
-            QString::number(protocol::limits::kRoomsPerConnectionPerMinute) },
+            QStringLiteral("Rooms one connection may create per minute, sustained."),
+            QStringLiteral("N"), QString::number(protocol::limits::kRoomsPerConnectionPerMinute) },
+        { QStringLiteral("room-burst-per-address"),
+            QStringLiteral("Rooms one address may create at once."), QStringLiteral("N"),
+            QString::number(protocol::limits::kRoomBurstPerAddress) },
         { QStringLiteral("rooms-per-minute-per-address"),
-            QStringLiteral("Rooms one address may create per minute."), QStringLiteral("N"),
-            QString::number(protocol::limits::kRoomsPerAddressPerMinute) },
+            QStringLiteral("Rooms one address may create per minute, sustained."),
+            QStringLiteral("N"), QString::number(protocol::limits::kRoomsPerAddressPerMinute) },
         { QStringLiteral("max-rooms"),
             QStringLiteral("Live rooms this host (each worker) creates at most."),
             QStringLiteral("N"), QString::number(protocol::limits::kMaxLiveRooms) },
@@ -236,8 +241,12 @@ int main(int argc, char *argv[])
         = int(numberOption<double>(parser, QStringLiteral("handshake-timeout"), 0.1, 3600) * 1000);
     options.maxConnectionsPerAddress
         = numberOption(parser, QStringLiteral("max-connections-per-address"), 0, 1 << 30);
+    options.roomCaps.perConnectionBurst
+        = numberOption<double>(parser, QStringLiteral("room-burst"), 1, 1e9);
     options.roomCaps.perConnectionPerMinute
         = numberOption<double>(parser, QStringLiteral("rooms-per-minute"), 0.001, 1e9);
+    options.roomCaps.perAddressBurst
+        = numberOption<double>(parser, QStringLiteral("room-burst-per-address"), 1, 1e9);
     options.roomCaps.perAddressPerMinute
         = numberOption<double>(parser, QStringLiteral("rooms-per-minute-per-address"), 0.001, 1e9);
     options.roomCaps.maxLiveRooms = numberOption(parser, QStringLiteral("max-rooms"), 1, 1 << 30);

@@ -506,7 +506,7 @@ void RealtimeClient::sync(const QString &roomId)
             }
         }
         drainHeld(*channel);
-        const bool more = page.messages.size() >= limits::kMaxListLimit;
+        const bool more = page.hasMore || page.messages.size() >= limits::kMaxListLimit;
         if (more || channel->syncAgain || !channel->held.empty())
             sync(roomId);
     });

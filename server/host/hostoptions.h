@@ -17,11 +17,14 @@ struct RateLimit
     double abuseDrainPerSecond = protocol::limits::kRatePerSecond / 10;
 };
 
-// What room.create may cost: rooms per minute per connection and per source address (each a
-// bucket that holds a minute's worth), and the live rooms this host process takes at most.
+// What room.create may cost: a bucket per connection and one per source address (`burst`
+// rooms at once, refilled per minute), and the live rooms this host process takes at most.
+// The defaults keep the contract's promise of a 200-request burst for any op.
 struct RoomCaps
 {
+    double perConnectionBurst = protocol::limits::kRoomBurstPerConnection;
     double perConnectionPerMinute = protocol::limits::kRoomsPerConnectionPerMinute;
+    double perAddressBurst = protocol::limits::kRoomBurstPerAddress;
     double perAddressPerMinute = protocol::limits::kRoomsPerAddressPerMinute;
     int maxLiveRooms = protocol::limits::kMaxLiveRooms;
 };

@@ -25,9 +25,9 @@ bool RateLimiter::isIdle()
     return m_tokens >= m_limit.burst && m_abuse == 0;
 }
 
-RateLimit RateLimiter::perMinute(double perMinute)
+RateLimit RateLimiter::perMinute(double burst, double perMinute)
 {
-    return { perMinute, perMinute / 60.0, std::numeric_limits<int>::max(), 0 };
+    return { burst, perMinute / 60.0, std::numeric_limits<int>::max(), 0 };
 }
 
 qint64 RateLimiter::take()

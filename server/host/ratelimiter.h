@@ -22,8 +22,8 @@ public:
     bool isAbused() const { return m_abuse > m_limit.abuseLimit; }
     // Refilled to the brim and nothing to forgive: forgetting it changes nothing.
     bool isIdle();
-    // A bucket of `perMinute` at once, refilled over a minute, that is never "abused".
-    static RateLimit perMinute(double perMinute);
+    // A bucket of `burst`, refilled at `perMinute`, that is never "abused".
+    static RateLimit perMinute(double burst, double perMinute);
 
 private:
     void refill();

@@ -365,7 +365,8 @@ std::optional<Error> RoomHost::roomCapRefusal(Session *session)
     auto bucket = m_roomCreationByAddress.find(session->peerAddress());
     if (bucket == m_roomCreationByAddress.end()) {
         bucket = m_roomCreationByAddress.insert(session->peerAddress(),
-            RateLimiter(RateLimiter::perMinute(m_options.roomCaps.perAddressPerMinute)));
+            RateLimiter(RateLimiter::perMinute(
+                m_options.roomCaps.perAddressBurst, m_options.roomCaps.perAddressPerMinute)));
     }
     if (const qint64 wait = bucket->take()) {
         return limited(wait,

@@ -222,14 +222,20 @@ void RoomStore::list(const MessagesListParams &params, Done<EncodedMessageList> 
             page.lastSeq = reply.elements.value(3).toInteger();
             page.firstSeq = reply.elements.value(5).toInteger();
             const QList<redis::Reply> &stored = reply.elements.value(6).elements;
-            qsizetype size = 0;
-            for (const redis::Reply &message : stored)
-                size += message.string.size() + 1;
-            page.messages.reserve(size);
+            // At least one message, then as many as fit the reply cap.
+            qsizetype size = 0, count = 0;
             for (const redis::Reply &message : stored) {
-                if (!page.messages.isEmpty())
+                if (count > 0 && size + message.string.size() + 1 > limits::kMaxListReplyBytes)
+                    break;
+                size += message.string.size() + 1;
+                ++count;
+            }
+            page.hasMore = count < stored.size();
+            page.messages.reserve(size);
+            for (qsizetype i = 0; i < count; ++i) {
+                if (i > 0)
                     page.messages += ',';
-                page.messages += message.string;
+                page.messages += stored[i].string;
             }
             done(page);
         });

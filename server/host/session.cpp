@@ -25,7 +25,8 @@ Session::Session(QWebSocket *socket, DirectSocket *tcp, Outbox *outbox, const Ho
     , m_id(nextSessionId++)
     , m_maxOutgoing(options.maxOutgoingQueueBytes)
     , m_rateLimiter(options.rateLimit)
-    , m_roomCreation(RateLimiter::perMinute(options.roomCaps.perConnectionPerMinute))
+    , m_roomCreation(RateLimiter::perMinute(
+          options.roomCaps.perConnectionBurst, options.roomCaps.perConnectionPerMinute))
     , m_peerAddress(tcp->peerAddress())
 {
     m_socket->setParent(this);

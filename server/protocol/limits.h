@@ -28,6 +28,9 @@ inline constexpr int kMaxClientMsgIdLength = 64;
 
 inline constexpr int kHistoryLength = 1000; // kept per room
 inline constexpr int kMaxListLimit = 1000;
+// A messages.list reply stops before this many bytes of messages (hasMore), so a client that
+// reads can always fetch a full history within the 1 MiB outgoing limit.
+inline constexpr qint64 kMaxListReplyBytes = 512 * 1024;
 
 inline constexpr int kRoomIdLength = 21;
 inline constexpr int kTokenBytes = 32; // 256 bits
@@ -39,9 +42,11 @@ inline constexpr double kRateBurst = 200;
 inline constexpr double kRatePerSecond = 20;
 inline constexpr int kRateAbuseLimit = 50; // requests refused in a row before close 1008
 
-// room.create: per connection, per source address (a minute's worth at once), per host process.
-inline constexpr double kRoomsPerConnectionPerMinute = 10;
-inline constexpr double kRoomsPerAddressPerMinute = 60;
+// room.create: per connection, per source address (a bucket each), per host process.
+inline constexpr double kRoomBurstPerConnection = 200;
+inline constexpr double kRoomsPerConnectionPerMinute = 60;
+inline constexpr double kRoomBurstPerAddress = 1000;
+inline constexpr double kRoomsPerAddressPerMinute = 120;
 inline constexpr int kMaxLiveRooms = 10'000;
 
 } // namespace pc::protocol::limits

@@ -141,14 +141,14 @@ QByteArray EncodedMessageList::encode() const
     out += R"({"messages":[)";
     out += messages;
     out += R"(],"lastSeq":)" + QByteArray::number(lastSeq) + R"(,"firstSeq":)"
-        + QByteArray::number(firstSeq) + '}';
+        + QByteArray::number(firstSeq) + R"(,"hasMore":)" + (hasMore ? "true" : "false") + '}';
     return out;
 }
 
 QJsonObject MessageList::toJson() const
 {
     return { { key("messages"), toArray(messages) }, { key("lastSeq"), lastSeq },
-        { key("firstSeq"), firstSeq } };
+        { key("firstSeq"), firstSeq }, { key("hasMore"), hasMore } };
 }
 
 std::optional<MessageList> MessageList::fromJson(const QJsonObject &o)
@@ -158,7 +158,8 @@ std::optional<MessageList> MessageList::fromJson(const QJsonObject &o)
     auto firstSeq = integerField(o, key("firstSeq"));
     if (!messages || !lastSeq || !firstSeq)
         return std::nullopt;
-    return MessageList { *messages, *lastSeq, *firstSeq };
+    // hasMore is this host's addition: absent from other hosts' replies, it means false.
+    return MessageList { *messages, *lastSeq, *firstSeq, o.value(key("hasMore")).toBool() };
 }
 
 QJsonObject Subscribed::toJson() const

@@ -69,6 +69,7 @@ struct MessageList
     QList<ChatMessage> messages;
     qint64 lastSeq = 0;
     qint64 firstSeq = 1;
+    bool hasMore = false; // the page stopped at the reply size cap: ask again after its last
 
     QJsonObject toJson() const;
     static std::optional<MessageList> fromJson(const QJsonObject &o);
@@ -88,6 +89,7 @@ struct EncodedMessageList
     QByteArray messages; // the messages' JSON objects, joined with commas
     qint64 lastSeq = 0;
     qint64 firstSeq = 1;
+    bool hasMore = false;
 
     QByteArray encode() const;
 };

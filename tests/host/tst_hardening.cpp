@@ -5,6 +5,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTest>
 
@@ -197,6 +198,7 @@ private Q_SLOTS:
     void cleanup() { QCOMPARE(TestClient::tokenLeak(), QString()); }
     void pongFloodIsBoundedAndClosed();
     void neverReadingMemberIsDroppedWithinASecond();
+    void aReadingClientFetchesAFullHistory();
     void unfinishedHandshakesAreDroppedOnTime();
     void malformedWebSocketKeyGets400();
     void perAddressCapLeavesRoomForOthers();
@@ -310,6 +312,49 @@ void tst_Hardening::neverReadingMemberIsDroppedWithinASecond()
     QVERIFY2(sinceOver.elapsed() < 1500, "not dropped within a second of passing 1 MiB");
     QVERIFY(rssBytes(pid) - before < 5 * 1024 * 1024);
     QVERIFY(alice.isOpen() && carol.isOpen());
+}
+
+// 1,000 messages of 1,000 three-byte characters are 3 MB: in pages under the outgoing limit,
+// each saying whether more follows.
+void tst_Hardening::aReadingClientFetchesAFullHistory()
+{
+    pc::host::HostOptions options;
+    options.rateLimit.burst = 1e6;
+    options.rateLimit.perSecond = 1e6;
+    TestHost host(options);
+    QVERIFY(host.start());
+    TestClient writer(host.url()), reader(host.url());
+    QVERIFY(writer.open() && reader.open());
+    const QString room = writer.createRoom(600, 2);
+    const QString token = writer.join(room, QStringLiteral("Ann")).value(k("token")).toString();
+    const QString readerToken
+        = reader.join(room, QStringLiteral("Ben")).value(k("token")).toString();
+    const QString text(1000, QChar(0x20AC)); // €
+    for (int i = 0; i < 1000; ++i) {
+        writer.sendRaw(frame({ { k("id"), i }, { k("op"), QStringLiteral("messages.send") },
+            { k("roomId"), room }, { k("token"), token }, { k("text"), text } }));
+        if (i % 100 == 99)
+            QVERIFY(writer.waitReply(i, 10000).value(k("ok")).toBool());
+    }
+    qint64 after = 0;
+    int pages = 0, got = 0;
+    for (bool more = true; more; ++pages) {
+        const QJsonObject reply = reader.request(QStringLiteral("messages.list"),
+            { { k("roomId"), room }, { k("token"), readerToken }, { k("after"), after } }, 10000);
+        QVERIFY2(reply.value(k("ok")).toBool(), "the reader was cut off");
+        const QJsonObject data = dataOf(reply);
+        const QJsonArray messages = data.value(k("messages")).toArray();
+        QVERIFY(!messages.isEmpty());
+        QVERIFY(QJsonDocument(reply).toJson(QJsonDocument::Compact).size() < 1024 * 1024);
+        for (const QJsonValue &m : messages)
+            QCOMPARE(m.toObject().value(k("seq")).toInteger(), ++after);
+        got += int(messages.size());
+        more = data.value(k("hasMore")).toBool();
+    }
+    qInfo("1,000 x 1,000 three-byte characters: %d messages in %d pages", got, pages);
+    QCOMPARE(got, 1000);
+    QVERIFY(pages > 1);
+    QVERIFY(reader.isOpen());
 }
 
 // A connection that never finishes its request head is dropped at the deadline from accept,
@@ -588,8 +633,8 @@ void tst_Hardening::roomCreationIsCapped()
     QFETCH(QString, firstWhy);
     QFETCH(QString, secondWhy);
     pc::host::HostOptions options;
-    options.roomCaps.perConnectionPerMinute = perConnection;
-    options.roomCaps.perAddressPerMinute = perAddress;
+    options.roomCaps.perConnectionBurst = options.roomCaps.perConnectionPerMinute = perConnection;
+    options.roomCaps.perAddressBurst = options.roomCaps.perAddressPerMinute = perAddress;
     options.roomCaps.maxLiveRooms = live;
     TestHost host(options);
     QVERIFY(host.start());
