@@ -144,7 +144,10 @@ function startServer(kind, wrap = []) {
   const env = { ...process.env };
   if (kind === 'ours' || kind === 'ours-qt') {
     cmd = [HOST_BIN, '--listen', '127.0.0.1:0', '--redis', `unix://${REDIS_SOCK}`, '--rate-burst', rl,
-      '--rate-per-second', rl, '--idle-timeout', String(C.idleTimeout)];
+      '--rate-per-second', rl, '--idle-timeout', String(C.idleTimeout),
+      // 10k members from one loopback address, rooms created in bursts: the load is one client
+      '--max-connections-per-address', '0', '--room-burst', rl, '--rooms-per-minute', rl,
+      '--room-burst-per-address', rl, '--rooms-per-minute-per-address', rl, '--max-rooms', rl];
     if (kind === 'ours-qt') env.PC_EVENT_DISPATCHER = 'qt';
   } else if (kind === 'peer') {
     cmd = [process.execPath, path.join(HERE, 'peer/server.js'), '--listen', '127.0.0.1:0', '--redis', REDIS_SOCK,
