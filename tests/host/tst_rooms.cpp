@@ -42,6 +42,7 @@ private Q_SLOTS:
     void ttlAndInfo();
     void senderIsStampedFromTheToken();
     void clientMsgIdMakesRetriesSafe();
+    void clientMsgIdRecordIsBoundedByTheHistory();
     void listPagesAndTrimmedHistory();
     void subscribeFilterAndResubscribe();
     void unsubscribeStopsEvents();
@@ -301,6 +302,59 @@ void tst_Rooms::clientMsgIdMakesRetriesSafe()
     const QJsonObject list
         = dataOf(alice.client->request(QStringLiteral("messages.list"), member(room, alice.token)));
     QCOMPARE(list.value(k("messages")).toArray().size(), 2);
+}
+
+void tst_Rooms::clientMsgIdRecordIsBoundedByTheHistory()
+{
+    TestClient c(m_host->url());
+    QVERIFY(c.open());
+    const QString room = c.createRoom(600, 2);
+    Member alice = joinNew(room, QStringLiteral("Alice"), false);
+    const auto send = [&](const QString &id, const QString &clientMsgId) {
+        QJsonObject frame = with(
+            with(member(room, alice.token), "id", id), "op", QStringLiteral("messages.send"));
+        frame.insert(k("text"), QStringLiteral("text of ") + id);
+        if (!clientMsgId.isEmpty())
+            frame.insert(k("clientMsgId"), clientMsgId);
+        alice.client->sendRaw(QJsonDocument(frame).toJson(QJsonDocument::Compact));
+    };
+    // Every tenth message without a clientMsgId: trimming must cope with both.
+    const int total = 2500, history = 1000;
+    for (int i = 1; i <= total; ++i)
+        send(QStringLiteral("s%1").arg(i), i % 10 ? QStringLiteral("c%1").arg(i) : QString());
+    QVERIFY(
+        alice.client->waitReply(QStringLiteral("s%1").arg(total), 30000).value(k("ok")).toBool());
+
+    const QString dedup = QStringLiteral("dedup:{") + room + QLatin1Char('}');
+    const int size = m_host->redisCli({ QStringLiteral("HLEN"), dedup }).trimmed().toInt();
+    QVERIFY2(size > 0 && size <= 2 * history, qPrintable(QString::number(size)));
+
+    // Retries of kept messages (the oldest kept and the newest) still return the original.
+    const QJsonObject all
+        = dataOf(alice.client->request(QStringLiteral("messages.list"), member(room, alice.token)));
+    const QJsonArray kept = all.value(k("messages")).toArray();
+    QCOMPARE(kept.size(), history);
+    const int oldest = total - history + 1; // 1501: has a clientMsgId
+    QCOMPARE(kept.first().toObject().value(k("seq")).toInt(), oldest);
+    for (const int seq : { oldest, total - 1 }) {
+        send(QStringLiteral("r%1").arg(seq), QStringLiteral("c%1").arg(seq));
+        const QJsonObject retry = dataOf(alice.client->waitReply(QStringLiteral("r%1").arg(seq)));
+        QCOMPARE(retry.value(k("message")).toObject(), kept[seq - oldest].toObject());
+    }
+    QCOMPARE(dataOf(alice.client->request(QStringLiteral("room.info"), member(room, alice.token)))
+                 .value(k("lastSeq"))
+                 .toInt(),
+        total);
+    // A clientMsgId whose message left the history is new again.
+    send(QStringLiteral("r1"), QStringLiteral("c1"));
+    QCOMPARE(dataOf(alice.client->waitReply(QStringLiteral("r1")))
+                 .value(k("message"))
+                 .toObject()
+                 .value(k("seq"))
+                 .toInt(),
+        total + 1);
+    const int after = m_host->redisCli({ QStringLiteral("HLEN"), dedup }).trimmed().toInt();
+    QVERIFY2(after <= 2 * history, qPrintable(QString::number(after)));
 }
 
 void tst_Rooms::listPagesAndTrimmedHistory()
