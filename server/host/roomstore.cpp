@@ -189,7 +189,9 @@ void RoomStore::checkJoin(const RoomJoinParams &params, Done<Stored> done)
 void RoomStore::leave(const MemberParams &member, Done<PresenceLeave> done)
 {
     const RoomKeys keys(m_prefix, member.roomId);
-    m_redis->eval(m_leave, { keys.meta, keys.members }, { number(now()), memberKey(member.token) },
+    m_redis->eval(m_leave, { keys.meta, keys.members },
+        { number(now()), memberKey(member.token), keys.channel,
+            eventName(Event::PresenceLeave).toString().toLatin1() },
         [done](const redis::Reply &reply) {
             if (auto error = scriptError(reply, "leave"))
                 return done(*error);
