@@ -419,12 +419,12 @@ void RoomHost::onRoomLeave(const Request &request)
     QPointer<Session> session(request.session);
     const Done<PresenceLeave> reply
         = request.answer<PresenceLeave>([](const PresenceLeave &) { return QJsonObject(); });
+    // The leave script publishes presence.leave; every host ends the member's subscriptions.
+    m_hub->beginLeave(session, member->roomId);
     m_store->leave(*member, [this, session, member, reply](Outcome<PresenceLeave> outcome) {
-        if (const auto *left = std::get_if<PresenceLeave>(&outcome)) {
-            if (session)
-                m_hub->unsubscribe(session, member->roomId);
-            m_hub->emit(member->roomId, *left);
-        }
+        if (session)
+            m_hub->endLeave(
+                session, member->roomId, std::holds_alternative<PresenceLeave>(outcome));
         reply(outcome);
     });
 }

@@ -9,18 +9,41 @@
 #include "redis/subscriber.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
 
 namespace pc::host {
 
 using namespace pc::protocol;
 
+namespace {
+
+    // The member a presence.leave is about (its subscriptions end with it), else empty.
+    QString leaverOf(const EncodedEvent &event)
+    {
+        if (event.event != Event::PresenceLeave)
+            return {};
+        const auto left = PresenceLeave::fromJson(QJsonDocument::fromJson(event.data).object());
+        return left ? left->participantId : QString();
+    }
+
+} // namespace
+
 struct RoomHub::Subscription
 {
+    struct Held
+    {
+        qint64 seq;       // chat.message: its seq, else 0
+        QByteArray frame; // the WebSocket frame
+        QString leaver;   // presence.leave: who left
+    };
+
     EventMask events = kAllEvents;
+    QString participantId;       // whose subscription: the member the last subscribe named
     qint64 lastSeq = 0;          // highest chat.message seq delivered (or covered by the reply)
     bool pending = true;         // the subscribe reply has not gone out yet: hold events back
     bool endsAfterReply = false; // the room ended while pending
-    QList<std::pair<qint64, QByteArray>> held; // (seq or 0, WebSocket frame) while pending
+    int leaving = 0;             // room.leave in flight on this connection: end silently
+    QList<Held> held;            // while pending
 };
 
 struct RoomHub::LocalRoom
@@ -104,7 +127,7 @@ void RoomHub::completeSubscribe(Session *session, const QString &roomId, EventMa
     const MemberParams &member, Done<Subscribed> done)
 {
     QPointer<Session> guard(session);
-    m_store->info(member, [this, guard, roomId, events, done](Outcome<RoomInfo> outcome) {
+    m_store->memberInfo(member, [this, guard, roomId, events, done](Outcome<MemberInfo> outcome) {
         if (!guard)
             return;
         Session *session = guard;
@@ -121,26 +144,33 @@ void RoomHub::completeSubscribe(Session *session, const QString &roomId, EventMa
             }
             return done(*error);
         }
-        const RoomInfo &info = std::get<RoomInfo>(outcome);
+        const MemberInfo &info = std::get<MemberInfo>(outcome);
         if (!sub) { // the room ended while the store was asked
-            done(Subscribed { roomId, info.lastSeq });
+            done(Subscribed { roomId, info.room.lastSeq });
             session->send(encodeEventFrame(roomId, ChatDestroy { ChatDestroy::Reason::Destroyed }));
             return;
         }
         const bool first = sub->pending;
         sub->events = events;
+        sub->participantId = info.participantId;
         if (first)
-            sub->lastSeq = info.lastSeq;
-        armExpiry(**it, info.expiresAt);
-        done(Subscribed { roomId, info.lastSeq });
+            sub->lastSeq = info.room.lastSeq;
+        armExpiry(**it, info.room.expiresAt);
+        done(Subscribed { roomId, info.room.lastSeq });
         if (!first)
             return;
         sub->pending = false;
         const auto held = std::exchange(sub->held, {});
-        for (const auto &[seq, frame] : held) {
-            if (seq == 0 || seq > sub->lastSeq) {
-                sub->lastSeq = std::max(sub->lastSeq, seq);
-                session->sendFrame(frame);
+        for (const auto &event : held) {
+            if (!event.leaver.isEmpty() && event.leaver == sub->participantId) {
+                if (!sub->leaving)
+                    session->sendFrame(event.frame);
+                sub->endsAfterReply = true;
+                break;
+            }
+            if (event.seq == 0 || event.seq > sub->lastSeq) {
+                sub->lastSeq = std::max(sub->lastSeq, event.seq);
+                session->sendFrame(event.frame);
             }
         }
         if (sub->endsAfterReply) {
@@ -158,6 +188,26 @@ void RoomHub::unsubscribe(Session *session, const QString &roomId)
         (*it)->remove(session);
     session->removeRoom(roomId);
     dropIfUnused(roomId);
+}
+
+void RoomHub::beginLeave(Session *session, const QString &roomId)
+{
+    auto it = m_rooms.find(roomId);
+    if (it == m_rooms.end())
+        return;
+    if (Subscription *sub = (*it)->find(session))
+        ++sub->leaving;
+}
+
+void RoomHub::endLeave(Session *session, const QString &roomId, bool left)
+{
+    if (left)
+        return unsubscribe(session, roomId);
+    auto it = m_rooms.find(roomId);
+    if (it == m_rooms.end())
+        return;
+    if (Subscription *sub = (*it)->find(session); sub && sub->leaving > 0)
+        --sub->leaving;
 }
 
 void RoomHub::removeSession(Session *session)
@@ -207,17 +257,26 @@ void RoomHub::deliver(const QString &roomId, const EncodedEvent &event)
     const Event kind = event.event;
     const bool ends = kind == Event::ChatDestroy;
     const qint64 seq = event.seq;
+    const QString leaver = leaverOf(event);
     const QByteArray frame = textFrame(encodeEventFrame(roomId, event));
 
     QList<Session *> ended;
     for (auto &[subscriber, sub] : room->subscriptions) {
-        if (!((sub.events | kAlwaysDelivered) & eventBit(kind)))
-            continue;
-        if (sub.pending) {
-            sub.held.append({ seq, frame });
+        if (sub.pending) { // whose it is, and so whether this ends it, is known after the reply
+            sub.held.append({ seq, frame, leaver });
             sub.endsAfterReply = sub.endsAfterReply || ends;
             continue;
         }
+        // The member left: its subscription ends with this event, whatever its filter (the
+        // connection that sent room.leave knows already).
+        if (!leaver.isEmpty() && sub.participantId == leaver) {
+            if (!sub.leaving)
+                subscriber->sendFrame(frame);
+            ended.append(subscriber);
+            continue;
+        }
+        if (!((sub.events | kAlwaysDelivered) & eventBit(kind)))
+            continue;
         if (seq != 0) {
             if (seq <= sub.lastSeq)
                 continue; // already delivered, or before this subscription began

@@ -38,6 +38,10 @@ public:
     void subscribe(Session *session, const protocol::MemberParams &member,
         protocol::EventMask events, Done<protocol::Subscribed> done);
     void unsubscribe(Session *session, const QString &roomId);
+    // room.leave on this connection: around the store call, so that its subscription ends
+    // without the leaver's own presence.leave whichever arrives first, that or the reply.
+    void beginLeave(Session *session, const QString &roomId);
+    void endLeave(Session *session, const QString &roomId, bool left);
     void removeSession(Session *session);
 
     // Publishes a schema event to every subscriber of the room, in every host process.

@@ -12,7 +12,7 @@ struct RoomKeys
     QByteArray meta;     // hash: expiresAt, maxParticipants, seq, joins, createdAt
     QByteArray members;  // hash: SHA-256(token) -> {p: participantId, n: name, j: join order}
     QByteArray messages; // list: the last messages, JSON, ascending seq
-    QByteArray dedup;    // hash: participantId:clientMsgId -> the stored message
+    QByteArray dedup;    // hash: participantId:clientMsgId -> seq, #seq -> that field (kept msgs)
     QByteArray channel;  // pub/sub
 
     RoomKeys(const QByteArray &prefix, const QString &roomId)

@@ -189,7 +189,9 @@ void RoomStore::checkJoin(const RoomJoinParams &params, Done<Stored> done)
 void RoomStore::leave(const MemberParams &member, Done<PresenceLeave> done)
 {
     const RoomKeys keys(m_prefix, member.roomId);
-    m_redis->eval(m_leave, { keys.meta, keys.members }, { number(now()), memberKey(member.token) },
+    m_redis->eval(m_leave, { keys.meta, keys.members },
+        { number(now()), memberKey(member.token), keys.channel,
+            eventName(Event::PresenceLeave).toString().toLatin1() },
         [done](const redis::Reply &reply) {
             if (auto error = scriptError(reply, "leave"))
                 return done(*error);
@@ -200,12 +202,24 @@ void RoomStore::leave(const MemberParams &member, Done<PresenceLeave> done)
 
 void RoomStore::info(const MemberParams &member, Done<RoomInfo> done)
 {
+    memberInfo(member, [done](Outcome<MemberInfo> outcome) {
+        if (const auto *error = std::get_if<Error>(&outcome))
+            return done(*error);
+        done(std::get<MemberInfo>(outcome).room);
+    });
+}
+
+// read.lua's reply: ok, the room (1-4), firstSeq, page, the caller's member record (7).
+void RoomStore::memberInfo(const MemberParams &member, Done<MemberInfo> done)
+{
     const RoomKeys keys(m_prefix, member.roomId);
     m_redis->eval(m_read, { keys.meta, keys.members, keys.messages },
         { number(now()), memberKey(member.token), "0", "0" }, [done](const redis::Reply &reply) {
             if (auto error = scriptError(reply, "read"))
                 return done(*error);
-            done(decodeRoom(reply.elements, 1));
+            done(
+                MemberInfo { decodeMember(reply.elements.value(7).string).participant.participantId,
+                    decodeRoom(reply.elements, 1) });
         });
 }
 

@@ -27,6 +27,13 @@ struct Stored
 {
 }; // success without data
 
+// A member's view of its room: what room.info answers, and who the member is.
+struct MemberInfo
+{
+    QString participantId;
+    protocol::RoomInfo room;
+};
+
 // The room rules on Redis. Every op is one Lua script: one atomic round trip, so concurrent
 // joins cannot break the cap and a room's messages get gapless seqs in publish order.
 // Callbacks run on the event loop; store failures arrive as unavailable or internal.
@@ -43,6 +50,7 @@ public:
     void checkJoin(const protocol::RoomJoinParams &params, Done<Stored> done);
     void leave(const protocol::MemberParams &member, Done<protocol::PresenceLeave> done);
     void info(const protocol::MemberParams &member, Done<protocol::RoomInfo> done);
+    void memberInfo(const protocol::MemberParams &member, Done<MemberInfo> done);
     // Messages come as the JSON the send script stored, to be spliced into replies as is.
     void list(const protocol::MessagesListParams &params, Done<protocol::EncodedMessageList> done);
     void send(const protocol::MessagesSendParams &params, Done<protocol::EncodedMessageSent> done);

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void cleanup() { QCOMPARE(TestClient::tokenLeak(), QString()); }
     void messagesCrossHostsInOrder();
     void destroyAndExpiryCrossHosts();
+    void leaveEndsSubscriptionsOnEveryHost();
 
 private:
     pc::host::EmbeddedRedis m_redis;
@@ -133,6 +134,51 @@ void tst_MultiHost::destroyAndExpiryCrossHosts()
                  .value(k("reason"))
                  .toString(),
         QStringLiteral("expired"));
+}
+
+void tst_MultiHost::leaveEndsSubscriptionsOnEveryHost()
+{
+    // Alice on both hosts (a rejoin by token on the second), Bob on the second.
+    TestClient alice(m_one->url()), aliceThere(m_two->url()), bob(m_two->url());
+    QVERIFY(alice.open() && aliceThere.open() && bob.open());
+    const QString room = alice.createRoom(600, 2);
+    const QJsonObject a = alice.join(room, QStringLiteral("Alice"));
+    const QString at = a.value(k("token")).toString();
+    const QString bt = bob.join(room, QStringLiteral("Bob")).value(k("token")).toString();
+    QVERIFY(aliceThere
+                .request(QStringLiteral("room.join"),
+                    { { k("roomId"), room }, { k("name"), QStringLiteral("Alice") },
+                        { k("token"), at } })
+                .value(k("ok"))
+                .toBool());
+    QVERIFY(alice.subscribe(room, at).value(k("ok")).toBool());
+    QVERIFY(aliceThere.subscribe(room, at).value(k("ok")).toBool());
+    QVERIFY(bob.subscribe(room, bt).value(k("ok")).toBool());
+
+    QVERIFY(
+        alice.request(QStringLiteral("room.leave"), { { k("roomId"), room }, { k("token"), at } })
+            .value(k("ok"))
+            .toBool());
+    QVERIFY(aliceThere.waitForEvents(QStringLiteral("presence.leave"), 1));
+    QCOMPARE(aliceThere.events(QStringLiteral("presence.leave"))
+                 .first()
+                 .value(k("data"))
+                 .toObject()
+                 .value(k("participantId")),
+        a.value(k("participantId")));
+    QVERIFY(bob.waitForEvents(QStringLiteral("presence.leave"), 1));
+    QVERIFY(
+        bob.request(QStringLiteral("messages.send"),
+               { { k("roomId"), room }, { k("token"), bt }, { k("text"), QStringLiteral("hi") } })
+            .value(k("ok"))
+            .toBool());
+    QVERIFY(bob.waitForEvents(QStringLiteral("chat.message"), 1));
+    QTest::qWait(300); // nothing more may arrive
+    QCOMPARE(aliceThere.events(QStringLiteral("chat.message")).size(), 0);
+    QCOMPARE(
+        aliceThere.events().last().value(k("event")).toString(), QStringLiteral("presence.leave"));
+    QCOMPARE(alice.events(QStringLiteral("chat.message")).size(), 0);
+    QCOMPARE(alice.events(QStringLiteral("presence.leave")).size(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_MultiHost)

@@ -39,9 +39,12 @@ private Q_SLOTS:
     void rejoinKeepsIdentityEvenWhenFull();
     void concurrentJoinsRespectTheCap();
     void leaveFreesTheSlot();
+    void leaveEndsEverySubscriptionOfTheMember();
+    void leaveRacingASubscribeEndsItToo();
     void ttlAndInfo();
     void senderIsStampedFromTheToken();
     void clientMsgIdMakesRetriesSafe();
+    void clientMsgIdRecordIsBoundedByTheHistory();
     void listPagesAndTrimmedHistory();
     void subscribeFilterAndResubscribe();
     void unsubscribeStopsEvents();
@@ -233,6 +236,145 @@ void tst_Rooms::leaveFreesTheSlot()
     QVERIFY(!joinNew(room, QStringLiteral("Carol")).token.isEmpty());
 }
 
+void tst_Rooms::leaveEndsEverySubscriptionOfTheMember()
+{
+    TestClient c(m_host->url());
+    QVERIFY(c.open());
+    const QString room = c.createRoom(600, 3);
+    Member alice = joinNew(room, QStringLiteral("Alice"));
+    Member bob = joinNew(room, QStringLiteral("Bob"));
+    // Alice on two more connections (rejoins by token): one with every event, one with
+    // messages only.
+    TestClient second(m_host->url()), third(m_host->url());
+    QVERIFY(second.open() && third.open());
+    for (TestClient *client : { &second, &third }) {
+        const QJsonObject rejoin = dataOf(client->request(QStringLiteral("room.join"),
+            with(with(member(room, alice.token), "name", QStringLiteral("Alice")), "token",
+                alice.token)));
+        QCOMPARE(rejoin.value(k("participantId")).toString(), alice.participantId);
+    }
+    QVERIFY(second.subscribe(room, alice.token).value(k("ok")).toBool());
+    QJsonObject messagesOnly = member(room, alice.token);
+    messagesOnly.remove(k("roomId"));
+    messagesOnly.insert(k("channel"), room);
+    messagesOnly.insert(k("events"), QJsonArray { QStringLiteral("chat.message") });
+    QVERIFY(third.request(QStringLiteral("subscribe"), messagesOnly).value(k("ok")).toBool());
+    bob.client->request(QStringLiteral("messages.send"),
+        with(member(room, bob.token), "text", QStringLiteral("before")));
+    for (TestClient *client : { alice.client.get(), &second, &third })
+        QVERIFY(client->waitForEvents(QStringLiteral("chat.message"), 1));
+
+    QVERIFY(alice.client->request(QStringLiteral("room.leave"), member(room, alice.token))
+                .value(k("ok"))
+                .toBool());
+    const QJsonObject left { { k("participantId"), alice.participantId },
+        { k("name"), QStringLiteral("Alice") } };
+    QVERIFY(bob.client->waitForEvents(QStringLiteral("presence.leave"), 1));
+    for (TestClient *client : { &second, &third }) {
+        QVERIFY(client->waitForEvents(QStringLiteral("presence.leave"), 1));
+        QCOMPARE(
+            client->events(QStringLiteral("presence.leave")).first().value(k("data")).toObject(),
+            left);
+    }
+    bob.client->request(QStringLiteral("messages.send"),
+        with(member(room, bob.token), "text", QStringLiteral("after")));
+    QVERIFY(bob.client->waitForEvents(QStringLiteral("chat.message"), 2));
+    QTest::qWait(200); // nothing more may arrive
+    // presence.leave was the last event of Alice's other subscriptions; the leaver's own
+    // subscription ended without it.
+    for (TestClient *client : { &second, &third }) {
+        QCOMPARE(client->events(QStringLiteral("chat.message")).size(), 1);
+        QCOMPARE(
+            client->events().last().value(k("event")).toString(), QStringLiteral("presence.leave"));
+    }
+    QCOMPARE(alice.client->events(QStringLiteral("chat.message")).size(), 1);
+    QCOMPARE(alice.client->events(QStringLiteral("presence.leave")).size(), 0);
+    QCOMPARE(errorCodeOf(second.subscribe(room, alice.token)), QStringLiteral("unauthorized"));
+
+    // Bob's own rejoin on another connection is unaffected by Alice's leave.
+    TestClient bobAgain(m_host->url());
+    QVERIFY(bobAgain.open());
+    QVERIFY(bobAgain
+                .request(QStringLiteral("room.join"),
+                    with(with(member(room, bob.token), "name", QStringLiteral("Bob")), "token",
+                        bob.token))
+                .value(k("ok"))
+                .toBool());
+    QVERIFY(bobAgain.subscribe(room, bob.token).value(k("ok")).toBool());
+    bob.client->request(QStringLiteral("messages.send"),
+        with(member(room, bob.token), "text", QStringLiteral("still here")));
+    QVERIFY(bobAgain.waitForEvents(QStringLiteral("chat.message"), 1));
+    QVERIFY(bob.client->waitForEvents(QStringLiteral("chat.message"), 3));
+}
+
+void tst_Rooms::leaveRacingASubscribeEndsItToo()
+{
+    // A subscribe on one connection and room.leave on another, on the wire at once: the
+    // subscribe either fails or its subscription ends with presence.leave.
+    struct Race
+    {
+        QString room;
+        Member alice, bob;
+        std::unique_ptr<TestClient> other;
+        QJsonObject subscribed;
+    };
+    std::vector<Race> races(20);
+    for (Race &race : races) {
+        TestClient c(m_host->url());
+        QVERIFY(c.open());
+        race.room = c.createRoom(600, 2);
+        race.alice = joinNew(race.room, QStringLiteral("Alice"));
+        race.bob = joinNew(race.room, QStringLiteral("Bob"), false);
+        race.other = std::make_unique<TestClient>(m_host->url());
+        QVERIFY(race.other->open());
+        QVERIFY(
+            race.other
+                ->request(QStringLiteral("room.join"),
+                    with(with(member(race.room, race.alice.token), "name", QStringLiteral("Alice")),
+                        "token", race.alice.token))
+                .value(k("ok"))
+                .toBool());
+    }
+    for (size_t i = 0; i < races.size(); ++i) {
+        Race &race = races[i];
+        QJsonObject subscribe = member(race.room, race.alice.token);
+        subscribe.remove(k("roomId"));
+        subscribe.insert(k("channel"), race.room);
+        race.other->sendRaw(QJsonDocument(
+            with(with(subscribe, "id", QStringLiteral("sub")), "op", QStringLiteral("subscribe")))
+                                .toJson(QJsonDocument::Compact));
+        if (i % 2) // the subscribe first on the wire: mostly it succeeds and must then end
+            race.other->socket().flush();
+        race.alice.client->sendRaw(QJsonDocument(
+            with(with(member(race.room, race.alice.token), "id", QStringLiteral("leave")), "op",
+                QStringLiteral("room.leave")))
+                                       .toJson(QJsonDocument::Compact));
+    }
+    for (Race &race : races) {
+        QVERIFY(race.alice.client->waitReply(QStringLiteral("leave")).value(k("ok")).toBool());
+        race.subscribed = race.other->waitReply(QStringLiteral("sub"));
+        QVERIFY(!race.subscribed.isEmpty());
+        race.bob.client->request(QStringLiteral("messages.send"),
+            with(member(race.room, race.bob.token), "text", QStringLiteral("after")));
+    }
+    QTest::qWait(200); // let anything that should not come arrive
+    for (Race &race : races) {
+        const QList<QJsonObject> events = race.other->events();
+        if (race.subscribed.value(k("ok")).toBool()) {
+            QVERIFY(!events.isEmpty());
+            QCOMPARE(events.last().value(k("event")).toString(), QStringLiteral("presence.leave"));
+            QCOMPARE(events.last().value(k("data")).toObject().value(k("participantId")),
+                race.alice.participantId);
+        } else {
+            QCOMPARE(errorCodeOf(race.subscribed), QStringLiteral("unauthorized"));
+            QCOMPARE(events.size(), 0);
+        }
+        QCOMPARE(race.other->events(QStringLiteral("chat.message")).size(), 0);
+        QCOMPARE(race.alice.client->events(QStringLiteral("presence.leave")).size(), 0);
+        QCOMPARE(race.alice.client->events(QStringLiteral("chat.message")).size(), 0);
+    }
+}
+
 void tst_Rooms::ttlAndInfo()
 {
     TestClient c(m_host->url());
@@ -301,6 +443,59 @@ void tst_Rooms::clientMsgIdMakesRetriesSafe()
     const QJsonObject list
         = dataOf(alice.client->request(QStringLiteral("messages.list"), member(room, alice.token)));
     QCOMPARE(list.value(k("messages")).toArray().size(), 2);
+}
+
+void tst_Rooms::clientMsgIdRecordIsBoundedByTheHistory()
+{
+    TestClient c(m_host->url());
+    QVERIFY(c.open());
+    const QString room = c.createRoom(600, 2);
+    Member alice = joinNew(room, QStringLiteral("Alice"), false);
+    const auto send = [&](const QString &id, const QString &clientMsgId) {
+        QJsonObject frame = with(
+            with(member(room, alice.token), "id", id), "op", QStringLiteral("messages.send"));
+        frame.insert(k("text"), QStringLiteral("text of ") + id);
+        if (!clientMsgId.isEmpty())
+            frame.insert(k("clientMsgId"), clientMsgId);
+        alice.client->sendRaw(QJsonDocument(frame).toJson(QJsonDocument::Compact));
+    };
+    // Every tenth message without a clientMsgId: trimming must cope with both.
+    const int total = 2500, history = 1000;
+    for (int i = 1; i <= total; ++i)
+        send(QStringLiteral("s%1").arg(i), i % 10 ? QStringLiteral("c%1").arg(i) : QString());
+    QVERIFY(
+        alice.client->waitReply(QStringLiteral("s%1").arg(total), 30000).value(k("ok")).toBool());
+
+    const QString dedup = QStringLiteral("dedup:{") + room + QLatin1Char('}');
+    const int size = m_host->redisCli({ QStringLiteral("HLEN"), dedup }).trimmed().toInt();
+    QVERIFY2(size > 0 && size <= 2 * history, qPrintable(QString::number(size)));
+
+    // Retries of kept messages (the oldest kept and the newest) still return the original.
+    const QJsonObject all
+        = dataOf(alice.client->request(QStringLiteral("messages.list"), member(room, alice.token)));
+    const QJsonArray kept = all.value(k("messages")).toArray();
+    QCOMPARE(kept.size(), history);
+    const int oldest = total - history + 1; // 1501: has a clientMsgId
+    QCOMPARE(kept.first().toObject().value(k("seq")).toInt(), oldest);
+    for (const int seq : { oldest, total - 1 }) {
+        send(QStringLiteral("r%1").arg(seq), QStringLiteral("c%1").arg(seq));
+        const QJsonObject retry = dataOf(alice.client->waitReply(QStringLiteral("r%1").arg(seq)));
+        QCOMPARE(retry.value(k("message")).toObject(), kept[seq - oldest].toObject());
+    }
+    QCOMPARE(dataOf(alice.client->request(QStringLiteral("room.info"), member(room, alice.token)))
+                 .value(k("lastSeq"))
+                 .toInt(),
+        total);
+    // A clientMsgId whose message left the history is new again.
+    send(QStringLiteral("r1"), QStringLiteral("c1"));
+    QCOMPARE(dataOf(alice.client->waitReply(QStringLiteral("r1")))
+                 .value(k("message"))
+                 .toObject()
+                 .value(k("seq"))
+                 .toInt(),
+        total + 1);
+    const int after = m_host->redisCli({ QStringLiteral("HLEN"), dedup }).trimmed().toInt();
+    QVERIFY2(after <= 2 * history, qPrintable(QString::number(after)));
 }
 
 void tst_Rooms::listPagesAndTrimmedHistory()

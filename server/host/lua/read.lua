@@ -1,8 +1,9 @@
--- What a member may read: the room's state and, when limit > 0, a page of history.
+-- What a member may read: the room's state and, when limit > 0, a page of history; last, the
+-- caller's own member record (after the page, so the earlier positions stay put).
 -- (The host joins the page itself: table.concat here cost Redis twice the CPU of the LRANGE.)
 -- KEYS: meta, members, messages
 -- ARGV: now, tokenHash, after, limit
-local room, _, err = room_and_member(ARGV[1], KEYS[2], ARGV[2])
+local room, rec, err = room_and_member(ARGV[1], KEYS[2], ARGV[2])
 if err then
   return { err }
 end
@@ -18,4 +19,4 @@ if limit > 0 then
   end
 end
 return { 'ok', room.expiresAt, room.maxParticipants, room.seq, redis.call('HVALS', KEYS[2]),
-  tostring(first), page }
+  tostring(first), page, rec }
