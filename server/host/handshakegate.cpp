@@ -154,16 +154,25 @@ void HandshakeGate::forget(DirectSocket *socket)
     disconnect(socket, &QAbstractSocket::disconnected, this, nullptr);
 }
 
+// Takes the oldest entry off the queue; if its handshake is still pending, aborts it and
+// returns the socket for the caller to delete.
+DirectSocket *HandshakeGate::dropFront()
+{
+    DirectSocket *socket = m_queue.front().socket;
+    m_queue.pop_front();
+    if (!socket || !m_heads.contains(socket))
+        return nullptr; // gone already, or handed on
+    forget(socket);
+    socket->abort();
+    return socket;
+}
+
 void HandshakeGate::sweep()
 {
     const qint64 t = now();
     while (!m_queue.empty() && m_queue.front().deadline <= t) {
-        DirectSocket *socket = m_queue.front().socket;
-        m_queue.pop_front();
-        if (socket && m_heads.contains(socket)) {
+        if (DirectSocket *socket = dropFront()) {
             qCDebug(lcHost) << "dropped a connection that did not finish its handshake in time";
-            forget(socket);
-            socket->abort();
             socket->deleteLater();
         }
     }
@@ -174,12 +183,8 @@ void HandshakeGate::sweep()
 bool HandshakeGate::evictOldestPending()
 {
     while (!m_queue.empty()) {
-        DirectSocket *socket = m_queue.front().socket;
-        m_queue.pop_front();
-        if (socket && m_heads.contains(socket)) {
+        if (DirectSocket *socket = dropFront()) {
             qCInfo(lcHost) << "at the connection limit: dropped the oldest unfinished handshake";
-            forget(socket);
-            socket->abort();
             delete socket; // its descriptor is free now, for the one that waits
             return true;
         }

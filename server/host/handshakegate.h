@@ -55,6 +55,7 @@ private:
     void sweep();
     void forget(DirectSocket *socket);
     bool evictOldestPending();
+    DirectSocket *dropFront();
 
     GateLimits m_limits;
     std::deque<Pending> m_queue; // by deadline: the timeout is the same for all
