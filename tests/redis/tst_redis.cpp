@@ -451,7 +451,6 @@ void tst_Redis::selectFailureIsReportedOnce()
         qPrintable(disconnected[0][0].toString()));
     QTest::qWait(300); // let a few more attempts fail: still one report
     QCOMPARE(disconnected.size(), 1);
-    QCOMPARE(disconnected[0][0].toString(), QString("Out of memory"));
     QCOMPARE(connected.size(), 0);
     QVERIFY(!c.isConnected());
     c.close();
