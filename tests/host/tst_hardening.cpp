@@ -206,6 +206,8 @@ private Q_SLOTS:
     void burstPastTheAbuseLimitGetsItsRepliesThenTheClose();
     void sustainedAbuseIsClosedPatientClientsAreNot();
     void refusedRequestsCostRedisABoundedAmount();
+    void stringsThatAreNotTextAreRefused_data();
+    void stringsThatAreNotTextAreRefused();
     void roomCreationIsCapped_data();
     void roomCreationIsCapped();
     void hostUnderADesktopFileLimit_data();
@@ -604,6 +606,47 @@ void tst_Hardening::refusedRequestsCostRedisABoundedAmount()
         used, int(options.rateLimit.burst));
     // 10 allowed + 50 refused checks, one EVALSHA each.
     QVERIFY2(used <= 10 + 51 + 2, qPrintable(QString::number(used)));
+}
+
+void tst_Hardening::stringsThatAreNotTextAreRefused_data()
+{
+    QTest::addColumn<QByteArray>("request"); // ROOM and TOKEN are filled in
+    QTest::addColumn<bool>("echoesId");
+    QTest::addColumn<QString>("says");
+    QTest::newRow("lone surrogate in id")
+        << QByteArray(R"({"id":"a\ud800","op":"room.ttl","roomId":"ROOM","token":"TOKEN"})")
+        << false << "no unpaired surrogates";
+    QTest::newRow("lone low surrogate in text")
+        << QByteArray(
+               R"({"id":2,"op":"messages.send","roomId":"ROOM","token":"TOKEN","text":"x\udc00y"})")
+        << true << "\"text\" contains an unpaired surrogate";
+    QTest::newRow("raw control character in text") << QByteArray(
+        "{\"id\":3,\"op\":\"messages.send\",\"roomId\":\"ROOM\",\"token\":\"TOKEN\","
+        "\"text\":\"a\x01b\"}") << false << "control character inside a string";
+}
+
+// Not text: refused with a clear error rather than rewritten, nothing stored, still open.
+void tst_Hardening::stringsThatAreNotTextAreRefused()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(bool, echoesId);
+    QFETCH(QString, says);
+    TestHost host;
+    QVERIFY(host.start());
+    TestClient client(host.url());
+    QVERIFY(client.open());
+    const QString room = client.createRoom();
+    const QString token = client.join(room, QStringLiteral("Ann")).value(k("token")).toString();
+    request.replace("ROOM", room.toLatin1()).replace("TOKEN", token.toLatin1());
+    const QJsonObject reply = client.requestRaw(request);
+    QCOMPARE(errorCodeOf(reply), QStringLiteral("bad-request"));
+    QCOMPARE(reply.value(k("id")).isNull(), !echoesId);
+    const QString message = reply.value(k("error")).toObject().value(k("message")).toString();
+    QVERIFY2(message.contains(says), qPrintable(message));
+    const QJsonObject list = client.request(
+        QStringLiteral("messages.list"), { { k("roomId"), room }, { k("token"), token } });
+    QCOMPARE(dataOf(list).value(k("lastSeq")).toInt(), 0);
+    QVERIFY(client.isOpen());
 }
 
 void tst_Hardening::roomCreationIsCapped_data()
