@@ -8,6 +8,47 @@
 
 namespace pc::host {
 
+DirectSocket::DirectSocket(QObject *parent) : QTcpSocket(parent)
+{
+    // Connected first, so it runs before the WebSocket's own reader on every readyRead.
+    connect(this, &QIODevice::readyRead, this, [this] {
+        if (m_filter && !m_replaying)
+            filterIncoming(readAll());
+    });
+}
+
+DirectSocket::~DirectSocket() = default;
+
+void DirectSocket::startFrameFilter(qint64 maxFrameBytes)
+{
+    m_filter = std::make_unique<ClientFrameFilter>(maxFrameBytes);
+    filterIncoming(std::exchange(m_early, {}) + readAll());
+    // Frames that came with the handshake: no readyRead would tell the WebSocket of them.
+    if (bytesAvailable() > 0) {
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_replaying = true;
+                Q_EMIT readyRead();
+                m_replaying = false;
+            },
+            Qt::QueuedConnection);
+    }
+}
+
+void DirectSocket::filterIncoming(QByteArray raw)
+{
+    if (raw.isEmpty() || m_violation)
+        return;
+    QByteArray frames;
+    m_violation = m_filter->feed(raw, frames);
+    // The read buffer is empty here (all of it was just taken): whole frames go back in order.
+    for (qsizetype i = frames.size() - 1; i >= 0; --i)
+        ungetChar(frames.at(i));
+    if (m_violation)
+        QMetaObject::invokeMethod(this, &DirectSocket::protocolViolation, Qt::QueuedConnection);
+}
+
 void DirectSocket::setOutgoingLimit(qint64 bytes)
 {
     m_limit = bytes;

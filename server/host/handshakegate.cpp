@@ -125,11 +125,13 @@ void HandshakeGate::onReadyRead(DirectSocket *socket)
         return refuse(socket, "400 Bad Request",
             "Sec-WebSocket-Key must be 16 random bytes in base64 (24 characters).");
     }
-    // Back into the socket's read buffer, in front of anything that came since, so the
-    // WebSocket server reads the request as if it had never been taken out.
+    // The request goes back into the socket's read buffer, so the WebSocket server reads it
+    // as if it had never been taken out; what came after it waits for the frame filter.
     const QByteArray bytes = std::exchange(head, {});
+    const qsizetype headSize = end + kEndOfHead.size();
     forget(socket);
-    for (qsizetype i = bytes.size() - 1; i >= 0; --i)
+    socket->keepEarlyBytes(bytes.sliced(headSize));
+    for (qsizetype i = headSize - 1; i >= 0; --i)
         socket->ungetChar(bytes.at(i));
     Q_EMIT ready(socket);
 }

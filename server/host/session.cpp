@@ -34,15 +34,22 @@ Session::Session(QWebSocket *socket, DirectSocket *tcp, Outbox *outbox, const Ho
     m_socket->setMaxAllowedIncomingFrameSize(quint64(options.maxIncomingMessageBytes));
     tcp->setOutgoingLimit(m_maxOutgoing);
 
-    connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
+    // Text arrives as binary (DirectSocket's frame filter): whole messages, checked as UTF-8
+    // here, where a character split across fragments is still whole.
+    connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &message) {
         touch();
-        if (m_open)
-            Q_EMIT textReceived(this, text.toUtf8());
-    });
-    connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this] {
-        touch();
-        if (m_open)
+        std::deque<bool> &kinds = m_tcp->messageKinds();
+        const bool text = !kinds.empty() && kinds.front();
+        if (!kinds.empty())
+            kinds.pop_front();
+        if (!m_open)
+            return;
+        if (!text)
             Q_EMIT binaryReceived(this);
+        else if (!QByteArrayView(message).isValidUtf8())
+            close(QWebSocketProtocol::CloseCodeWrongDatatype, QStringLiteral("invalid UTF-8"));
+        else
+            Q_EMIT textReceived(this, message);
     });
     connect(m_socket, &QWebSocket::pong, this, &Session::touch);
     connect(m_socket, &QWebSocket::disconnected, this, [this] {
@@ -52,6 +59,12 @@ Session::Session(QWebSocket *socket, DirectSocket *tcp, Outbox *outbox, const Ho
     });
     connect(tcp, &QIODevice::readyRead, this, &Session::touch);
     connect(tcp, &DirectSocket::overLimit, this, &Session::dropSlowReader);
+    connect(tcp, &DirectSocket::protocolViolation, this, [this] {
+        if (m_tcp && m_tcp->violation())
+            close(QWebSocketProtocol::CloseCode(m_tcp->violation()->code),
+                m_tcp->violation()->reason);
+    });
+    tcp->startFrameFilter(options.maxIncomingMessageBytes);
 
     m_sinceActivity.start();
 }

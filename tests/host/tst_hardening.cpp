@@ -48,6 +48,36 @@ QByteArray clientFrame(int opcode, const QByteArray &payload)
     return ws + payload;
 }
 
+// A client frame spelled out: FIN or not, opcode, masked (with a real key) or not, and the
+// length in the form asked for (7, 16 or 64 bits), whatever the payload's size.
+QByteArray rawFrame(
+    bool fin, int opcode, const QByteArray &payload, bool masked = true, int lengthBits = 0)
+{
+    const qsizetype n = payload.size();
+    if (lengthBits == 0)
+        lengthBits = n < 126 ? 7 : n <= 0xffff ? 16 : 64;
+    QByteArray ws;
+    ws.append(char((fin ? 0x80 : 0) | opcode));
+    const char maskBit = masked ? char(0x80) : char(0);
+    if (lengthBits == 7) {
+        ws.append(char(maskBit | n));
+    } else if (lengthBits == 16) {
+        ws.append(char(maskBit | 126));
+        ws.append(char(n >> 8)).append(char(n & 0xff));
+    } else {
+        ws.append(char(maskBit | 127));
+        for (int shift = 56; shift >= 0; shift -= 8)
+            ws.append(char((quint64(n) >> shift) & 0xff));
+    }
+    if (!masked)
+        return ws + payload;
+    const char key[4] = { 0x37, char(0xfa), 0x21, 0x3d };
+    ws.append(key, 4);
+    for (qsizetype i = 0; i < n; ++i)
+        ws.append(char(payload[i] ^ key[i % 4]));
+    return ws;
+}
+
 qint64 rssBytes(qint64 pid = 0)
 {
     QFile status(
@@ -206,6 +236,8 @@ private Q_SLOTS:
     void burstPastTheAbuseLimitGetsItsRepliesThenTheClose();
     void sustainedAbuseIsClosedPatientClientsAreNot();
     void refusedRequestsCostRedisABoundedAmount();
+    void framesAsRfc6455Wants_data();
+    void framesAsRfc6455Wants();
     void stringsThatAreNotTextAreRefused_data();
     void stringsThatAreNotTextAreRefused();
     void roomCreationIsCapped_data();
@@ -606,6 +638,93 @@ void tst_Hardening::refusedRequestsCostRedisABoundedAmount()
         used, int(options.rateLimit.burst));
     // 10 allowed + 50 refused checks, one EVALSHA each.
     QVERIFY2(used <= 10 + 51 + 2, qPrintable(QString::number(used)));
+}
+
+void tst_Hardening::framesAsRfc6455Wants_data()
+{
+    QTest::addColumn<QByteArray>("frames"); // SEND is replaced by a messages.send request
+    QTest::addColumn<int>("closeCode");     // 0: stays open and the message is stored
+    QTest::addColumn<QString>("stored");
+    const QByteArray euro = "\xe2\x82\xac";
+    QTest::newRow("unmasked text") << QByteArray("U:SEND") << 1002 << QString();
+    QTest::newRow("unmasked ping") << QByteArray("UP:") << 1002 << QString();
+    QTest::newRow("character split across fragments")
+        << QByteArray("SPLIT:SEND") << 0 << QString::fromUtf8(euro);
+    QTest::newRow("64-bit length of a small frame") << QByteArray("L64:SEND") << 0 << "plain";
+    QTest::newRow("16-bit length of a small frame") << QByteArray("L16:SEND") << 0 << "plain";
+    QTest::newRow("encoded surrogate") << QByteArray("BAD:SEND") << 1007 << QString();
+    QTest::newRow("truncated character at the end")
+        << QByteArray("TRUNC:SEND") << 1007 << QString();
+    QTest::newRow("frames in the handshake's packet") << QByteArray("EARLY:SEND") << 0 << "plain";
+}
+
+// Raw frames past Qt's decoder: what RFC 6455 requires of a server, checked from the wire.
+void tst_Hardening::framesAsRfc6455Wants()
+{
+    QFETCH(QByteArray, frames);
+    QFETCH(int, closeCode);
+    QFETCH(QString, stored);
+    TestHost host;
+    QVERIFY(host.start());
+    TestClient owner(host.url());
+    QVERIFY(owner.open());
+    const QString room = owner.createRoom();
+    const QString token = owner.join(room, QStringLiteral("Ann")).value(k("token")).toString();
+    const auto send = [&](const QByteArray &text) {
+        return frame({ { k("id"), 1 }, { k("op"), QStringLiteral("messages.send") },
+            { k("roomId"), room }, { k("token"), token }, { k("text"), QString::fromUtf8(text) } });
+    };
+    const QByteArray kind = frames.left(frames.indexOf(':'));
+    QByteArray wire;
+    bool early = false;
+    if (kind == "U") {
+        wire = rawFrame(true, 0x1, send("plain"), false);
+    } else if (kind == "UP") {
+        wire = rawFrame(true, 0x9, "hi", false);
+    } else if (kind == "SPLIT") {
+        // {"…","text":"€"} cut inside the € (e2 | 82 ac).
+        const QByteArray json = send("\xe2\x82\xac");
+        const qsizetype cut = json.indexOf("\xe2") + 1;
+        wire = rawFrame(false, 0x1, json.left(cut)) + rawFrame(true, 0x0, json.mid(cut));
+    } else if (kind == "L64") {
+        wire = rawFrame(true, 0x1, send("plain"), true, 64);
+    } else if (kind == "L16") {
+        wire = rawFrame(true, 0x1, send("plain"), true, 16);
+    } else if (kind == "BAD") {
+        QByteArray json = send("xx");
+        json.replace("\"xx\"", "\"x\xed\xa0\x80x\"");
+        wire = rawFrame(true, 0x1, json);
+    } else if (kind == "TRUNC") {
+        wire = rawFrame(true, 0x1, send("plain") + "\xe2\x82");
+    } else if (kind == "EARLY") {
+        wire = rawFrame(true, 0x1, send("plain"));
+        early = true;
+    }
+    RawClient client(host.host().port());
+    if (early) {
+        client.write(kHandshake + wire);
+        QVERIFY(client.waitHandshake());
+    } else {
+        client.write(kHandshake);
+        QVERIFY(client.waitHandshake());
+        client.write(wire);
+    }
+    if (closeCode) {
+        QVERIFY(QTest::qWaitFor([&] { return client.isClosed(); }, 5000));
+        QCOMPARE(client.closeCode(), closeCode);
+    } else {
+        QVERIFY(QTest::qWaitFor(
+            [&] { return client.read(), client.received().contains("\"ok\":true"); }, 5000));
+        QVERIFY(!client.isClosed());
+    }
+    const QJsonArray messages = dataOf(owner.request(QStringLiteral("messages.list"),
+                                           { { k("roomId"), room }, { k("token"), token } }))
+                                    .value(k("messages"))
+                                    .toArray();
+    QCOMPARE(messages.size(), stored.isEmpty() ? 0 : 1);
+    if (!stored.isEmpty())
+        QCOMPARE(messages.first().toObject().value(k("text")).toString(), stored);
+    QVERIFY(owner.isOpen()); // nobody else noticed
 }
 
 void tst_Hardening::stringsThatAreNotTextAreRefused_data()
