@@ -58,8 +58,7 @@ void RoomSession::connectClient()
         [this, mine](const QString &channel, const ChatDestroy &destroy) {
             if (!mine(channel))
                 return;
-            m_countdown.stop();
-            setState(
+            endRoom(
                 destroy.reason == ChatDestroy::Reason::Expired ? State::Expired : State::Destroyed);
         });
     m_clientConnections << connect(m_client, &RealtimeClient::historyTrimmed, this,
@@ -73,12 +72,11 @@ void RoomSession::connectClient()
         [this, mine](const QString &channel, const Error &) {
             if (!mine(channel))
                 return;
-            m_countdown.stop();
             // Gone while we were away: its deadline tells which end it met.
             const bool expired = m_expiresAt > 0
                 && QDateTime::currentMSecsSinceEpoch() + m_client->hostClockOffsetMs()
                     >= m_expiresAt - 1000;
-            setState(expired ? State::Expired : State::Destroyed);
+            endRoom(expired ? State::Expired : State::Destroyed);
         });
     m_clientConnections << connect(
         m_client, &RealtimeClient::connectionFailed, this, [this](const QString &reason) {
@@ -224,16 +222,29 @@ void RoomSession::leave()
 {
     if (!m_client || m_state != State::Joined)
         return;
-    m_client->removeChannel(m_roomId);
     m_client->leaveRoom({ m_roomId, m_token }, {});
+    endRoom(State::Left);
+}
+
+void RoomSession::endRoom(State state)
+{
     m_countdown.stop();
-    setState(State::Left);
+    if (m_client)
+        m_client->removeChannel(m_roomId);
+    // What was said goes with the room, from memory as from the view.
+    m_messages.clear();
+    m_participants.reset({});
+    setState(state);
 }
 
 void RoomSession::updateCountdown()
 {
     const qint64 hostNow
         = QDateTime::currentMSecsSinceEpoch() + (m_client ? m_client->hostClockOffsetMs() : 0);
+    // The deadline is known here: past it (and the host's own notice, due within 2 s) the
+    // room is over, whether or not a host is left to say so.
+    if (m_state == State::Joined && hostNow >= m_expiresAt + kHostNoticeGraceMs)
+        return endRoom(State::Expired);
     const int left = ttlSeconds(m_expiresAt, hostNow);
     if (left == m_secondsLeft)
         return;

@@ -93,6 +93,9 @@ private:
     void setState(State state, const QString &errorText = {});
     void failWith(const protocol::Error &error);
     void updateCountdown();
+    // The room is over for this app: followed no more, its messages wiped.
+    void endRoom(State state);
+    static constexpr qint64 kHostNoticeGraceMs = 2500;
     void connectClient();
 
     QPointer<RealtimeClient> m_client;

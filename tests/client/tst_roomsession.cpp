@@ -57,6 +57,7 @@ private Q_SLOTS:
     void fullNotFoundUnreachable();
     void expiryEndsTheRoom();
     void leaveTellsTheOthers();
+    void aRoomEndsOnTimeWithoutItsHost();
 
 private:
     std::unique_ptr<TestHost> m_host;
@@ -162,6 +163,24 @@ void tst_RoomSession::leaveTellsTheOthers()
     QTRY_COMPARE(a.session.participants()->rowCount(), 1);
     QTRY_COMPARE(a.session.messages()->rowCount(), 2); // joined, left
     QVERIFY(row(a.session.messages(), 1, "text").toString().contains(QStringLiteral("left")));
+}
+
+// The host is gone: no chat.destroy will come, yet at its deadline the room ends here too,
+// and what was said is wiped.
+void tst_RoomSession::aRoomEndsOnTimeWithoutItsHost()
+{
+    TestHost host;
+    QVERIFY(host.start());
+    Person a(host.url());
+    a.session.create(5, 2, QStringLiteral("A"));
+    QTRY_COMPARE(a.session.state(), RoomSession::State::Joined);
+    a.session.send(QStringLiteral("this should vanish when the room ends"));
+    QTRY_COMPARE(a.session.messages()->rowCount(), 1);
+    host.stopHost();
+    QTRY_COMPARE(a.client.status(), RealtimeClient::Status::Reconnecting);
+    QTRY_COMPARE_WITH_TIMEOUT(a.session.state(), RoomSession::State::Expired, 10000);
+    QCOMPARE(a.session.messages()->rowCount(), 0);
+    QCOMPARE(a.session.participants()->rowCount(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_RoomSession)
