@@ -1,5 +1,7 @@
 #include "link.h"
 
+#include "hiredisreply.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QPointer>
@@ -34,40 +36,6 @@ namespace {
             if (sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL)
                 std::signal(SIGPIPE, SIG_IGN);
         });
-    }
-
-    Reply convert(const redisReply *r)
-    {
-        Reply out;
-        switch (r->type) {
-        case REDIS_REPLY_STRING:
-            out.type = Reply::Type::String;
-            out.string = QByteArray(r->str, qsizetype(r->len));
-            break;
-        case REDIS_REPLY_STATUS:
-            out.type = Reply::Type::Status;
-            out.string = QByteArray(r->str, qsizetype(r->len));
-            break;
-        case REDIS_REPLY_ERROR:
-            out.type = Reply::Type::Error;
-            out.string = QByteArray(r->str, qsizetype(r->len));
-            break;
-        case REDIS_REPLY_INTEGER:
-            out.type = Reply::Type::Integer;
-            out.integer = r->integer;
-            break;
-        case REDIS_REPLY_ARRAY:
-            out.type = Reply::Type::Array;
-            out.elements.reserve(qsizetype(r->elements));
-            for (size_t i = 0; i < r->elements; ++i)
-                out.elements.append(convert(r->element[i]));
-            break;
-        case REDIS_REPLY_NIL:
-        default:
-            out.type = Reply::Type::Nil;
-            break;
-        }
-        return out;
     }
 
     QString errorText(const redisAsyncContext *ac)
@@ -168,6 +136,7 @@ void Link::attempt()
     }
     if (url.kind == Url::Kind::Tcp)
         redisEnableKeepAlive(&ac->c); // notice a peer that vanished without a FIN
+    limitReplyElements(ac->c.reader);
     m_ctx = ac;
     m_state = State::Connecting;
     ac->data = this;
@@ -283,7 +252,7 @@ void Link::onReplyCallback(redisAsyncContext *ac, void *reply, void *privdata)
         return;
     // NULL: the context is being freed with this command still pending.
     link->m_ready.push_back({ std::move(request->handler),
-        reply ? convert(static_cast<redisReply *>(reply)) : Reply::disconnected() });
+        reply ? fromHiredis(static_cast<redisReply *>(reply)) : Reply::disconnected() });
 }
 
 void Link::onPushCallback(redisAsyncContext *, void *reply, void *privdata)
@@ -292,7 +261,7 @@ void Link::onPushCallback(redisAsyncContext *, void *reply, void *privdata)
     // NULL: hiredis calls every channel's callback once while freeing the context.
     if (!reply || link->m_dropping)
         return;
-    link->m_ready.push_back({ {}, convert(static_cast<redisReply *>(reply)) });
+    link->m_ready.push_back({ {}, fromHiredis(static_cast<redisReply *>(reply)) });
 }
 
 bool Link::sendRaw(

@@ -164,6 +164,7 @@ private Q_SLOTS:
     void commandWhileDisconnectedIsAnsweredLater();
     void pubSubCommandsRefused();
     void connectTimeout();
+    void hugeArrayHeaderDropsTheLink();
     void redisKilledThenRestarted();
     void closeAndReopen();
     void destructorDropsPendingHandlers();
@@ -552,6 +553,40 @@ void tst_Redis::connectTimeout()
     d.open();
     QTRY_COMPARE(down.size(), 1);
     QCOMPARE(down[0][0].toString(), QString("No such file or directory"));
+}
+
+void tst_Redis::hugeArrayHeaderDropsTheLink()
+{
+    // A peer that answers the handshake's PING with a 100-million-element array header: hiredis
+    // 0.14 would allocate 800 MB for it at once and wait for the elements. The link must refuse
+    // it at once (hiredis says "Out of memory") and try again.
+    QTcpServer peer;
+    QVERIFY(peer.listen(QHostAddress::LocalHost, 0));
+    int answered = 0;
+    connect(&peer, &QTcpServer::newConnection, this, [&] {
+        while (QTcpSocket *socket = peer.nextPendingConnection()) {
+            connect(socket, &QTcpSocket::readyRead, socket, [socket, &answered] {
+                socket->readAll();
+                socket->write("*100000000\r\n");
+                ++answered;
+            });
+        }
+    });
+    Options o;
+    o.url.kind = Url::Kind::Tcp;
+    o.url.host = QStringLiteral("127.0.0.1");
+    o.url.port = peer.serverPort();
+    o.minReconnectDelayMs = 10;
+    o.maxReconnectDelayMs = 50;
+    Connection c(o);
+    QSignalSpy connected(&c, &Connection::connected);
+    QSignalSpy disconnected(&c, &Connection::disconnected);
+    c.open();
+    QTRY_VERIFY(answered >= 2); // dropped, then tried again
+    QCOMPARE(disconnected.size(), 1);
+    QCOMPARE(disconnected[0][0].toString(), QString("Out of memory"));
+    QCOMPARE(connected.size(), 0);
+    QVERIFY(!c.isConnected());
 }
 
 void tst_Redis::redisKilledThenRestarted()
