@@ -98,6 +98,8 @@ Item {
             for (let i = 0; i < 30; ++i)
                 bob.send("line " + i + " " + "filler ".repeat(10));
             tryCompare(list, "count", before + 30, 10000);
+            // count changes at once, the layout at the next polish: wait until it overflows.
+            tryVerify(() => list.contentHeight > list.height, 3000);
             tryVerify(() => list.atYEnd, 3000);
             list.contentY = list.originY; // the reader scrolls to the top
             verify(!list.atYEnd);
