@@ -37,9 +37,10 @@ pc_install_packages() {
     pc_apt_install "${wanted[@]}"
 }
 
+# pc_build [CMAKE_OPTION...]: the options apply when $BUILD is first configured.
 pc_build() {
     if [[ ! -f "$BUILD/build.ninja" ]]; then
-        cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+        cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@"
     fi
     cmake --build "$BUILD" -j "$(nproc)"
 }
