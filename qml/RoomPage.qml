@@ -142,6 +142,7 @@ Item {
                         onActivated: index => root.inviteAddressChosen(root.inviteAddresses[index])
                     }
                     ConnectionStatus {
+                        objectName: "connectionStatus"
                         height: Theme.controlHeight
                         client: root.client
                     }

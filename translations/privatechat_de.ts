@@ -49,6 +49,10 @@
         <translation>verbunden</translation>
     </message>
     <message>
+        <source>The host is not answering — the room may be gone</source>
+        <translation>Der Host antwortet nicht – der Raum ist vielleicht nicht mehr da</translation>
+    </message>
+    <message>
         <source>reconnecting…</source>
         <translation>verbinde erneut …</translation>
     </message>

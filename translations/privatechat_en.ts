@@ -49,6 +49,10 @@
         <translation type="unfinished" />
     </message>
     <message>
+        <source>The host is not answering — the room may be gone</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <source>reconnecting…</source>
         <translation type="unfinished" />
     </message>

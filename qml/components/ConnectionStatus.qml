@@ -3,13 +3,19 @@ import QtQuick.Layouts
 import PrivateChat
 import PrivateChat.Client
 
-// Connected / reconnecting (with "Retry now") / disconnected, as a dot and a word.
+// Connected / reconnecting (with "Retry now") / disconnected, as a dot and a word. A host
+// that stays away is said to be so: the room may be gone with it.
 RowLayout {
     id: root
 
     required property RealtimeClient client
     readonly property int status: root.client ? root.client.status : RealtimeClient.Disconnected
+    // Reconnecting for longer than a restart takes.
+    property int awayAfterMs: 10000
+    property bool hostAway: false
     readonly property string label: root.status === RealtimeClient.Connected ? qsTr("connected")
+                                    : root.status === RealtimeClient.Reconnecting && root.hostAway
+                                      ? qsTr("The host is not answering — the room may be gone")
                                     : root.status === RealtimeClient.Reconnecting ? qsTr("reconnecting…")
                                     : root.status === RealtimeClient.Connecting ? qsTr("connecting…")
                                     : qsTr("disconnected")
@@ -17,6 +23,19 @@ RowLayout {
                                   : root.status === RealtimeClient.Disconnected ? Theme.danger : Theme.amber
 
     spacing: 8
+    onStatusChanged: {
+        root.hostAway = false;
+        if (root.status === RealtimeClient.Reconnecting)
+            awayTimer.restart();
+        else
+            awayTimer.stop();
+    }
+
+    Timer {
+        id: awayTimer
+        interval: root.awayAfterMs
+        onTriggered: root.hostAway = true
+    }
 
     Rectangle {
         width: 10

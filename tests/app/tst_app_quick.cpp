@@ -31,7 +31,11 @@ public Q_SLOTS:
         engine->rootContext()->setContextProperty(QStringLiteral("testHostUrl"), url);
         engine->rootContext()->setContextProperty(QStringLiteral("testHostAuthority"),
             url.host() + QLatin1Char(':') + QString::number(url.port()));
+        engine->rootContext()->setContextProperty(QStringLiteral("testHostControl"), this);
     }
+    // The host goes away (its Redis stays) and comes back on the same port.
+    Q_INVOKABLE void stopHost() { m_host->stopHost(); }
+    Q_INVOKABLE bool restartHost() { return m_host->restartHost(); }
 
 private:
     std::unique_ptr<pc::test::TestHost> m_host;

@@ -111,6 +111,19 @@ Item {
             mouseClick(named("jumpToLatest"));
             tryVerify(() => list.atYEnd, 3000);
         }
+        function test_6b_aHostThatStaysAwayIsSaidSo() {
+            const status = named("connectionStatus");
+            const label = named("connectionText");
+            status.awayAfterMs = 300;
+            testHostControl.stopHost();
+            tryCompare(label, "text", "reconnecting…", 5000);
+            tryVerify(() => label.text.indexOf("not answering") >= 0, 3000);
+            verify(named("retryButton").visible);
+            verify(testHostControl.restartHost());
+            aliceClient.reconnectNow();
+            tryCompare(label, "text", "connected", 10000);
+            compare(alice.state, RoomSession.Joined);
+        }
         function test_7_destroyNeedsConfirmation() {
             const dialog = findChild(page, "destroyDialog");
             mouseClick(named("destroyButton"));
