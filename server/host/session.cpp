@@ -38,6 +38,8 @@ Session::Session(QWebSocket *socket, DirectSocket *tcp, Outbox *outbox, const Ho
     // here, where a character split across fragments is still whole.
     connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &message) {
         touch();
+        if (!m_tcp)
+            return;
         std::deque<bool> &kinds = m_tcp->messageKinds();
         const bool text = !kinds.empty() && kinds.front();
         if (!kinds.empty())
