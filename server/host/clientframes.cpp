@@ -71,7 +71,7 @@ std::optional<ClientFrameFilter::Violation> ClientFrameFilter::frameHeaderComple
     }
     int opcode = first & 0x0f;
     if (opcode == kText || opcode == kBinary)
-        m_textMessages.push_back(opcode == kText);
+        m_textMessages.append(opcode == kText);
     if (opcode == kText)
         opcode = kBinary; // its payload is checked as UTF-8 once the message is whole
 

@@ -4,7 +4,7 @@
 #include <QByteArrayView>
 #include <QString>
 
-#include <deque>
+#include <QList>
 #include <optional>
 
 namespace pc::host {
@@ -33,7 +33,7 @@ public:
     // comes out.
     std::optional<Violation> feed(QByteArrayView in, QByteArray &out);
     // For each data message started, in order: whether it was text.
-    std::deque<bool> &messageKinds() { return m_textMessages; }
+    QList<bool> &messageKinds() { return m_textMessages; }
 
 private:
     std::optional<Violation> frameHeaderComplete(QByteArray &out);
@@ -45,7 +45,7 @@ private:
     quint64 m_payloadLeft = 0;
     bool m_inPayload = false;
     bool m_failed = false;
-    std::deque<bool> m_textMessages;
+    QList<bool> m_textMessages; // allocates nothing while empty, as it mostly is
 };
 
 } // namespace pc::host

@@ -34,7 +34,7 @@ public:
     void keepEarlyBytes(QByteArray bytes) { m_early = std::move(bytes); }
     void startFrameFilter(qint64 maxFrameBytes);
     // Whether each data message the filter passed on was text (see ClientFrameFilter).
-    std::deque<bool> &messageKinds() { return m_filter->messageKinds(); }
+    QList<bool> &messageKinds() { return m_filter->messageKinds(); }
     const std::optional<ClientFrameFilter::Violation> &violation() const { return m_violation; }
 
     // Caps the kernel's send buffer too, so what the kernel holds stays well under the limit

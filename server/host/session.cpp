@@ -40,10 +40,8 @@ Session::Session(QWebSocket *socket, DirectSocket *tcp, Outbox *outbox, const Ho
         touch();
         if (!m_tcp)
             return;
-        std::deque<bool> &kinds = m_tcp->messageKinds();
-        const bool text = !kinds.empty() && kinds.front();
-        if (!kinds.empty())
-            kinds.pop_front();
+        QList<bool> &kinds = m_tcp->messageKinds();
+        const bool text = !kinds.isEmpty() && kinds.takeFirst();
         if (!m_open)
             return;
         if (!text)
