@@ -22,6 +22,7 @@ Item {
     signal identityEdited(string name)
     signal hostRequested(int ttlSeconds, int maxParticipants)
     signal joinRequested(string invite)
+    signal cancelRequested // while busy: Cancel or Escape
     signal alertDismissed
     signal notificationsEdited(bool on)
     signal privateNotificationsEdited(bool on)
@@ -31,6 +32,13 @@ Item {
     readonly property int chosenTtl: root.presets[lifetime.currentIndex] > 0
                                      ? root.presets[lifetime.currentIndex] : customMinutes.value * 60
     readonly property string normalizedInvite: Desktop.normalizeInvite(joinField.text)
+
+    // Escape gives up a wait wherever the focus is.
+    Shortcut {
+        sequence: "Escape"
+        enabled: root.busy && root.visible
+        onActivated: root.cancelRequested()
+    }
 
     function presetLabel(seconds: int): string {
         if (seconds === 0)
@@ -233,6 +241,12 @@ Item {
                         running: root.busy
                         Layout.preferredWidth: 28
                         Layout.preferredHeight: 28
+                    }
+                    PcButton {
+                        objectName: "cancelButton"
+                        visible: root.busy
+                        text: qsTr("Cancel")
+                        onClicked: root.cancelRequested()
                     }
                     Text {
                         objectName: "progressText"

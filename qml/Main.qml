@@ -50,6 +50,14 @@ ApplicationWindow {
         roomSession.setInviteHost("");
         roomSession.create(root.pendingTtl, root.pendingMax, root.identity);
     }
+    // The user gave up waiting: nothing half-started is left running.
+    function cancelWait(): void {
+        roomSession.cancel();
+        if (root.hostingRoom) {
+            root.hostingRoom = false;
+            host.stop();
+        }
+    }
     function joinRoom(invite: string): void {
         root.alertText = "";
         root.hostingRoom = false;
@@ -252,6 +260,7 @@ ApplicationWindow {
             root.hostRoom(ttlSeconds, maxParticipants);
         }
         onJoinRequested: invite => root.joinRoom(invite)
+        onCancelRequested: root.cancelWait()
         onAlertDismissed: root.alertText = ""
         onNotificationsEdited: on => settings.notifications = on
         onPrivateNotificationsEdited: on => settings.privateNotifications = on

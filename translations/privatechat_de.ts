@@ -91,6 +91,10 @@
 <context>
     <name>LobbyPage</name>
     <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
         <source>Custom…</source>
         <translation>Eigene …</translation>
     </message>

@@ -91,6 +91,10 @@
 <context>
     <name>LobbyPage</name>
     <message>
+        <source>Cancel</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <source>Custom…</source>
         <translation type="unfinished" />
     </message>

@@ -19,6 +19,8 @@ public:
 
     void create(const QUrl &server, const QString &authority, int ttl, int maxParticipants);
     void join(const QUrl &server, const QString &roomId, const QString &name);
+    // How long to wait for the host to answer before giving up (exit 3).
+    void setTimeoutSeconds(int seconds) { m_client.setAnswerTimeoutMs(seconds * 1000); }
 
 private:
     void printLine(const QJsonObject &line);

@@ -65,6 +65,9 @@ int main(int argc, char *argv[])
         { QStringLiteral("name"),
             QStringLiteral("Your name in the room (default: a generated one)."),
             QStringLiteral("NAME") },
+        { QStringLiteral("timeout"),
+            QStringLiteral("Seconds to wait for the host to answer before giving up (default 15)."),
+            QStringLiteral("S") },
     });
     if (!parser.parse(QCoreApplication::arguments()))
         usageError(parser.errorText());
@@ -81,6 +84,7 @@ int main(int argc, char *argv[])
         usageError(QStringLiteral("say either --create (with --server) or --join LINK"));
 
     client::CliClient cli;
+    cli.setTimeoutSeconds(intOption(parser, QStringLiteral("timeout"), 1, 3600, 15));
     QString why;
     if (create) {
         if (!parser.isSet(QStringLiteral("server")))

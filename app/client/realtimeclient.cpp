@@ -6,6 +6,7 @@
 #include "protocol/limits.h"
 
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
@@ -21,6 +22,7 @@ namespace {
     constexpr int kFirstRetryMs = 500;
     constexpr int kMaxRetryMs = 30'000;
     constexpr int kPingIntervalMs = 15'000;
+    constexpr int kAnswerTimeoutMs = 15'000; // a host that is up answers in milliseconds
 
     QLatin1StringView key(const char *k)
     {
@@ -72,6 +74,7 @@ struct RealtimeClient::Pending
     QJsonObject params;
     bool retry = false;
     std::function<void(const QJsonObject &)> onReply;
+    QDeadlineTimer deadline = QDeadlineTimer::Forever; // requests that are not retried
 };
 
 struct RealtimeClient::Channel
@@ -85,8 +88,18 @@ struct RealtimeClient::Channel
     std::map<qint64, ChatMessage> held; // arrived out of order or while syncing
 };
 
-RealtimeClient::RealtimeClient(QObject *parent) : QObject(parent)
+RealtimeClient::RealtimeClient(QObject *parent)
+    : QObject(parent), m_answerTimeoutMs(kAnswerTimeoutMs)
 {
+    m_openTimeout.setSingleShot(true);
+    m_openTimeout.setInterval(m_answerTimeoutMs);
+    connect(&m_openTimeout, &QTimer::timeout, this, [this] {
+        qCInfo(lcClient) << "the host did not finish the WebSocket handshake in time";
+        m_openTimedOut = true;
+        m_socket.abort();
+    });
+    m_deadlines.setInterval(250);
+    connect(&m_deadlines, &QTimer::timeout, this, &RealtimeClient::failOverdue);
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &RealtimeClient::open);
     m_pingTimer.setInterval(kPingIntervalMs);
@@ -197,7 +210,47 @@ void RealtimeClient::open()
         return;
     setStatus(m_everConnected ? Status::Reconnecting : Status::Connecting);
     m_helloSeen = false;
+    m_openTimedOut = false;
+    m_openTimeout.start();
     m_socket.open(m_url);
+}
+
+void RealtimeClient::setAnswerTimeoutMs(int ms)
+{
+    m_answerTimeoutMs = ms;
+    m_openTimeout.setInterval(ms);
+}
+
+// Requests someone waits for fail as unavailable once their time is up, whether they wait to
+// be sent or for their reply (a late reply finds no one and is dropped).
+void RealtimeClient::failOverdue()
+{
+    const auto overdue = [](const std::shared_ptr<Pending> &p) { return p->deadline.hasExpired(); };
+    QList<std::shared_ptr<Pending>> failed;
+    for (auto it = m_inFlight.begin(); it != m_inFlight.end();) {
+        if (overdue(it->second)) {
+            failed.append(it->second);
+            it = m_inFlight.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (const auto &pending : std::as_const(m_waiting)) {
+        if (overdue(pending))
+            failed.append(pending);
+    }
+    m_waiting.removeIf(overdue);
+    const bool anyLeft = std::any_of(m_inFlight.begin(), m_inFlight.end(),
+                             [](const auto &entry) { return !entry.second->deadline.isForever(); })
+        || std::any_of(m_waiting.begin(), m_waiting.end(),
+            [](const auto &p) { return !p->deadline.isForever(); });
+    if (!anyLeft)
+        m_deadlines.stop();
+    const Error noAnswer { ErrorCode::Unavailable,
+        QStringLiteral("The host did not answer in %1 s.").arg((m_answerTimeoutMs + 999) / 1000) };
+    for (const auto &pending : std::as_const(failed))
+        pending->onReply(
+            QJsonDocument::fromJson(encodeErrorReply(QJsonValue::Null, noAnswer)).object());
 }
 
 void RealtimeClient::reconnectNow()
@@ -224,6 +277,7 @@ void RealtimeClient::scheduleReconnect()
 
 void RealtimeClient::onConnected()
 {
+    m_openTimeout.stop();
     m_everConnected = true;
     m_attempt = 0;
     m_missedPongs = 0;
@@ -239,9 +293,12 @@ void RealtimeClient::onDisconnected()
 {
     m_pingTimer.stop();
     const bool wasConnected = m_status == Status::Connected;
+    m_openTimeout.stop();
     if (!wasConnected) {
         const QString why = m_socket.errorString();
-        Q_EMIT connectionFailed(why.isEmpty() || why == QLatin1StringView("Unknown error")
+        Q_EMIT connectionFailed(m_openTimedOut
+                ? QStringLiteral("The host took the connection but did not answer.")
+                : why.isEmpty() || why == QLatin1StringView("Unknown error")
                 ? QStringLiteral("The host cannot be reached.")
                 : why);
     }
@@ -315,6 +372,11 @@ void RealtimeClient::request(
     Op op, const QJsonObject &params, bool retry, std::function<void(const QJsonObject &)> onReply)
 {
     auto pending = std::make_shared<Pending>(Pending { op, params, retry, std::move(onReply) });
+    if (!retry) {
+        pending->deadline = QDeadlineTimer(m_answerTimeoutMs);
+        if (!m_deadlines.isActive())
+            m_deadlines.start();
+    }
     if (m_status == Status::Connected) {
         transmit(pending);
         return;

@@ -83,6 +83,9 @@ public:
     void setHostClockOffsetMs(qint64 offset) { m_clockOffsetMs = offset; }
     // Keep-alive: a ping every interval; two unanswered pings mean a dead link.
     void setPingIntervalMs(int ms) { m_pingTimer.setInterval(ms); }
+    // How long opening the link, and a request someone waits for (create, join, leave,
+    // destroy), may take before it fails as unavailable. Every wait has an end.
+    void setAnswerTimeoutMs(int ms);
 
 Q_SIGNALS:
     void urlChanged();
@@ -121,6 +124,7 @@ private:
     void onDisconnected();
     void onText(const QString &text);
     void onReply(const QJsonObject &reply);
+    void failOverdue();
     void onEvent(const QJsonObject &frame);
     void dispatch(const QString &channel, const protocol::AnyEvent &event);
     void deliverMessage(const QString &channel, const protocol::ChatMessage &message);
@@ -148,6 +152,10 @@ private:
     protocol::EventMask m_eventMask = protocol::kAllEvents;
     QTimer m_reconnectTimer;
     QTimer m_pingTimer;
+    QTimer m_openTimeout; // the host took the connection but did not finish the handshake
+    QTimer m_deadlines;   // fails requests nobody answered in time
+    int m_answerTimeoutMs;
+    bool m_openTimedOut = false;
     int m_missedPongs = 0;
     int m_attempt = 0;
     bool m_everConnected = false;

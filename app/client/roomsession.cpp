@@ -226,6 +226,15 @@ void RoomSession::leave()
     endRoom(State::Left);
 }
 
+void RoomSession::cancel()
+{
+    if (m_state != State::Creating && m_state != State::Joining)
+        return;
+    if (m_client)
+        m_client->setUrl({}); // a late answer finds the request gone
+    setState(State::Idle);
+}
+
 void RoomSession::endRoom(State state)
 {
     m_countdown.stop();

@@ -76,6 +76,8 @@ public:
     Q_INVOKABLE void send(const QString &text);
     Q_INVOKABLE void destroyRoom();
     Q_INVOKABLE void leave();
+    // Stops creating or joining (the user's Cancel): back to Idle, the host no longer tried.
+    Q_INVOKABLE void cancel();
     // The host part invites use (e.g. a LAN address instead of 127.0.0.1).
     Q_INVOKABLE void setInviteHost(const QString &hostAndPort);
 

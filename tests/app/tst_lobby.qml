@@ -18,6 +18,7 @@ Item {
     SignalSpy { id: joinSpy; target: lobby; signalName: "joinRequested" }
     SignalSpy { id: hostSpy; target: lobby; signalName: "hostRequested" }
     SignalSpy { id: nameSpy; target: lobby; signalName: "identityEdited" }
+    SignalSpy { id: cancelSpy; target: lobby; signalName: "cancelRequested" }
 
     TestCase {
         name: "Lobby"
@@ -34,6 +35,7 @@ Item {
             joinSpy.clear();
             hostSpy.clear();
             nameSpy.clear();
+            cancelSpy.clear();
             named("joinField").text = "";
             lobby.alertText = "";
             lobby.busy = false;
@@ -97,6 +99,18 @@ Item {
             verify(!named("hostButton").enabled);
             verify(!named("joinButton").enabled);
             compare(named("progressText").text, "Starting the room host…");
+        }
+        function test_aWaitCanBeCancelled() {
+            verify(!named("cancelButton").visible);
+            keyClick(Qt.Key_Escape);
+            compare(cancelSpy.count, 0); // nothing to cancel
+            lobby.busy = true;
+            verify(named("cancelButton").visible);
+            mouseClick(named("cancelButton"));
+            compare(cancelSpy.count, 1);
+            named("joinField").forceActiveFocus();
+            keyClick(Qt.Key_Escape);
+            compare(cancelSpy.count, 2);
         }
         function test_alertIsShownAndDismissed() {
             const alert = named("lobbyAlert");

@@ -3,6 +3,7 @@
 #include "testclient.h"
 #include "testhost.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -181,12 +182,14 @@ void tst_Cli::cannotJoin_data()
     QTest::addRow("full") << QStringLiteral("full");
     QTest::addRow("not found") << QStringLiteral("not found");
     QTest::addRow("unreachable") << QStringLiteral("unreachable");
+    QTest::addRow("never answers") << QStringLiteral("never answers");
 }
 
 void tst_Cli::cannotJoin()
 {
     QFETCH(QString, which);
     QString link;
+    QTcpServer silent;
     TestClient owner(m_host->url());
     QVERIFY(owner.open());
     if (which == QStringLiteral("full")) {
@@ -196,10 +199,18 @@ void tst_Cli::cannotJoin()
         link = QStringLiteral("%1/%2").arg(authority(m_host->url()), room);
     } else if (which == QStringLiteral("not found")) {
         link = QStringLiteral("%1/AAAAAAAAAAAAAAAAAAAAA").arg(authority(m_host->url()));
+    } else if (which == QStringLiteral("never answers")) {
+        // Takes the connection and says nothing: given up on after --timeout, not waited on.
+        silent.listen(QHostAddress::LocalHost, 0);
+        link = QStringLiteral("127.0.0.1:%1/AAAAAAAAAAAAAAAAAAAAA").arg(silent.serverPort());
     } else {
         link = QStringLiteral("127.0.0.1:%1/AAAAAAAAAAAAAAAAAAAAA").arg(freePort());
     }
-    const Finished run = runToEnd({ QStringLiteral("--join"), link });
+    QElapsedTimer clock;
+    clock.start();
+    const Finished run = runToEnd(
+        { QStringLiteral("--join"), link, QStringLiteral("--timeout"), QStringLiteral("1") });
+    QVERIFY(clock.elapsed() < 8000);
     QCOMPARE(run.code, 3);
     const QList<QByteArray> lines = run.err.trimmed().split('\n');
     QCOMPARE(lines.size(), 1);
@@ -224,6 +235,9 @@ void tst_Cli::badArguments_data()
         QStringLiteral("h:1/AAAAAAAAAAAAAAAAAAAAA"), QStringLiteral("--name"),
         QStringLiteral(" ") };
     QTest::addRow("unknown option") << QStringList { QStringLiteral("--frobnicate") };
+    QTest::addRow("timeout zero") << QStringList { QStringLiteral("--join"),
+        QStringLiteral("h:1/AAAAAAAAAAAAAAAAAAAAA"), QStringLiteral("--timeout"),
+        QStringLiteral("0") };
 }
 
 void tst_Cli::badArguments()

@@ -110,6 +110,8 @@ private Q_SLOTS:
     void historyBeforeJoiningIsDelivered();
     void requestsCarryTheContractsErrors();
     void twoMissedPongsMeanADeadLink();
+    void aHostThatNeverAnswersIsGivenUpOn_data();
+    void aHostThatNeverAnswersIsGivenUpOn();
 };
 
 void tst_RealtimeClient::everyEventHasASignal()
@@ -288,19 +290,17 @@ void tst_RealtimeClient::requestsCarryTheContractsErrors()
     QCOMPARE(created->ttl, 5);
 }
 
-void tst_RealtimeClient::twoMissedPongsMeanADeadLink()
+// A peer that takes TCP connections and then says nothing; with `upgrade` it first completes
+// the WebSocket handshake.
+void serveSilently(QTcpServer &server, bool upgrade)
 {
-    // A peer that completes the WebSocket handshake and then goes silent, pongs included.
-    QTcpServer silent;
-    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
-    QList<QTcpSocket *> peers;
-    connect(&silent, &QTcpServer::newConnection, &silent, [&] {
-        QTcpSocket *peer = silent.nextPendingConnection();
-        peers.append(peer);
-        connect(peer, &QTcpSocket::readyRead, peer, [peer] {
+    QObject::connect(&server, &QTcpServer::newConnection, &server, [&server, upgrade] {
+        QTcpSocket *peer = server.nextPendingConnection();
+        peer->setParent(&server);
+        QObject::connect(peer, &QTcpSocket::readyRead, peer, [peer, upgrade] {
             const QByteArray request = peer->readAll();
             const qsizetype at = request.indexOf("Sec-WebSocket-Key: ");
-            if (at < 0)
+            if (!upgrade || at < 0)
                 return; // frames after the handshake: ignored
             const QByteArray key = request.mid(at + 19, request.indexOf("\r\n", at) - at - 19);
             const QByteArray accept = QCryptographicHash::hash(
@@ -312,6 +312,14 @@ void tst_RealtimeClient::twoMissedPongsMeanADeadLink()
                 + accept + "\r\n\r\n");
         });
     });
+}
+
+void tst_RealtimeClient::twoMissedPongsMeanADeadLink()
+{
+    // A peer that completes the WebSocket handshake and then goes silent, pongs included.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+    serveSilently(silent, true);
     RealtimeClient client;
     client.setPingIntervalMs(100);
     client.setUrl(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/realtime").arg(silent.serverPort())));
@@ -320,6 +328,44 @@ void tst_RealtimeClient::twoMissedPongsMeanADeadLink()
     clock.start();
     QTRY_COMPARE_WITH_TIMEOUT(client.status(), RealtimeClient::Status::Reconnecting, 2000);
     QVERIFY2(clock.elapsed() >= 200, "gave up before two pings went unanswered");
+    client.setUrl({});
+}
+
+void tst_RealtimeClient::aHostThatNeverAnswersIsGivenUpOn_data()
+{
+    QTest::addColumn<bool>("upgrade");
+    QTest::newRow("takes the connection, no handshake") << false;
+    QTest::newRow("handshake, then no replies") << true;
+}
+
+// Every wait has an end: a join sent to a host that never answers fails as unavailable in the
+// time given, instead of "Joining…" for ever.
+void tst_RealtimeClient::aHostThatNeverAnswersIsGivenUpOn()
+{
+    QFETCH(bool, upgrade);
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+    serveSilently(silent, upgrade);
+    RealtimeClient client;
+    client.setAnswerTimeoutMs(800);
+    QSignalSpy failed(&client, &RealtimeClient::connectionFailed);
+    client.setUrl(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/realtime").arg(silent.serverPort())));
+    std::optional<protocol::Outcome<protocol::RoomJoined>> result;
+    QElapsedTimer clock;
+    clock.start();
+    client.joinRoom(
+        { QStringLiteral("AAAAAAAAAAAAAAAAAAAAA"), QStringLiteral("Ann"), std::nullopt },
+        [&](protocol::Outcome<protocol::RoomJoined> outcome) { result = outcome; });
+    QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 3000);
+    QVERIFY(clock.elapsed() >= 700);
+    const auto *error = std::get_if<protocol::Error>(&*result);
+    QVERIFY(error);
+    QCOMPARE(error->code, protocol::ErrorCode::Unavailable);
+    QVERIFY2(error->message.contains(QStringLiteral("did not answer")), qPrintable(error->message));
+    if (!upgrade) {
+        QVERIFY(!failed.isEmpty());
+        QVERIFY(failed.first().first().toString().contains(QStringLiteral("did not answer")));
+    }
     client.setUrl({});
 }
 
