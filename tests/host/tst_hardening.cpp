@@ -80,6 +80,14 @@ QByteArray rawFrame(
     return ws;
 }
 
+// What an attack may grow the host by. AddressSanitizer keeps freed memory in quarantine, so
+// there the figure says nothing about the host.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr qint64 kMaxGrowth = 512LL * 1024 * 1024;
+#else
+constexpr qint64 kMaxGrowth = 5 * 1024 * 1024;
+#endif
+
 qint64 rssBytes(qint64 pid = 0)
 {
     QFile status(
@@ -287,7 +295,7 @@ void tst_Hardening::pongFloodIsBoundedAndClosed()
     qInfo("%lld pings in %lld ms; host memory grew by %lld KiB", pings, clock.elapsed(),
         growth / 1024);
     QCOMPARE(host.host().sessionCount(), 0);
-    QVERIFY2(growth < 5 * 1024 * 1024, qPrintable(QStringLiteral("grew %1 bytes").arg(growth)));
+    QVERIFY2(growth < kMaxGrowth, qPrintable(QStringLiteral("grew %1 bytes").arg(growth)));
 
     TestClient other(host.url()); // the host is fine
     QVERIFY(other.open());
@@ -346,7 +354,7 @@ void tst_Hardening::neverReadingMemberIsDroppedWithinASecond()
           "memory grew by %lld KiB",
         sinceOver.elapsed(), produced / 1024, (rssBytes(pid) - before) / 1024);
     QVERIFY2(sinceOver.elapsed() < 1500, "not dropped within a second of passing 1 MiB");
-    QVERIFY(rssBytes(pid) - before < 5 * 1024 * 1024);
+    QVERIFY(rssBytes(pid) - before < kMaxGrowth);
     QVERIFY(alice.isOpen() && carol.isOpen());
 }
 
@@ -584,7 +592,8 @@ void tst_Hardening::burstPastTheAbuseLimitGetsItsRepliesThenTheClose()
     const int limited = int(got.count("\"rate-limited\""));
     qInfo("400 at once: %d answered ok, %d rate-limited, then close %d", ok, limited,
         burst.closeCode());
-    QCOMPARE(ok, 200);
+    // The burst, and the odd token that came back while they were read (a slow build).
+    QVERIFY2(ok >= 200 && ok <= 210, qPrintable(QString::number(ok)));
     QCOMPARE(limited, 50); // the 51st refusal is the close
     QCOMPARE(burst.closeCode(), 1008);
 }
