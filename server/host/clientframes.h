@@ -36,12 +36,15 @@ public:
     QList<bool> &messageKinds() { return m_textMessages; }
 
 private:
-    std::optional<Violation> frameHeaderComplete(QByteArray &out);
+    std::optional<Violation> headerComplete(QByteArray &out);
 
     qint64 m_maxFrameBytes;
-    QByteArray m_header;        // the header of the frame being read
-    qsizetype m_headerSize = 2; // how much of it there is, once the second byte is known
-    QByteArray m_frame;         // the frame being read, rewritten header first
+    char m_header[14]; // the header of the frame being read, as it came
+    qsizetype m_headerFill = 0;
+    qsizetype m_headerSize = 2; // how long it is, once its second byte is known
+    char m_rewritten[14];       // the same header as it goes on
+    qsizetype m_rewrittenSize = 0;
+    QByteArray m_frame; // a frame whose payload is still coming, rewritten header first
     quint64 m_payloadLeft = 0;
     bool m_inPayload = false;
     bool m_failed = false;

@@ -88,6 +88,13 @@ constexpr qint64 kMaxGrowth = 512LL * 1024 * 1024;
 constexpr qint64 kMaxGrowth = 5 * 1024 * 1024;
 #endif
 
+// A new room of the host's defaults with the client as its member "Ann": {roomId, token}.
+std::pair<QString, QString> joinNewRoom(TestClient &client)
+{
+    const QString room = client.createRoom();
+    return { room, client.join(room, QStringLiteral("Ann")).value(k("token")).toString() };
+}
+
 qint64 rssBytes(qint64 pid = 0)
 {
     QFile status(
@@ -566,8 +573,7 @@ void tst_Hardening::burstPastTheAbuseLimitGetsItsRepliesThenTheClose()
     QVERIFY(host.start());
     TestClient owner(host.url());
     QVERIFY(owner.open());
-    const QString room = owner.createRoom();
-    const QString token = owner.join(room, QStringLiteral("Ann")).value(k("token")).toString();
+    const auto [room, token] = joinNewRoom(owner);
 
     RawClient burst(host.host().port());
     burst.write(kHandshake);
@@ -647,8 +653,7 @@ void tst_Hardening::refusedRequestsCostRedisABoundedAmount()
     QVERIFY(host.start());
     TestClient owner(host.url());
     QVERIFY(owner.open());
-    const QString room = owner.createRoom();
-    const QString token = owner.join(room, QStringLiteral("Ann")).value(k("token")).toString();
+    const auto [room, token] = joinNewRoom(owner);
     const auto calls = [&] {
         const QByteArray stats
             = host.redisCli({ QStringLiteral("INFO"), QStringLiteral("commandstats") });
@@ -706,8 +711,7 @@ void tst_Hardening::framesAsRfc6455Wants()
     QVERIFY(host.start());
     TestClient owner(host.url());
     QVERIFY(owner.open());
-    const QString room = owner.createRoom();
-    const QString token = owner.join(room, QStringLiteral("Ann")).value(k("token")).toString();
+    const auto [room, token] = joinNewRoom(owner);
     const auto send = [&](const QByteArray &text) {
         return frame({ { k("id"), 1 }, { k("op"), QStringLiteral("messages.send") },
             { k("roomId"), room }, { k("token"), token }, { k("text"), QString::fromUtf8(text) } });
@@ -792,8 +796,7 @@ void tst_Hardening::stringsThatAreNotTextAreRefused()
     QVERIFY(host.start());
     TestClient client(host.url());
     QVERIFY(client.open());
-    const QString room = client.createRoom();
-    const QString token = client.join(room, QStringLiteral("Ann")).value(k("token")).toString();
+    const auto [room, token] = joinNewRoom(client);
     request.replace("ROOM", room.toLatin1()).replace("TOKEN", token.toLatin1());
     const QJsonObject reply = client.requestRaw(request);
     QCOMPARE(errorCodeOf(reply), QStringLiteral("bad-request"));
