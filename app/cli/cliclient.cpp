@@ -31,6 +31,9 @@ void CliClient::printLine(const QJsonObject &line)
 
 void CliClient::finish(int code, const QString &message)
 {
+    // The first reason to stop is the one: a failed link and the request it fails may both say so.
+    if (std::exchange(m_finished, true))
+        return;
     if (!message.isEmpty())
         std::fprintf(stderr, "privatechat-cli: %s\n", qPrintable(message));
     std::fflush(stdout);

@@ -33,6 +33,7 @@ private:
     QString m_roomId;
     QString m_token;
     bool m_joined = false;
+    bool m_finished = false;
     RealtimeClient::Status m_printedStatus = RealtimeClient::Status::Disconnected;
 };
 

@@ -94,7 +94,7 @@ RealtimeClient::RealtimeClient(QObject *parent)
     m_openTimeout.setSingleShot(true);
     m_openTimeout.setInterval(m_answerTimeoutMs);
     connect(&m_openTimeout, &QTimer::timeout, this, [this] {
-        qCInfo(lcClient) << "the host did not finish the WebSocket handshake in time";
+        qCDebug(lcClient) << "the host did not finish the WebSocket handshake in time";
         m_openTimedOut = true;
         m_socket.abort();
     });
