@@ -14,6 +14,8 @@ namespace pc::host {
 namespace {
     quint64 nextSessionId = 1;
     constexpr int kCloseGraceMs = 1000; // the contract: TCP dropped within 1 s of a close
+    // A reader that stopped will not take its close frame either: little point in waiting.
+    constexpr int kSlowReaderGraceMs = 250;
 } // namespace
 
 Session::Session(QWebSocket *socket, DirectSocket *tcp, Outbox *outbox, const HostOptions &options,
@@ -143,6 +145,7 @@ void Session::dropSlowReader()
     m_outbox->remove(this);
     m_pending.clear();
     m_inFlight = 0;
+    m_slowReader = true;
     close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too slow"));
 }
 
@@ -166,7 +169,8 @@ void Session::closeNow()
         return;
     m_closeSent = true;
     m_open = false;
-    QTimer::singleShot(kCloseGraceMs, m_socket, [socket = m_socket] { socket->abort(); });
+    QTimer::singleShot(m_slowReader ? kSlowReaderGraceMs : kCloseGraceMs, m_socket,
+        [socket = m_socket] { socket->abort(); });
     if (!m_tcp || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
     if (!m_pending.isEmpty()) { // what was sent before the close goes before it

@@ -83,9 +83,10 @@ private:
     QElapsedTimer m_sinceActivity; // restarted per frame
     QList<QString> m_rooms;
     int m_inFlight = 0;
-    bool m_open = true;       // takes requests
-    bool m_closing = false;   // a close waits for the replies owed
-    bool m_closeSent = false; // nothing more goes out
+    bool m_open = true;        // takes requests
+    bool m_closing = false;    // a close waits for the replies owed
+    bool m_closeSent = false;  // nothing more goes out
+    bool m_slowReader = false; // closed for not reading: dropped sooner
     QWebSocketProtocol::CloseCode m_closeCode = QWebSocketProtocol::CloseCodeNormal;
     QString m_closeReason;
 };
