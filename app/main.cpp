@@ -2,6 +2,7 @@
 #include "launcher.h"
 #include "pc_version.h"
 
+#include "host/filelimit.h"
 #include "host/unixsignals.h"
 
 #include <QGuiApplication>
@@ -23,6 +24,9 @@ int main(int argc, char *argv[])
     for (int i = 0; i < argc; ++i)
         rawArguments << QString::fromLocal8Bit(argv[i]);
     QGuiApplication app(argc, argv);
+    // Once, at start: the room host it may run would find a desktop session's 1024 used up at
+    // about 1,000 connections.
+    pc::host::raiseFileLimit();
     QGuiApplication::setOrganizationName(QStringLiteral("PrivateChat"));
     QGuiApplication::setApplicationName(QStringLiteral("privatechat"));
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Private Chat"));

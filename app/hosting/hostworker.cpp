@@ -1,7 +1,6 @@
 #include "hostworker.h"
 
 #include "host/embeddedredis.h"
-#include "host/filelimit.h"
 #include "host/roomhost.h"
 
 #include <QLoggingCategory>
@@ -46,7 +45,6 @@ void HostWorker::start(const QHostAddress &address, quint16 port, bool fallback)
 
 void HostWorker::createHost(quint16 port)
 {
-    host::raiseFileLimit(); // a desktop session's 1024 would cap the room at ~1,000 connections
     host::HostOptions options;
     options.address = m_address;
     options.port = port;

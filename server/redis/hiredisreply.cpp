@@ -37,15 +37,11 @@ Reply fromHiredis(const redisReply *r)
     Reply out;
     switch (r->type) {
     case REDIS_REPLY_STRING:
-        out.type = Reply::Type::String;
-        out.string = QByteArray(r->str, qsizetype(r->len));
-        break;
     case REDIS_REPLY_STATUS:
-        out.type = Reply::Type::Status;
-        out.string = QByteArray(r->str, qsizetype(r->len));
-        break;
     case REDIS_REPLY_ERROR:
-        out.type = Reply::Type::Error;
+        out.type = r->type == REDIS_REPLY_STRING ? Reply::Type::String
+            : r->type == REDIS_REPLY_STATUS      ? Reply::Type::Status
+                                                 : Reply::Type::Error;
         out.string = QByteArray(r->str, qsizetype(r->len));
         break;
     case REDIS_REPLY_INTEGER:
