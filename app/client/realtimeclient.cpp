@@ -651,7 +651,7 @@ void RealtimeClient::emitEvent(const QString &channel, const AnyEvent &event)
         return;
     // One typed signal per schema event: an event without its signal does not compile.
     switch (eventOf(event)) {
-#define PC_EMIT_TYPED(name, wire, signal)                                                          \
+#define PC_EMIT_TYPED(name, wire, signal, ...)                                                     \
     case Event::name:                                                                              \
         Q_EMIT signal(channel, std::get<protocol::name>(event));                                   \
         break;

@@ -270,7 +270,7 @@ void RoomHost::onText(Session *session, const QByteArray &frame)
     switch (*envelope.op) {
 #define PC_DISPATCH(name, ...)                                                                     \
     case Op::name:                                                                                 \
-        on##name(request);                                                                         \
+        run<Op::name>(request, &RoomHost::on##name);                                               \
         break;
         PC_PROTOCOL_OPS(PC_DISPATCH)
 #undef PC_DISPATCH
@@ -279,39 +279,39 @@ void RoomHost::onText(Session *session, const QByteArray &frame)
 
 namespace {
 
-    // The member a request speaks for, when its op needs one.
-    std::optional<MemberParams> memberOf(const MemberParams &p)
+    // The member a request speaks for: the params of every Member op hold one (generate.py
+    // refuses a schema where they do not, and run() checks it again here).
+    template<typename Params> const MemberParams *memberOf(const Params &p)
     {
-        return p;
-    }
-    std::optional<MemberParams> memberOf(const MessagesSendParams &p)
-    {
-        return p.member;
-    }
-    std::optional<MemberParams> memberOf(const MessagesListParams &p)
-    {
-        return p.member;
-    }
-    std::optional<MemberParams> memberOf(const SubscribeParams &p)
-    {
-        return p.member;
-    }
-    template<typename Params> std::optional<MemberParams> memberOf(const Params &)
-    {
-        return std::nullopt;
+        if constexpr (std::is_same_v<Params, MemberParams>)
+            return &p;
+        else if constexpr (requires { p.member; })
+            return &p.member;
+        else
+            return nullptr;
     }
 
 } // namespace
 
+// Every op the same way, from the schema's table: its params read and checked, the rate limit,
+// then its handler. A Member op's store script checks the member before it does anything.
+template<Op O>
+void RoomHost::run(const Request &request,
+    void (RoomHost::*handler)(const Request &, const typename OpTypes<O>::Params &))
+{
+    using Params = typename OpTypes<O>::Params;
+    static_assert(
+        accessOf(O) == Access::Open
+            || std::is_same_v<Params, MemberParams> || requires(Params p) { p.member; },
+        "a Member op's params must name the member");
+    if (const auto params = accept<Params>(request))
+        (this->*handler)(request, *params);
+}
+
 template<typename Params> std::optional<Params> RoomHost::accept(const Request &request)
 {
     Params params;
-    std::optional<Error> error;
-    if constexpr (std::is_same_v<Params, RoomCreateParams>)
-        error = Params::read(request.body, params, m_options.maxTtl);
-    else
-        error = Params::read(request.body, params);
-    if (error) {
+    if (const auto error = Params::read(request.body, params, ReadOptions { m_options.maxTtl })) {
         request.fail(*error);
         return std::nullopt;
     }
@@ -339,7 +339,7 @@ void RoomHost::refuseOverLimit(const Request &request, const Params &params)
             refuse(error && error->code != ErrorCode::Unavailable ? std::optional<Error>(*error)
                                                                   : std::nullopt);
         });
-    } else if (const auto member = memberOf(params)) {
+    } else if (const MemberParams *member = memberOf(params)) {
         m_store->info(*member, [refuse](Outcome<RoomInfo> outcome) {
             const auto *error = std::get_if<Error>(&outcome);
             refuse(error && error->code != ErrorCode::Unavailable ? std::optional<Error>(*error)
@@ -386,115 +386,84 @@ std::optional<Error> RoomHost::roomCapRefusal(Session *session)
     return std::nullopt;
 }
 
-void RoomHost::onRoomCreate(const Request &request)
+void RoomHost::onRoomCreate(const Request &request, const RoomCreateParams &params)
 {
-    const auto params = accept<RoomCreateParams>(request);
-    if (!params)
-        return;
     if (const auto refusal = roomCapRefusal(request.session))
         return request.fail(*refusal);
     const Done<RoomCreated> reply
         = request.answer<RoomCreated>([](const RoomCreated &r) { return r.toJson(); });
-    m_store->create(*params, [this, reply](Outcome<RoomCreated> outcome) {
+    m_store->create(params, [this, reply](Outcome<RoomCreated> outcome) {
         if (const auto *room = std::get_if<RoomCreated>(&outcome))
             m_liveRooms.insert(room->roomId, room->expiresAt);
         reply(outcome);
     });
 }
 
-void RoomHost::onRoomJoin(const Request &request)
+void RoomHost::onRoomJoin(const Request &request, const RoomJoinParams &params)
 {
-    const auto params = accept<RoomJoinParams>(request);
-    if (!params)
-        return;
     m_store->join(
-        *params, request.answer<RoomJoined>([](const RoomJoined &r) { return r.toJson(); }));
+        params, request.answer<RoomJoined>([](const RoomJoined &r) { return r.toJson(); }));
 }
 
-void RoomHost::onRoomLeave(const Request &request)
+void RoomHost::onRoomLeave(const Request &request, const MemberParams &member)
 {
-    const auto member = accept<MemberParams>(request);
-    if (!member)
-        return;
     QPointer<Session> session(request.session);
     const Done<PresenceLeave> reply
         = request.answer<PresenceLeave>([](const PresenceLeave &) { return QJsonObject(); });
     // The leave script publishes presence.leave; every host ends the member's subscriptions.
-    m_hub->beginLeave(session, member->roomId);
-    m_store->leave(*member, [this, session, member, reply](Outcome<PresenceLeave> outcome) {
+    m_hub->beginLeave(session, member.roomId);
+    m_store->leave(member, [this, session, member, reply](Outcome<PresenceLeave> outcome) {
         if (session)
-            m_hub->endLeave(
-                session, member->roomId, std::holds_alternative<PresenceLeave>(outcome));
+            m_hub->endLeave(session, member.roomId, std::holds_alternative<PresenceLeave>(outcome));
         reply(outcome);
     });
 }
 
-void RoomHost::onRoomTtl(const Request &request)
+void RoomHost::onRoomTtl(const Request &request, const MemberParams &member)
 {
-    const auto member = accept<MemberParams>(request);
-    if (!member)
-        return;
-    m_store->info(*member,
+    m_store->info(member,
         request.answer<RoomInfo>([](const RoomInfo &r) { return RoomTtl { r.ttl }.toJson(); }));
 }
 
-void RoomHost::onRoomInfo(const Request &request)
+void RoomHost::onRoomInfo(const Request &request, const MemberParams &member)
 {
-    const auto member = accept<MemberParams>(request);
-    if (!member)
-        return;
-    m_store->info(*member, request.answer<RoomInfo>([](const RoomInfo &r) { return r.toJson(); }));
+    m_store->info(member, request.answer<RoomInfo>([](const RoomInfo &r) { return r.toJson(); }));
 }
 
-void RoomHost::onRoomDestroy(const Request &request)
+void RoomHost::onRoomDestroy(const Request &request, const MemberParams &member)
 {
-    const auto member = accept<MemberParams>(request);
-    if (!member)
-        return;
     const Done<Stored> reply = request.answer<Stored>([](const Stored &) { return QJsonObject(); });
-    m_store->destroy(*member, [this, member, reply](Outcome<Stored> outcome) {
+    m_store->destroy(member, [this, member, reply](Outcome<Stored> outcome) {
         // This process' subscribers hear of it before the reply; others through Redis.
         if (std::holds_alternative<Stored>(outcome)) {
-            m_liveRooms.remove(member->roomId);
-            m_hub->deliver(member->roomId, ChatDestroy { ChatDestroy::Reason::Destroyed });
+            m_liveRooms.remove(member.roomId);
+            m_hub->deliver(member.roomId, ChatDestroy { ChatDestroy::Reason::Destroyed });
         }
         reply(outcome);
     });
 }
 
-void RoomHost::onMessagesSend(const Request &request)
+void RoomHost::onMessagesSend(const Request &request, const MessagesSendParams &params)
 {
-    const auto params = accept<MessagesSendParams>(request);
-    if (!params)
-        return;
-    m_store->send(*params,
+    m_store->send(params,
         request.answer<EncodedMessageSent>([](const EncodedMessageSent &m) { return m.encode(); }));
 }
 
-void RoomHost::onMessagesList(const Request &request)
+void RoomHost::onMessagesList(const Request &request, const MessagesListParams &params)
 {
-    const auto params = accept<MessagesListParams>(request);
-    if (!params)
-        return;
-    m_store->list(*params,
+    m_store->list(params,
         request.answer<EncodedMessageList>([](const EncodedMessageList &l) { return l.encode(); }));
 }
 
-void RoomHost::onSubscribe(const Request &request)
+void RoomHost::onSubscribe(const Request &request, const SubscribeParams &params)
 {
-    const auto params = accept<SubscribeParams>(request);
-    if (!params)
-        return;
-    m_hub->subscribe(request.session, params->member, params->events,
+    m_hub->subscribe(request.session, params.member, params.events,
         request.answer<Subscribed>([](const Subscribed &s) { return s.toJson(); }));
 }
 
-void RoomHost::onUnsubscribe(const Request &request)
+void RoomHost::onUnsubscribe(const Request &request, const UnsubscribeParams &params)
 {
-    const auto params = accept<UnsubscribeParams>(request);
-    if (!params)
-        return;
-    m_hub->unsubscribe(request.session, params->channel);
+    m_hub->unsubscribe(request.session, params.channel);
     request.succeed();
 }
 

@@ -5,6 +5,7 @@
 
 #include "protocol/errors.h"
 #include "protocol/schema.h"
+#include "protocol/schema_gen.h"
 #include "redis/options.h"
 
 #include <QHash>
@@ -76,7 +77,11 @@ private:
     // Why this room.create must wait (rooms per connection, per address, live rooms), if so.
     std::optional<protocol::Error> roomCapRefusal(Session *session);
 
-#define PC_DECLARE_HANDLER(name, ...) void on##name(const Request &request);
+    template<protocol::Op O>
+    void run(const Request &request,
+        void (RoomHost::*handler)(const Request &, const typename protocol::OpTypes<O>::Params &));
+#define PC_DECLARE_HANDLER(name, wire, access, Params, Reply)                                      \
+    void on##name(const Request &request, const protocol::Params &params);
     PC_PROTOCOL_OPS(PC_DECLARE_HANDLER)
 #undef PC_DECLARE_HANDLER
 

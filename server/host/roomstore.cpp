@@ -6,6 +6,7 @@
 #include "protocol/frames.h"
 #include "protocol/ids.h"
 #include "protocol/limits.h"
+#include "protocol/store_scripts.h"
 #include "redis/connection.h"
 #include "redis/reply.h"
 
@@ -22,13 +23,13 @@ using namespace pc::protocol;
 
 namespace {
 
-    QByteArray loadScript(const char *name)
+    // Each script as generate.py made it from schema.toml and server/host/lua.
+    template<typename S> QByteArray loadScript()
     {
-        QFile common(QStringLiteral(":/pc/lua/common.lua"));
-        QFile body(QStringLiteral(":/pc/lua/%1.lua").arg(QLatin1StringView(name)));
-        if (!common.open(QIODevice::ReadOnly) || !body.open(QIODevice::ReadOnly))
-            qFatal("missing Lua script resource %s", name);
-        return common.readAll() + '\n' + body.readAll();
+        QFile file(QStringLiteral(":/pc/lua/%1.lua").arg(QLatin1StringView(S::kName)));
+        if (!file.open(QIODevice::ReadOnly))
+            qFatal("missing Lua script resource %s", S::kName);
+        return file.readAll();
     }
 
     qint64 now()
@@ -102,15 +103,15 @@ namespace {
         return participants;
     }
 
-    // elements: expiresAt, maxParticipants, seq, participants (from index `at`)
-    RoomInfo decodeRoom(const QList<redis::Reply> &e, int at)
+    // The room's state from a script that answers expiresAt, maxParticipants, seq and records.
+    template<typename S> RoomInfo decodeRoom(const QList<redis::Reply> &e)
     {
         RoomInfo room;
-        room.expiresAt = e.value(at).toInteger();
+        room.expiresAt = e.value(S::expiresAt).toInteger();
         room.ttl = ttlSeconds(room.expiresAt, now());
-        room.maxParticipants = int(e.value(at + 1).toInteger());
-        room.lastSeq = e.value(at + 2).toInteger();
-        room.participants = decodeParticipants(e.value(at + 3));
+        room.maxParticipants = int(e.value(S::maxParticipants).toInteger());
+        room.lastSeq = e.value(S::seq).toInteger();
+        room.participants = decodeParticipants(e.value(S::records));
         return room;
     }
 
@@ -119,15 +120,16 @@ namespace {
 RoomStore::RoomStore(redis::Connection *redis, QByteArray prefix)
     : m_redis(redis)
     , m_prefix(std::move(prefix))
-    , m_create(loadScript("create"))
-    , m_join(loadScript("join"))
-    , m_read(loadScript("read"))
-    , m_send(loadScript("send"))
-    , m_leave(loadScript("leave"))
-    , m_destroy(loadScript("destroy"))
+    , m_create(loadScript<scripts::Create>())
+    , m_join(loadScript<scripts::Join>())
+    , m_read(loadScript<scripts::Read>())
+    , m_send(loadScript<scripts::Send>())
+    , m_leave(loadScript<scripts::Leave>())
+    , m_destroy(loadScript<scripts::Destroy>())
+    , m_expire(loadScript<scripts::Expire>())
 {
     for (const redis::Script *script :
-        { &m_create, &m_join, &m_read, &m_send, &m_leave, &m_destroy })
+        { &m_create, &m_join, &m_read, &m_send, &m_leave, &m_destroy, &m_expire })
         m_redis->preload(*script);
 }
 
@@ -137,8 +139,10 @@ void RoomStore::create(const RoomCreateParams &params, Done<RoomCreated> done)
     RoomCreated room { ids::newRoomId(), params.ttl, created + qint64(params.ttl) * 1000,
         params.maxParticipants };
     const RoomKeys keys(m_prefix, room.roomId);
-    m_redis->eval(m_create, { keys.meta },
-        { number(created), number(room.expiresAt), number(room.maxParticipants) },
+    const scripts::Create::Args args { .now = number(created),
+        .expiresAt = number(room.expiresAt),
+        .maxParticipants = number(room.maxParticipants) };
+    m_redis->eval(m_create, scripts::Create::keys(keys), args.list(),
         [this, params, room, done](const redis::Reply &reply) {
             // A 126-bit ID that collides means a broken random generator; try once more.
             if (reply.type == redis::Reply::Type::Array
@@ -155,49 +159,53 @@ void RoomStore::create(const RoomCreateParams &params, Done<RoomCreated> done)
 
 void RoomStore::join(const RoomJoinParams &params, Done<RoomJoined> done)
 {
+    using S = scripts::Join;
     const bool rejoin = params.token.has_value();
     const QString token = rejoin ? *params.token : ids::newToken();
-    const QString participantId = ids::newParticipantId();
     const RoomKeys keys(m_prefix, params.roomId);
-    m_redis->eval(m_join, { keys.meta, keys.members },
-        { number(now()), memberKey(token), rejoin ? "1" : "0", participantId.toLatin1(),
-            params.name.toUtf8(), keys.channel,
-            eventName(Event::PresenceJoin).toString().toLatin1() },
-        [token, done](const redis::Reply &reply) {
-            if (auto error = scriptError(reply, "join"))
-                return done(*error);
-            const MemberRecord me = decodeMember(reply.elements.value(1).string);
-            done(RoomJoined { token, me.participant.participantId, me.participant.name,
-                decodeRoom(reply.elements, 2) });
-        });
+    const S::Args args { .now = number(now()),
+        .tokenHash = memberKey(token),
+        .rejoin = rejoin ? "1" : "0",
+        .participantId = ids::newParticipantId().toLatin1(),
+        .name = params.name.toUtf8(),
+        .channel = keys.channel };
+    m_redis->eval(m_join, S::keys(keys), args.list(), [token, done](const redis::Reply &reply) {
+        if (auto error = scriptError(reply, "join"))
+            return done(*error);
+        const MemberRecord me = decodeMember(reply.elements.value(S::record).string);
+        done(RoomJoined { token, me.participant.participantId, me.participant.name,
+            decodeRoom<S>(reply.elements) });
+    });
 }
 
 void RoomStore::checkJoin(const RoomJoinParams &params, Done<Stored> done)
 {
+    using S = scripts::Join;
     const RoomKeys keys(m_prefix, params.roomId);
-    const bool rejoin = params.token.has_value();
-    m_redis->eval(m_join, { keys.meta, keys.members },
-        { number(now()), memberKey(params.token.value_or(QString())), rejoin ? "1" : "0",
-            QByteArray(), QByteArray(), QByteArray(), QByteArray(), "check" },
-        [done](const redis::Reply &reply) {
-            if (auto error = scriptError(reply, "join"))
-                return done(*error);
-            done(Stored {});
-        });
+    const S::Args args { .now = number(now()),
+        .tokenHash = memberKey(params.token.value_or(QString())),
+        .rejoin = params.token ? "1" : "0",
+        .mode = "check" };
+    m_redis->eval(m_join, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
+        if (auto error = scriptError(reply, "join"))
+            return done(*error);
+        done(Stored {});
+    });
 }
 
 void RoomStore::leave(const MemberParams &member, Done<PresenceLeave> done)
 {
+    using S = scripts::Leave;
     const RoomKeys keys(m_prefix, member.roomId);
-    m_redis->eval(m_leave, { keys.meta, keys.members },
-        { number(now()), memberKey(member.token), keys.channel,
-            eventName(Event::PresenceLeave).toString().toLatin1() },
-        [done](const redis::Reply &reply) {
-            if (auto error = scriptError(reply, "leave"))
-                return done(*error);
-            const MemberRecord me = decodeMember(reply.elements.value(1).string);
-            done(PresenceLeave { me.participant.participantId, me.participant.name });
-        });
+    const S::Args args {
+        .now = number(now()), .tokenHash = memberKey(member.token), .channel = keys.channel
+    };
+    m_redis->eval(m_leave, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
+        if (auto error = scriptError(reply, "leave"))
+            return done(*error);
+        const MemberRecord me = decodeMember(reply.elements.value(S::record).string);
+        done(PresenceLeave { me.participant.participantId, me.participant.name });
+    });
 }
 
 void RoomStore::info(const MemberParams &member, Done<RoomInfo> done)
@@ -209,94 +217,101 @@ void RoomStore::info(const MemberParams &member, Done<RoomInfo> done)
     });
 }
 
-// read.lua's reply: ok, the room (1-4), firstSeq, page, the caller's member record (7).
 void RoomStore::memberInfo(const MemberParams &member, Done<MemberInfo> done)
 {
+    using S = scripts::Read;
     const RoomKeys keys(m_prefix, member.roomId);
-    m_redis->eval(m_read, { keys.meta, keys.members, keys.messages },
-        { number(now()), memberKey(member.token), "0", "0" }, [done](const redis::Reply &reply) {
-            if (auto error = scriptError(reply, "read"))
-                return done(*error);
-            done(
-                MemberInfo { decodeMember(reply.elements.value(7).string).participant.participantId,
-                    decodeRoom(reply.elements, 1) });
-        });
+    const S::Args args {
+        .now = number(now()), .tokenHash = memberKey(member.token), .after = "0", .limit = "0"
+    };
+    m_redis->eval(m_read, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
+        if (auto error = scriptError(reply, "read"))
+            return done(*error);
+        done(MemberInfo {
+            decodeMember(reply.elements.value(S::record).string).participant.participantId,
+            decodeRoom<S>(reply.elements) });
+    });
 }
 
 void RoomStore::list(const MessagesListParams &params, Done<EncodedMessageList> done)
 {
+    using S = scripts::Read;
     const RoomKeys keys(m_prefix, params.member.roomId);
-    m_redis->eval(m_read, { keys.meta, keys.members, keys.messages },
-        { number(now()), memberKey(params.member.token), number(params.after),
-            number(params.limit) },
-        [done](const redis::Reply &reply) {
-            if (auto error = scriptError(reply, "read"))
-                return done(*error);
-            EncodedMessageList page;
-            page.lastSeq = reply.elements.value(3).toInteger();
-            page.firstSeq = reply.elements.value(5).toInteger();
-            const QList<redis::Reply> &stored = reply.elements.value(6).elements;
-            // At least one message, then as many as fit the reply cap.
-            qsizetype size = 0, count = 0;
-            for (const redis::Reply &message : stored) {
-                if (count > 0 && size + message.string.size() + 1 > limits::kMaxListReplyBytes)
-                    break;
-                size += message.string.size() + 1;
-                ++count;
-            }
-            page.hasMore = count < stored.size();
-            page.messages.reserve(size);
-            for (qsizetype i = 0; i < count; ++i) {
-                if (i > 0)
-                    page.messages += ',';
-                page.messages += stored[i].string;
-            }
-            done(page);
-        });
+    const S::Args args { .now = number(now()),
+        .tokenHash = memberKey(params.member.token),
+        .after = number(params.after),
+        .limit = number(params.limit) };
+    m_redis->eval(m_read, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
+        if (auto error = scriptError(reply, "read"))
+            return done(*error);
+        EncodedMessageList page;
+        page.lastSeq = reply.elements.value(S::seq).toInteger();
+        page.firstSeq = reply.elements.value(S::firstSeq).toInteger();
+        const QList<redis::Reply> &stored = reply.elements.value(S::page).elements;
+        // At least one message, then as many as fit the reply cap.
+        qsizetype size = 0, count = 0;
+        for (const redis::Reply &message : stored) {
+            if (count > 0 && size + message.string.size() + 1 > limits::kMaxListReplyBytes)
+                break;
+            size += message.string.size() + 1;
+            ++count;
+        }
+        page.hasMore = count < stored.size();
+        page.messages.reserve(size);
+        for (qsizetype i = 0; i < count; ++i) {
+            if (i > 0)
+                page.messages += ',';
+            page.messages += stored[i].string;
+        }
+        done(page);
+    });
 }
 
 void RoomStore::send(const MessagesSendParams &params, Done<EncodedMessageSent> done)
 {
+    using S = scripts::Send;
     const RoomKeys keys(m_prefix, params.member.roomId);
-    m_redis->eval(m_send, { keys.meta, keys.members, keys.messages, keys.dedup },
-        { number(now()), memberKey(params.member.token), ids::newMessageId().toLatin1(),
-            params.text.toUtf8(), params.clientMsgId.value_or(QString()).toUtf8(), keys.channel,
-            eventName(Event::ChatMessage).toString().toLatin1(), number(limits::kHistoryLength),
-            params.member.roomId.toLatin1() },
-        [done](const redis::Reply &reply) {
-            if (auto error = scriptError(reply, "send"))
-                return done(*error);
-            done(EncodedMessageSent { reply.elements.value(1).string });
-        });
+    const S::Args args { .now = number(now()),
+        .tokenHash = memberKey(params.member.token),
+        .messageId = ids::newMessageId().toLatin1(),
+        .text = params.text.toUtf8(),
+        .clientMsgId = params.clientMsgId.value_or(QString()).toUtf8(),
+        .channel = keys.channel,
+        .history = number(limits::kHistoryLength),
+        .roomId = params.member.roomId.toLatin1() };
+    m_redis->eval(m_send, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
+        if (auto error = scriptError(reply, "send"))
+            return done(*error);
+        done(EncodedMessageSent { reply.elements.value(S::message).string });
+    });
 }
 
 void RoomStore::destroy(const MemberParams &member, Done<Stored> done)
 {
+    using S = scripts::Destroy;
     const RoomKeys keys(m_prefix, member.roomId);
-    m_redis->eval(m_destroy, { keys.meta, keys.members, keys.messages, keys.dedup },
-        { number(now()), memberKey(member.token), keys.channel,
-            encodeBusEvent(ChatDestroy { ChatDestroy::Reason::Destroyed }), "destroy" },
-        [done](const redis::Reply &reply) {
-            if (auto error = scriptError(reply, "destroy"))
-                return done(*error);
-            done(Stored {});
-        });
+    const S::Args args {
+        .now = number(now()), .tokenHash = memberKey(member.token), .channel = keys.channel
+    };
+    m_redis->eval(m_destroy, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
+        if (auto error = scriptError(reply, "destroy"))
+            return done(*error);
+        done(Stored {});
+    });
 }
 
 void RoomStore::expire(const QString &roomId, Done<qint64> done)
 {
+    using S = scripts::Expire;
     const RoomKeys keys(m_prefix, roomId);
-    m_redis->eval(m_destroy, { keys.meta, keys.members, keys.messages, keys.dedup },
-        { number(now()), QByteArray(), keys.channel,
-            encodeBusEvent(ChatDestroy { ChatDestroy::Reason::Expired }), "expire" },
-        [done](const redis::Reply &reply) {
-            if (reply.type == redis::Reply::Type::Array
-                && reply.elements.value(0).string == "alive")
-                return done(reply.elements.value(1).toInteger());
-            if (auto error = scriptError(reply, "destroy"))
-                return done(*error);
-            done(qint64(0));
-        });
+    const S::Args args { .now = number(now()), .channel = keys.channel };
+    m_redis->eval(m_expire, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
+        if (auto error = scriptError(reply, "expire"))
+            return done(*error);
+        // ok alone: ended; ok with a deadline: another clock ran early, not yet.
+        done(reply.elements.size() > S::expiresAt ? reply.elements.value(S::expiresAt).toInteger()
+                                                  : qint64(0));
+    });
 }
 
 } // namespace pc::host

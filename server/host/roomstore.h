@@ -68,6 +68,7 @@ private:
     redis::Script m_send;
     redis::Script m_leave;
     redis::Script m_destroy;
+    redis::Script m_expire;
 };
 
 } // namespace pc::host

@@ -28,38 +28,32 @@ std::optional<ErrorCode> errorCodeFromName(QStringView name)
 
 Error Error::roomNotFound()
 {
-    return { ErrorCode::RoomNotFound,
-        QStringLiteral("This room does not exist: it never did, it expired or it was destroyed.") };
+    return { ErrorCode::RoomNotFound, defaultErrorMessage(ErrorCode::RoomNotFound) };
 }
 
 Error Error::unauthorized()
 {
-    return { ErrorCode::Unauthorized,
-        QStringLiteral("The token is missing or is not that of a current member of this room.") };
+    return { ErrorCode::Unauthorized, defaultErrorMessage(ErrorCode::Unauthorized) };
 }
 
 Error Error::roomFull()
 {
-    return { ErrorCode::RoomFull, QStringLiteral("This room is already full.") };
+    return { ErrorCode::RoomFull, defaultErrorMessage(ErrorCode::RoomFull) };
 }
 
 Error Error::unavailable()
 {
-    return { ErrorCode::Unavailable,
-        QStringLiteral(
-            "The room store cannot be reached right now; nothing was done. Try again later.") };
+    return { ErrorCode::Unavailable, defaultErrorMessage(ErrorCode::Unavailable) };
 }
 
 Error Error::internal()
 {
-    return { ErrorCode::Internal,
-        QStringLiteral("Something went wrong on the host; nothing was done.") };
+    return { ErrorCode::Internal, defaultErrorMessage(ErrorCode::Internal) };
 }
 
 Error Error::rateLimited(qint64 retryAfterMs)
 {
-    return { ErrorCode::RateLimited,
-        QStringLiteral("Too many requests; nothing was done. Retry in %1 ms.").arg(retryAfterMs),
+    return { ErrorCode::RateLimited, defaultErrorMessage(ErrorCode::RateLimited).arg(retryAfterMs),
         retryAfterMs };
 }
 

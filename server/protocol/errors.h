@@ -3,18 +3,11 @@
 #include <QLatin1StringView>
 #include <QString>
 
-// The contract's error codes, in the order they are checked: the first that applies wins.
-#define PC_PROTOCOL_ERRORS(X)                                                                      \
-    X(BadRequest, "bad-request")                                                                   \
-    X(UnknownOp, "unknown-op")                                                                     \
-    X(TooLarge, "too-large")                                                                       \
-    X(RoomNotFound, "room-not-found")                                                              \
-    X(Unauthorized, "unauthorized")                                                                \
-    X(RoomFull, "room-full")                                                                       \
-    X(RateLimited, "rate-limited")                                                                 \
-    X(Unavailable, "unavailable")                                                                  \
-    X(Internal, "internal")
+#include "protocol/schema_lists.h"
 
+#include <optional>
+
+// The error codes (PC_PROTOCOL_ERRORS) come from schema.toml, in the order they are checked.
 namespace pc::protocol {
 
 #define PC_ENUM_ENTRY(name, wire) name,
@@ -23,6 +16,8 @@ enum class ErrorCode { PC_PROTOCOL_ERRORS(PC_ENUM_ENTRY) };
 
 QLatin1StringView errorCodeName(ErrorCode code);
 std::optional<ErrorCode> errorCodeFromName(QStringView name);
+// The schema's text for codes whose words do not depend on the request (else empty).
+QString defaultErrorMessage(ErrorCode code);
 
 // An error as a reply carries it: a code, a plain-words message naming the field and the
 // limit, and for rate-limited the time to wait.

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "schema.h"
+#include "protocol/schema_gen.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -11,78 +11,9 @@
 #include <type_traits>
 #include <variant>
 
-// The payload of every event in PC_PROTOCOL_EVENTS, with its JSON codec. fromJson() checks
-// every field and returns nullopt for anything that does not match the schema.
+// Every event's payload is a struct of schema_gen.h (generated from schema.toml), named as the
+// event. Here: the typing that ties payloads to events.
 namespace pc::protocol {
-
-struct Participant
-{
-    QString participantId;
-    QString name;
-
-    QJsonObject toJson() const;
-    static std::optional<Participant> fromJson(const QJsonObject &o);
-    friend bool operator==(const Participant &, const Participant &) = default;
-};
-
-struct ChatMessage
-{
-    static constexpr Event kEvent = Event::ChatMessage;
-    QString id;
-    qint64 seq = 0;
-    QString roomId;
-    QString participantId;
-    QString sender;
-    QString text;
-    qint64 timestamp = 0;
-
-    QJsonObject toJson() const;
-    static std::optional<ChatMessage> fromJson(const QJsonObject &o);
-    friend bool operator==(const ChatMessage &, const ChatMessage &) = default;
-};
-
-struct ChatDestroy
-{
-    static constexpr Event kEvent = Event::ChatDestroy;
-    enum class Reason { Destroyed, Expired };
-    Reason reason = Reason::Destroyed;
-
-    QJsonObject toJson() const;
-    static std::optional<ChatDestroy> fromJson(const QJsonObject &o);
-    friend bool operator==(const ChatDestroy &, const ChatDestroy &) = default;
-};
-
-struct PresenceJoin
-{
-    static constexpr Event kEvent = Event::PresenceJoin;
-    QString participantId;
-    QString name;
-
-    QJsonObject toJson() const;
-    static std::optional<PresenceJoin> fromJson(const QJsonObject &o);
-    friend bool operator==(const PresenceJoin &, const PresenceJoin &) = default;
-};
-
-struct PresenceLeave
-{
-    static constexpr Event kEvent = Event::PresenceLeave;
-    QString participantId;
-    QString name;
-
-    QJsonObject toJson() const;
-    static std::optional<PresenceLeave> fromJson(const QJsonObject &o);
-    friend bool operator==(const PresenceLeave &, const PresenceLeave &) = default;
-};
-
-struct RoomResync
-{
-    static constexpr Event kEvent = Event::RoomResync;
-    QString reason;
-
-    QJsonObject toJson() const;
-    static std::optional<RoomResync> fromJson(const QJsonObject &o);
-    friend bool operator==(const RoomResync &, const RoomResync &) = default;
-};
 
 // Event -> payload type, generated from the list: an event without a payload struct of the
 // same name fails to compile here.

@@ -18,14 +18,7 @@ QLatin1StringView opName(Op op)
 
 Access opAccess(Op op)
 {
-    switch (op) {
-#define PC_CASE(name, wire, access)                                                                \
-    case Op::name:                                                                                 \
-        return Access::access;
-        PC_PROTOCOL_OPS(PC_CASE)
-#undef PC_CASE
-    }
-    return Access::Member;
+    return accessOf(op);
 }
 
 std::optional<Op> opFromName(QAnyStringView name)
@@ -41,7 +34,7 @@ std::optional<Op> opFromName(QAnyStringView name)
 QLatin1StringView eventName(Event event)
 {
     switch (event) {
-#define PC_CASE(name, wire, signal)                                                                \
+#define PC_CASE(name, wire, signal, ...)                                                           \
     case Event::name:                                                                              \
         return QLatin1StringView(wire);
         PC_PROTOCOL_EVENTS(PC_CASE)
@@ -53,7 +46,7 @@ QLatin1StringView eventName(Event event)
 QLatin1StringView eventSignalName(Event event)
 {
     switch (event) {
-#define PC_CASE(name, wire, signal)                                                                \
+#define PC_CASE(name, wire, signal, ...)                                                           \
     case Event::name:                                                                              \
         return QLatin1StringView(#signal);
         PC_PROTOCOL_EVENTS(PC_CASE)

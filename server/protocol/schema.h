@@ -1,39 +1,19 @@
 #pragma once
 
-// The ONE list of the protocol: every op and every event is named here once. Enums, wire
-// names, the host's dispatch and the client's signals are all generated from these lists, so
-// an event or op that is not listed here does not compile anywhere.
+// The protocol's names: ops, events and their tables, from schema.toml (schema_lists.h is
+// generated). Enums, wire names, the host's dispatch and the client's signals all come from
+// these lists, so an event or op that is not in the schema does not compile anywhere.
 
 #include <QAnyStringView>
 #include <QLatin1StringView>
 
+#include "protocol/schema_lists.h"
+
 #include <optional>
-
-// X(Name, "wire.name", access): access is Open (no membership needed) or Member.
-#define PC_PROTOCOL_OPS(X)                                                                         \
-    X(RoomCreate, "room.create", Open)                                                             \
-    X(RoomJoin, "room.join", Open)                                                                 \
-    X(RoomLeave, "room.leave", Member)                                                             \
-    X(RoomTtl, "room.ttl", Member)                                                                 \
-    X(RoomInfo, "room.info", Member)                                                               \
-    X(RoomDestroy, "room.destroy", Member)                                                         \
-    X(MessagesSend, "messages.send", Member)                                                       \
-    X(MessagesList, "messages.list", Member)                                                       \
-    X(Subscribe, "subscribe", Member)                                                              \
-    X(Unsubscribe, "unsubscribe", Open)
-
-// X(Name, "wire.name", clientSignal): Name is also the payload struct (events.h), clientSignal
-// the RealtimeClient signal that carries it.
-#define PC_PROTOCOL_EVENTS(X)                                                                      \
-    X(ChatMessage, "chat.message", chatMessage)                                                    \
-    X(ChatDestroy, "chat.destroy", chatDestroy)                                                    \
-    X(PresenceJoin, "presence.join", presenceJoin)                                                 \
-    X(PresenceLeave, "presence.leave", presenceLeave)                                              \
-    X(RoomResync, "room.resync", roomResync)
 
 namespace pc::protocol {
 
-inline constexpr int kProtocolVersion = 1;
+inline constexpr int kProtocolVersion = PC_PROTOCOL_VERSION;
 
 enum class Access { Open, Member };
 
@@ -49,6 +29,18 @@ inline constexpr int kEventCount = 0 PC_PROTOCOL_EVENTS(PC_COUNT_ENTRY);
 
 QLatin1StringView opName(Op op);
 Access opAccess(Op op);
+// The table's access column, for compile-time checks.
+constexpr Access accessOf(Op op)
+{
+    switch (op) {
+#define PC_CASE(name, wire, access, ...)                                                           \
+    case Op::name:                                                                                 \
+        return Access::access;
+        PC_PROTOCOL_OPS(PC_CASE)
+#undef PC_CASE
+    }
+    return Access::Member;
+}
 std::optional<Op> opFromName(QAnyStringView name);
 
 QLatin1StringView eventName(Event event);
@@ -62,8 +54,12 @@ inline constexpr EventMask eventBit(Event e)
     return 1u << unsigned(e);
 }
 inline constexpr EventMask kAllEvents = (1u << kEventCount) - 1;
-// Delivered whatever the filter says.
-inline constexpr EventMask kAlwaysDelivered
-    = eventBit(Event::ChatDestroy) | eventBit(Event::RoomResync);
+// Delivered whatever the filter says, and the events that carry a message's seq.
+#define PC_ALWAYS_BIT(name, wire, signal, always, seq) | (always ? eventBit(Event::name) : 0u)
+#define PC_SEQ_BIT(name, wire, signal, always, seq) | (seq ? eventBit(Event::name) : 0u)
+inline constexpr EventMask kAlwaysDelivered = 0u PC_PROTOCOL_EVENTS(PC_ALWAYS_BIT);
+inline constexpr EventMask kSeqEvents = 0u PC_PROTOCOL_EVENTS(PC_SEQ_BIT);
+#undef PC_ALWAYS_BIT
+#undef PC_SEQ_BIT
 
 } // namespace pc::protocol

@@ -44,7 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return a.ttl == b.ttl && a.maxParticipants == b.maxParticipants;
     });
     RoomCreateParams lowTtl; // a host started with --max-ttl 60
-    if (!RoomCreateParams::read(body, lowTtl, 60))
+    if (!RoomCreateParams::read(body, lowTtl, ReadOptions { 60 }))
         PC_FUZZ_CHECK(lowTtl.ttl <= 60);
     readAndRoundTrip<RoomJoinParams>(body, [](const auto &a, const auto &b) {
         return a.roomId == b.roomId && a.name == b.name && a.token == b.token;

@@ -216,7 +216,7 @@ void tst_Schema::paramsValidation()
     QVERIFY(!RoomCreateParams::read(obj("{}"), create));
     QCOMPARE(create.ttl, 600);
     QCOMPARE(create.maxParticipants, 2);
-    auto error = RoomCreateParams::read(obj(R"({"ttl":3600})"), create, 60);
+    auto error = RoomCreateParams::read(obj(R"({"ttl":3600})"), create, ReadOptions { 60 });
     QCOMPARE(error->code, ErrorCode::BadRequest);
     QVERIFY2(error->message.contains(QLatin1StringView("ttl"))
             && error->message.contains(QLatin1StringView("60")),

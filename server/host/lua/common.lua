@@ -1,26 +1,22 @@
--- Shared by every room script (prepended by RoomStore). KEYS[1] is always meta:{roomId}.
--- Replies are arrays whose first element is 'ok' or a protocol error code.
+-- Shared by every room script (generate.py puts it after the script's K and A, before its
+-- events and prelude). Replies are arrays whose first element is 'ok' or a protocol error code.
 
 -- The room's meta fields, or nil when the room is gone or past its deadline (Redis expires
 -- keys lazily; the deadline is what counts).
 local function live_room(now)
-  local m = redis.call('HMGET', KEYS[1], 'expiresAt', 'maxParticipants', 'seq')
+  local m = redis.call('HMGET', K.meta, 'expiresAt', 'maxParticipants', 'seq')
   if not m[1] or tonumber(m[1]) <= tonumber(now) then
     return nil
   end
   return { expiresAt = m[1], maxParticipants = m[2], seq = m[3] }
 end
 
--- The member record {p = participantId, n = name, j = join order} for a token hash, or nil.
+-- The member record (JSON: p = participantId, n = name, j = join order) for a token hash.
 local function member_of(members_key, token_hash)
   if token_hash == '' then
     return nil
   end
-  local rec = redis.call('HGET', members_key, token_hash)
-  if not rec then
-    return nil
-  end
-  return rec
+  return redis.call('HGET', members_key, token_hash) or nil
 end
 
 -- The live room and the token's member record, or the error code that comes first.
