@@ -496,9 +496,9 @@ def type_doc(schema, f):
     if t == "events":
         return "array of event names"
     if t == "list":
-        return f"array of [{f['of']}](#{f['of'].lower()})"
+        return f"array of [{f['of']}](#type-{f['of'].lower()})"
     if t == "object":
-        return f"[{f['of']}](#{f['of'].lower()})"
+        return f"[{f['of']}](#type-{f['of'].lower()})"
     return t
 
 
@@ -543,7 +543,7 @@ def gen_reference(schema):
          "member; *open*: anyone.", "", "| op | access | params | reply | |", "|---|---|---|---|---|"]
     for op in schema.ops:
         L.append(f"| [`{op['name']}`](#{snake(op['name']).replace('_', '')}) | {op['access']} | "
-                 f"[{op['params']}](#{op['params'].lower()}) | [{op['reply']}](#{op['reply'].lower()}) | {op['doc']} |")
+                 f"[{op['params']}](#type-{op['params'].lower()}) | [{op['reply']}](#type-{op['reply'].lower()}) | {op['doc']} |")
     L.append("")
     for op in schema.ops:
         L += [f"### `{op['name']}`", "", op["doc"], "", "Params:", ""]
@@ -558,13 +558,10 @@ def gen_reference(schema):
         how = "always (whatever the filter)" if e.get("always") else "when in the filter"
         if e.get("seq"):
             how += "; ordered by `seq`"
-        L.append(f"| `{e['name']}` | [{e['payload']}](#{e['payload'].lower()}) | {how} | {s.get('doc', '')} |")
+        L.append(f"| `{e['name']}` | [{e['payload']}](#type-{e['payload'].lower()}) | {how} | {s.get('doc', '')} |")
     L += ["", "## Types", ""]
-    used = []
-    for op in schema.ops:
-        used += [op["params"], op["reply"]]
     for name in schema.order():
-        L += [f"### {name}", ""]
+        L += [f"### Type {name}", ""]
         if "doc" in schema.structs[name]:
             L += [schema.structs[name]["doc"], ""]
         L += field_table(schema, name, name.endswith("Params"))

@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """Independent conformance suite for a Private Chat room host (wire protocol v1).
 
-Written against the contract (shared protocol.md, "Private Chat wire protocol —
+Written against the contract (docs/protocol.md, "Private Chat wire protocol —
 version 1") only, as a third-party client author would: it starts the server
 binary itself, talks to it over WebSocket, and (in two-hosts mode) inspects the
 shared Redis from outside.
 
-    /usr/bin/python3 contract_test.py --server PATH --mode single|two-hosts
+    /usr/bin/python3 contract_test.py --server PATH --mode single|two-hosts [--schema FILE]
+
+With --schema (the build's generated/schema.json), it first checks that the host's own schema
+names exactly the ops, events, error codes and limits this suite was written against.
 
 Prints one line per check (`PASS name` / `FAIL name: what differed`) and ends with
 `N passed, M failed`. Exit status 0 only if every check passed.
@@ -44,6 +47,18 @@ ROOM_ID_RE = re.compile(r"[A-Za-z0-9_-]{21}")
 ROOM_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 ERROR_CODES = {"bad-request", "unknown-op", "too-large", "room-not-found", "unauthorized",
                "room-full", "rate-limited", "unavailable", "internal"}
+# The contract's tables as this suite knows them (compared with the host's schema dump).
+CONTRACT_OPS = {"room.create": "open", "room.join": "open", "room.leave": "member",
+                "room.ttl": "member", "room.info": "member", "room.destroy": "member",
+                "messages.send": "member", "messages.list": "member", "subscribe": "member",
+                "unsubscribe": "open"}
+CONTRACT_EVENTS = {"chat.message", "chat.destroy", "presence.join", "presence.leave", "room.resync"}
+CONTRACT_LIMITS = {"maxNameLength": 100, "maxTextLength": 1000, "maxClientMsgIdLength": 64,
+                   "maxIncomingMessageBytes": 65536, "maxOutgoingQueueBytes": 1048576,
+                   "minTtl": 5, "maxTtl": 604800, "defaultTtl": 600, "minParticipants": 2,
+                   "maxParticipants": 100, "defaultParticipants": 2, "maxListLimit": 1000,
+                   "historyLength": 1000, "roomIdLength": 21, "idleTimeoutMs": 60000,
+                   "maxSafeInteger": MAX_SAFE, "maxStringIdLength": 64}
 NAMES = ["Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi", "Ivan", "Judy",
          "Mallet", "Niaj", "Olivia", "Peggy"]
 QUIET = 0.8          # seconds we wait to be sure an event does NOT arrive
@@ -2377,6 +2392,35 @@ async def amain(args, tmp, results):
         env.redis.close()
 
 
+def schema_agrees(path):
+    """Whether the host's schema names what this suite knows: a new op or a changed limit on
+    one side and not the other fails here, before any frame is sent."""
+    with open(path, encoding="utf-8") as f:
+        dump = json.load(f)
+    if dump.get("protocol") != 1:
+        return False, "protocol %r, expected 1" % dump.get("protocol")
+    ops = {o["name"]: o["access"] for o in dump["ops"]}
+    missing = {k: v for k, v in CONTRACT_OPS.items() if ops.get(k) != v}
+    if missing:
+        return False, "ops differ: the suite has %s, the schema %s" % (missing, {k: ops.get(k) for k in missing})
+    events = {e["name"] for e in dump["events"]}
+    if not CONTRACT_EVENTS <= events:
+        return False, "events missing from the schema: %s" % sorted(CONTRACT_EVENTS - events)
+    if set(dump["errors"]) != ERROR_CODES:
+        return False, "error codes differ: %s" % sorted(set(dump["errors"]) ^ ERROR_CODES)
+    wrong = {k: (v, dump["limits"].get(k)) for k, v in CONTRACT_LIMITS.items() if dump["limits"].get(k) != v}
+    if wrong:
+        return False, "limits differ (suite, schema): %s" % wrong
+    # Additions are fine, but each must be optional for a v1 client.
+    for o in dump["ops"]:
+        if o["name"] not in CONTRACT_OPS:
+            continue
+        for f in o["params"]:
+            if f.get("addition") and f["required"]:
+                return False, "%s: the addition %s is required" % (o["name"], f["name"])
+    return True, ""
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -2386,6 +2430,7 @@ def main():
     ap.add_argument("--only", help="regex: run only the checks whose name matches")
     ap.add_argument("--server-args", default="", help="more arguments for every host, space-separated (e.g. \"--workers 2\")")
     ap.add_argument("--keep-logs", action="store_true", help="keep the temp dir with server stderr logs")
+    ap.add_argument("--schema", help="the host's schema dump (generated/schema.json) to compare with this suite's tables")
     args = ap.parse_args()
 
     results = []
@@ -2416,6 +2461,11 @@ def main():
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, on_signal)
     threading.Thread(target=watchdog, daemon=True).start()
+
+    if args.schema:
+        ok, why = schema_agrees(args.schema)
+        print(("PASS schema_dump_agrees" if ok else "FAIL schema_dump_agrees: " + why), flush=True)
+        results.append(("schema_dump_agrees", ok))
 
     if not os.access(args.server, os.X_OK):
         print("FAIL setup: server binary %s not found or not executable" % args.server)
