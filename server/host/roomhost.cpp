@@ -434,12 +434,12 @@ void RoomHost::onRoomDestroy(const Request &request, const MemberParams &member)
 {
     const Done<Stored> reply = request.answer<Stored>([](const Stored &) { return QJsonObject(); });
     m_store->destroy(member, [this, member, reply](Outcome<Stored> outcome) {
-        // This process' subscribers hear of it before the reply; others through Redis.
-        if (std::holds_alternative<Stored>(outcome)) {
-            m_liveRooms.remove(member.roomId);
-            m_hub->deliver(member.roomId, ChatDestroy { ChatDestroy::Reason::Destroyed });
-        }
-        reply(outcome);
+        if (!std::holds_alternative<Stored>(outcome))
+            return reply(outcome);
+        // The contract: every subscriber has chat.destroy before the reply. The script
+        // published it; this process' subscribers have it once the bus brought it here.
+        m_liveRooms.remove(member.roomId);
+        m_hub->whenEnded(member.roomId, 1000, [reply] { reply(Stored {}); });
     });
 }
 

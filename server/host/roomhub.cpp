@@ -35,6 +35,7 @@ struct RoomHub::Subscription
         qint64 seq;       // chat.message: its seq, else 0
         QByteArray frame; // the WebSocket frame
         QString leaver;   // presence.leave: who left
+        bool ends;        // chat.destroy
     };
 
     EventMask events = kAllEvents;
@@ -66,6 +67,7 @@ struct RoomHub::LocalRoom
         subscriptions.removeIf([session](const auto &entry) { return entry.first == session; });
     }
     QList<std::function<void()>> waitingForChannel;
+    QList<std::function<void()>> waitingForEnd; // whenEnded()
     QTimer expiry;
 };
 
@@ -78,11 +80,6 @@ RoomHub::RoomHub(
 }
 
 RoomHub::~RoomHub() = default;
-
-void RoomHub::publish(const QString &roomId, const QByteArray &busEvent)
-{
-    m_redis->command({ "PUBLISH", RoomKeys(m_store->prefix(), roomId).channel, busEvent });
-}
 
 RoomHub::LocalRoom &RoomHub::room(const QString &roomId)
 {
@@ -145,11 +142,8 @@ void RoomHub::completeSubscribe(Session *session, const QString &roomId, EventMa
             return done(*error);
         }
         const MemberInfo &info = std::get<MemberInfo>(outcome);
-        if (!sub) { // the room ended while the store was asked
-            done(Subscribed { roomId, info.room.lastSeq });
-            session->send(encodeEventFrame(roomId, ChatDestroy { ChatDestroy::Reason::Destroyed }));
-            return;
-        }
+        if (!sub) // unsubscribed (or left) while the store was asked
+            return done(Subscribed { roomId, info.room.lastSeq });
         const bool first = sub->pending;
         sub->events = events;
         sub->participantId = info.participantId;
@@ -172,6 +166,8 @@ void RoomHub::completeSubscribe(Session *session, const QString &roomId, EventMa
                 sub->lastSeq = std::max(sub->lastSeq, event.seq);
                 session->sendFrame(event.frame);
             }
+            if (event.ends)
+                break; // a room ends once, however many hosts said so
         }
         if (sub->endsAfterReply) {
             (*it)->remove(session);
@@ -222,8 +218,11 @@ void RoomHub::dropIfUnused(const QString &roomId)
     auto it = m_rooms.find(roomId);
     if (it == m_rooms.end() || !(*it)->subscriptions.isEmpty())
         return;
+    const auto waiting = std::exchange((*it)->waitingForEnd, {}); // no one left to wait for
     m_subscriber->unsubscribe((*it)->channel);
     m_rooms.erase(it);
+    for (const auto &then : waiting)
+        then();
 }
 
 void RoomHub::armExpiry(LocalRoom &room, qint64 expiresAt)
@@ -242,10 +241,26 @@ void RoomHub::expire(const QString &roomId)
             armExpiry(**it, *deadline);
             return;
         }
-        // The deadline passed: the room is over even if the store could not be told (its keys
-        // carry the deadline, so Redis removes them anyway).
-        deliver(roomId, ChatDestroy { ChatDestroy::Reason::Expired });
+        // The script published chat.destroy (or another host's did): it comes by the bus. A
+        // store that cannot be told now is asked again; its keys carry the deadline, so Redis
+        // removes them anyway, and subscribers that miss the end hear room.resync.
+        if (std::holds_alternative<Error>(outcome))
+            (*it)->expiry.start(1000);
     });
+}
+
+void RoomHub::whenEnded(const QString &roomId, int waitMs, std::function<void()> then)
+{
+    auto it = m_rooms.find(roomId);
+    if (it == m_rooms.end())
+        return then();
+    auto once = std::make_shared<std::function<void()>>(std::move(then));
+    const auto run = [once] {
+        if (auto f = std::exchange(*once, {}))
+            f();
+    };
+    (*it)->waitingForEnd.append(run);
+    QTimer::singleShot(waitMs, this, run);
 }
 
 void RoomHub::deliver(const QString &roomId, const EncodedEvent &event)
@@ -263,7 +278,7 @@ void RoomHub::deliver(const QString &roomId, const EncodedEvent &event)
     QList<Session *> ended;
     for (auto &[subscriber, sub] : room->subscriptions) {
         if (sub.pending) { // whose it is, and so whether this ends it, is known after the reply
-            sub.held.append({ seq, frame, leaver });
+            sub.held.append({ seq, frame, leaver, ends });
             sub.endsAfterReply = sub.endsAfterReply || ends;
             continue;
         }
@@ -290,8 +305,11 @@ void RoomHub::deliver(const QString &roomId, const EncodedEvent &event)
         room->remove(session);
         session->removeRoom(roomId);
     }
-    if (ends)
+    if (ends) {
         room->expiry.stop();
+        for (const auto &then : std::exchange(room->waitingForEnd, {}))
+            then();
+    }
     dropIfUnused(roomId);
 }
 
@@ -317,7 +335,7 @@ void RoomHub::onChannelActive(const QByteArray &channel, bool afterReconnect)
     const std::shared_ptr<LocalRoom> room = *it;
     if (afterReconnect) {
         qCInfo(lcHost) << "Redis pub/sub is back; asking subscribers of a room to resync";
-        deliver(roomId, RoomResync { QStringLiteral("host-reconnected-to-store") });
+        deliver(roomId, encodeEvent(RoomResync { QStringLiteral("host-reconnected-to-store") }));
     }
     const auto waiting = std::exchange(room->waitingForChannel, {});
     for (const auto &run : waiting)

@@ -24,7 +24,10 @@ class Session;
 
 // Fan-out in one host process: which local session is subscribed to which room, the room's
 // Redis channel while it has local subscribers, and the timer that ends the room on time.
-// Every event reaches a room's subscribers through here, encoded once per room.
+// One road: every event of a room is published by a store script, atomically with its write,
+// and reaches subscribers from the bus through deliver(), the one place that deduplicates
+// (by seq, and a room's end once). The only event the hub makes itself is room.resync, about
+// its own link to the bus, through the same deliver().
 class RoomHub : public QObject
 {
     Q_OBJECT
@@ -44,17 +47,10 @@ public:
     void endLeave(Session *session, const QString &roomId, bool left);
     void removeSession(Session *session);
 
-    // Publishes a schema event to every subscriber of the room, in every host process.
-    template<protocol::SchemaEvent P> void emit(const QString &roomId, const P &payload)
-    {
-        publish(roomId, protocol::encodeBusEvent(payload));
-    }
-    // Delivers an event to this process' subscribers of the room (a room's end is delivered
-    // once per subscription whichever way it arrives first).
-    template<protocol::SchemaEvent P> void deliver(const QString &roomId, const P &payload)
-    {
-        deliver(roomId, protocol::encodeEvent(payload));
-    }
+    // Runs then() once this process' subscribers of the room have had its end (chat.destroy
+    // from the bus), at once when it has none, and after waitMs at most (the bus is
+    // at-most-once: a subscriber that missed it hears of it by room.resync).
+    void whenEnded(const QString &roomId, int waitMs, std::function<void()> then);
 
     int roomCount() const { return int(m_rooms.size()); }
 
@@ -62,7 +58,6 @@ private:
     struct Subscription;
     struct LocalRoom;
 
-    void publish(const QString &roomId, const QByteArray &busEvent);
     void deliver(const QString &roomId, const protocol::EncodedEvent &event);
     LocalRoom &room(const QString &roomId);
     void completeSubscribe(Session *session, const QString &roomId, protocol::EventMask events,
