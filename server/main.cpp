@@ -2,6 +2,7 @@
 #include "eventloop/preferreddispatcher.h"
 #include "host/embeddedredis.h"
 #include "host/filelimit.h"
+#include "host/hostrunner.h"
 #include "host/listenaddress.h"
 #include "host/reuseport.h"
 #include "host/roomhost.h"
@@ -253,65 +254,49 @@ int main(int argc, char *argv[])
     const int workers = numberOption(parser, QStringLiteral("workers"), 1, kMaxWorkers);
     options.sharePort = parser.isSet(workerOption);
 
-    redis::Options redisOptions;
-    std::optional<host::EmbeddedRedis> embedded;
+    std::optional<redis::Url> redisUrl;
     if (parser.isSet(QStringLiteral("redis"))) {
-        const auto url = redis::Url::parse(parser.value(QStringLiteral("redis")), &error);
-        if (!url)
+        redisUrl = redis::Url::parse(parser.value(QStringLiteral("redis")), &error);
+        if (!redisUrl)
             die(kBadUsage, QStringLiteral("--redis: ") + error);
-        redisOptions.url = *url;
-    } else {
-        embedded.emplace();
-        if (!embedded->start())
-            die(kCannotRun, embedded->errorString());
-        redisOptions.url = embedded->url();
     }
 
-    if (workers > 1)
+    if (workers > 1) {
+        // The pool's process holds the port and the private Redis its workers share.
+        redis::Options redisOptions;
+        std::optional<host::EmbeddedRedis> embedded;
+        if (redisUrl) {
+            redisOptions.url = *redisUrl;
+        } else {
+            embedded.emplace();
+            if (!embedded->start())
+                die(kCannotRun, embedded->errorString());
+            redisOptions.url = embedded->url();
+        }
         return runWorkers(parser, options, redisOptions, embedded ? &*embedded : nullptr, workers);
+    }
 
-    host::RoomHost host(options, redisOptions);
+    host::HostRunner runner;
     host::UnixSignals signals;
-    QObject::connect(&signals, &host::UnixSignals::terminate, &app, [&] {
-        host.shutdown();
-        // Give the close frames a moment to go out, then stop Redis and leave.
-        QTimer::singleShot(300, &app, [&] {
-            if (embedded)
-                embedded->stop();
-            QCoreApplication::exit(0);
-        });
+    QObject::connect(&signals, &host::UnixSignals::terminate, &runner, &host::HostRunner::stop);
+    QObject::connect(&runner, &host::HostRunner::stopped, &app, [] { QCoreApplication::exit(0); });
+    QObject::connect(&runner, &host::HostRunner::failed, &app, [&](const QString &why) {
+        runner.stopNow();
+        die(kCannotRun, why);
     });
-
-    QTimer giveUp;
-    giveUp.setSingleShot(true);
-    QObject::connect(&giveUp, &QTimer::timeout, &app, [&] {
-        if (embedded)
-            embedded->stop();
-        die(kCannotRun,
-            QStringLiteral("cannot reach Redis at %1: start it, or run without --redis "
-                           "to use a private one")
-                .arg(redisOptions.url.toString()));
-    });
-    QObject::connect(&host, &host::RoomHost::redisReady, &app, [&] {
-        giveUp.stop();
-        if (!embedded && !options.sharePort) { // with --workers, the pool's process checks
+    QObject::connect(&runner, &host::HostRunner::started, &app, [&] {
+        if (redisUrl && !options.sharePort) { // with --workers, the pool's process checks
+            redis::Options redisOptions;
+            redisOptions.url = *redisUrl;
             auto *probe = new redis::Connection(redisOptions, &app);
             QObject::connect(
                 probe, &redis::Connection::connected, probe, [probe] { warnIfPersistent(probe); });
             probe->open();
             QTimer::singleShot(3000, probe, &QObject::deleteLater);
         }
-        QString listenError;
-        if (!host.listen(&listenError)) {
-            if (embedded)
-                embedded->stop();
-            die(kCannotRun, listenError);
-        }
-        std::printf("listening on %s\n", qPrintable(host.url()));
+        std::printf("listening on %s\n", qPrintable(runner.url()));
         std::fflush(stdout);
     });
-    host.connectRedis();
-    giveUp.start(5000);
-
+    runner.start(options, host::HostRunner::Options { redisUrl });
     return app.exec();
 }

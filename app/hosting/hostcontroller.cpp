@@ -1,8 +1,8 @@
 #include "hostcontroller.h"
 #include "eventloop/preferreddispatcher.h"
 
+#include "host/hostrunner.h"
 #include "host/listenaddress.h"
-#include "hostworker.h"
 
 #include <QNetworkInterface>
 #include <QThread>
@@ -25,7 +25,7 @@ HostController::~HostController()
     if (!m_thread)
         return;
     // Redis must stop before the thread that started it ends (PR_SET_PDEATHSIG).
-    QMetaObject::invokeMethod(m_worker, &HostWorker::stopNow, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(m_worker, &host::HostRunner::stopNow, Qt::BlockingQueuedConnection);
     m_thread->quit();
     m_thread->wait();
 }
@@ -38,11 +38,11 @@ void HostController::ensureThread()
     m_thread->setObjectName(QStringLiteral("room host"));
     // Its cost then follows active connections, not open ones.
     pc::eventloop::installPreferredDispatcher(m_thread);
-    m_worker = new HostWorker;
+    m_worker = new host::HostRunner;
     m_worker->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(
-        m_worker, &HostWorker::started, this, [this](const QHostAddress &address, quint16 port) {
+    connect(m_worker, &host::HostRunner::started, this,
+        [this](const QHostAddress &address, quint16 port) {
             if (m_state != State::Starting)
                 return;
             m_port = port;
@@ -68,11 +68,11 @@ void HostController::ensureThread()
             Q_EMIT addressChanged();
             setState(State::Running);
         });
-    connect(m_worker, &HostWorker::failed, this, [this](const QString &error) {
+    connect(m_worker, &host::HostRunner::failed, this, [this](const QString &error) {
         if (m_state == State::Starting || m_state == State::Running)
             setState(State::Failed, error);
     });
-    connect(m_worker, &HostWorker::stopped, this, [this] {
+    connect(m_worker, &host::HostRunner::stopped, this, [this] {
         if (m_state == State::Stopping)
             setState(State::Stopped);
     });
@@ -107,7 +107,12 @@ void HostController::start(const QString &listen)
     setState(State::Starting);
     const bool fallback = address->port == kDefaultPort;
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, a = *address, fallback] {
-        worker->start(a.address, a.port, fallback);
+        host::HostOptions options;
+        options.address = a.address;
+        options.port = a.port;
+        host::HostRunner::Options run;
+        run.fallbackToFreePort = fallback;
+        worker->start(options, run);
     });
 }
 
@@ -117,11 +122,11 @@ void HostController::stop()
         return;
     if (m_state == State::Failed) {
         setState(State::Stopped);
-        QMetaObject::invokeMethod(m_worker, &HostWorker::stopNow);
+        QMetaObject::invokeMethod(m_worker, &host::HostRunner::stopNow);
         return;
     }
     setState(State::Stopping);
-    QMetaObject::invokeMethod(m_worker, &HostWorker::stop);
+    QMetaObject::invokeMethod(m_worker, &host::HostRunner::stop);
 }
 
 void HostController::setState(State state, const QString &errorText)

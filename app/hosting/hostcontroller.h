@@ -7,9 +7,11 @@
 
 class QThread;
 
-namespace pc::hosting {
+namespace pc::host {
+class HostRunner;
+} // namespace pc::host
 
-class HostWorker;
+namespace pc::hosting {
 
 // Runs a room host with its own embedded Redis inside the app, on a worker thread so the UI
 // never waits for Redis or the network. The worker thread forks redis-server and stays alive
@@ -70,7 +72,7 @@ private:
     QUrl m_localUrl;
     QString m_errorText;
     QThread *m_thread = nullptr;
-    HostWorker *m_worker = nullptr; // lives on m_thread
+    host::HostRunner *m_worker = nullptr; // lives on m_thread
 };
 
 } // namespace pc::hosting
