@@ -272,8 +272,14 @@ void RoomHost::onText(Session *session, const QByteArray &frame)
     case Op::name:                                                                                 \
         run<Op::name>(request, &RoomHost::on##name);                                               \
         break;
-        PC_PROTOCOL_OPS(PC_DISPATCH)
+        PC_HANDLED_OPS(PC_DISPATCH)
 #undef PC_DISPATCH
+#define PC_RELAY(name, ...)                                                                        \
+    case Op::name:                                                                                 \
+        relay<Op::name>(request);                                                                  \
+        break;
+        PC_RELAYED_OPS(PC_RELAY)
+#undef PC_RELAY
     }
 }
 
@@ -304,8 +310,41 @@ void RoomHost::run(const Request &request,
         accessOf(O) == Access::Open
             || std::is_same_v<Params, MemberParams> || requires(Params p) { p.member; },
         "a Member op's params must name the member");
-    if (const auto params = accept<Params>(request))
-        (this->*handler)(request, *params);
+    if (const auto params = accept<Params>(request)) {
+        if (withinOpRate<O>(request))
+            (this->*handler)(request, *params);
+    }
+}
+
+// A relay op has no handler: its params, but the member's, go out as its event.
+template<Op O> void RoomHost::relay(const Request &request)
+{
+    using Params = typename OpTypes<O>::Params;
+    const auto params = accept<Params>(request);
+    if (!params || !withinOpRate<O>(request))
+        return;
+    QJsonObject fields = params->toJson();
+    fields.remove(QLatin1StringView("roomId"));
+    fields.remove(QLatin1StringView("token"));
+    m_store->relay(*memberOf(*params), *OpTypes<O>::kRelay, fields,
+        request.answer<Stored>([](const Stored &) { return QJsonObject(); }));
+}
+
+// The op's own limit (schema: rate), beside the connection's.
+template<Op O> bool RoomHost::withinOpRate(const Request &request)
+{
+    if constexpr (OpTypes<O>::kBurst > 0) {
+        const qint64 wait
+            = request.session
+                  ->opLimiter(
+                      O, RateLimiter::perMinute(OpTypes<O>::kBurst, OpTypes<O>::kPerSecond * 60))
+                  .take();
+        if (wait > 0) {
+            request.fail(Error::rateLimited(wait));
+            return false;
+        }
+    }
+    return true;
 }
 
 template<typename Params> std::optional<Params> RoomHost::accept(const Request &request)

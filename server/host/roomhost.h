@@ -80,9 +80,11 @@ private:
     template<protocol::Op O>
     void run(const Request &request,
         void (RoomHost::*handler)(const Request &, const typename protocol::OpTypes<O>::Params &));
+    template<protocol::Op O> void relay(const Request &request);
+    template<protocol::Op O> bool withinOpRate(const Request &request);
 #define PC_DECLARE_HANDLER(name, wire, access, Params, Reply)                                      \
     void on##name(const Request &request, const protocol::Params &params);
-    PC_PROTOCOL_OPS(PC_DECLARE_HANDLER)
+    PC_HANDLED_OPS(PC_DECLARE_HANDLER)
 #undef PC_DECLARE_HANDLER
 
     HostOptions m_options;

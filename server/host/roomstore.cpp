@@ -127,9 +127,10 @@ RoomStore::RoomStore(redis::Connection *redis, QByteArray prefix)
     , m_leave(loadScript<scripts::Leave>())
     , m_destroy(loadScript<scripts::Destroy>())
     , m_expire(loadScript<scripts::Expire>())
+    , m_relay(loadScript<scripts::Relay>())
 {
     for (const redis::Script *script :
-        { &m_create, &m_join, &m_read, &m_send, &m_leave, &m_destroy, &m_expire })
+        { &m_create, &m_join, &m_read, &m_send, &m_leave, &m_destroy, &m_expire, &m_relay })
         m_redis->preload(*script);
 }
 
@@ -295,6 +296,23 @@ void RoomStore::destroy(const MemberParams &member, Done<Stored> done)
     };
     m_redis->eval(m_destroy, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
         if (auto error = scriptError(reply, "destroy"))
+            return done(*error);
+        done(Stored {});
+    });
+}
+
+void RoomStore::relay(
+    const MemberParams &member, Event event, const QJsonObject &fields, Done<Stored> done)
+{
+    using S = scripts::Relay;
+    const RoomKeys keys(m_prefix, member.roomId);
+    const S::Args args { .now = number(now()),
+        .tokenHash = memberKey(member.token),
+        .channel = keys.channel,
+        .event = eventName(event).toString().toLatin1(),
+        .fields = QJsonDocument(fields).toJson(QJsonDocument::Compact) };
+    m_redis->eval(m_relay, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
+        if (auto error = scriptError(reply, "relay"))
             return done(*error);
         done(Stored {});
     });

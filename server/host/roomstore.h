@@ -55,6 +55,9 @@ public:
     void list(const protocol::MessagesListParams &params, Done<protocol::EncodedMessageList> done);
     void send(const protocol::MessagesSendParams &params, Done<protocol::EncodedMessageSent> done);
     void destroy(const protocol::MemberParams &member, Done<Stored> done);
+    // A relay op: publishes event (fields: its payload but the sender) to the room, stores nothing.
+    void relay(const protocol::MemberParams &member, protocol::Event event,
+        const QJsonObject &fields, Done<Stored> done);
     // Ends a room whose deadline passed. Success value: the deadline still ahead (another
     // clock ran early), or 0 when the room is gone.
     void expire(const QString &roomId, Done<qint64> done);
@@ -69,6 +72,7 @@ private:
     redis::Script m_leave;
     redis::Script m_destroy;
     redis::Script m_expire;
+    redis::Script m_relay;
 };
 
 } // namespace pc::host

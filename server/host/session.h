@@ -11,6 +11,10 @@
 #include <QTimer>
 #include <QWebSocketProtocol>
 
+#include "protocol/schema.h"
+
+#include <map>
+
 class QWebSocket;
 
 namespace pc::host {
@@ -34,6 +38,11 @@ public:
     bool isOpen() const { return m_open; }
     RateLimiter &rateLimiter() { return m_rateLimiter; }
     RateLimiter &roomCreation() { return m_roomCreation; }
+    // An op's own limit (made on first use from limit).
+    RateLimiter &opLimiter(protocol::Op op, const RateLimit &limit)
+    {
+        return m_opLimiters.try_emplace(op, limit).first->second;
+    }
     const QHostAddress &peerAddress() const { return m_peerAddress; }
     // The rooms it is subscribed to, kept by RoomHub: usually one, so a list.
     const QList<QString> &rooms() const { return m_rooms; }
@@ -79,6 +88,7 @@ private:
     qint64 m_maxOutgoing;
     RateLimiter m_rateLimiter;
     RateLimiter m_roomCreation;
+    std::map<protocol::Op, RateLimiter> m_opLimiters; // empty for most: a few ops have their own
     QHostAddress m_peerAddress;
     QElapsedTimer m_sinceActivity; // restarted per frame
     QList<QString> m_rooms;

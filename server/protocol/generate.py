@@ -106,6 +106,8 @@ class Schema:
             script = op.get("script")
             if script is not None and script not in self.scripts:
                 raise SchemaError(f"{op['name']}: unknown script {script!r}")
+            if "relay" in op:
+                self.check_relay(op)
             if op["access"] == "member":
                 # The table is the rule: a member op reaches the store only through a script
                 # whose prelude checks the member, with params that name one.
@@ -128,6 +130,25 @@ class Schema:
                     raise SchemaError(f"script {name}: publishes the unknown event {n!r}")
             if sc["keys"][0] != "meta":
                 raise SchemaError(f"script {name}: KEYS[1] is always meta")
+
+    def relayed_fields(self, op):
+        """A relay op's params other than the member: they go into its event as sent."""
+        return [(k, f) for k, f in self.wire_fields(op["params"]) if not f["path"].startswith("member.")
+                and k not in ("roomId", "token")]
+
+    def check_relay(self, op):
+        # A relay op stores nothing: the relay script publishes its event, made of the params
+        # (but the member's) and the sender's participantId and name stamped from the token.
+        events = {e["name"]: e for e in self.events}
+        if op["relay"] not in events:
+            raise SchemaError(f"{op['name']}: relays the unknown event {op['relay']!r}")
+        if op.get("script") != "relay" or op["access"] != "member" or op["reply"] != "Empty":
+            raise SchemaError(f"{op['name']}: a relay op is a member op with script relay and reply Empty")
+        payload = {k for k, _ in self.wire_fields(events[op["relay"]]["payload"])}
+        sent = {k for k, _ in self.relayed_fields(op)} | {"participantId", "name"}
+        if payload != sent:
+            raise SchemaError(f"{op['name']}: {op['relay']}'s payload must be its params and "
+                              f"participantId, name (has {sorted(payload)}, would get {sorted(sent)})")
 
     def has_member(self, sname):
         if sname == "MemberParams":
@@ -235,9 +256,17 @@ def gen_header(schema):
               "    QJsonObject toJson() const;",
               f"    friend bool operator==(const {sname} &, const {sname} &) = default;", "};", ""]
     L += ["// Op -> its params and reply.", "template<Op O> struct OpTypes;"]
+    L.append("// kRelay: the event a relay op publishes (it stores nothing); kBurst and kPerSecond: the")
+    L.append("// op's own rate limit per connection (0: only the connection's).")
     for op in schema.ops:
-        L.append(f"template<> struct OpTypes<Op::{op['id']}> {{ using Params = {op['params']}; "
-                 f"using Reply = {op['reply']}; }};")
+        rate = op.get("rate", {})
+        relay = f"Event::{next(e['id'] for e in schema.events if e['name'] == op['relay'])}" \
+            if "relay" in op else "std::optional<Event>()"
+        L += [f"template<> struct OpTypes<Op::{op['id']}>", "{",
+              f"    using Params = {op['params']};", f"    using Reply = {op['reply']};",
+              f"    static constexpr std::optional<Event> kRelay = {relay};",
+              f"    static constexpr double kBurst = {float(rate.get('burst', 0))};",
+              f"    static constexpr double kPerSecond = {float(rate.get('perSecond', 0))};", "};"]
     L += ["", "} // namespace pc::protocol", ""]
     return "\n".join(L)
 
@@ -250,6 +279,13 @@ def gen_lists(schema):
          "#define PC_PROTOCOL_OPS(X) \\"]
     L += [f"    X({o['id']}, \"{o['name']}\", {o['access'].capitalize()}, {o['params']}, "
           f"{o['reply']}) \\" for o in schema.ops]
+    L += ["", "", "// The ops the host runs a handler of its own for, and the relay ops (OpTypes::kRelay).",
+          "#define PC_HANDLED_OPS(X) \\"]
+    L += [f"    X({o['id']}, \"{o['name']}\", {o['access'].capitalize()}, {o['params']}, "
+          f"{o['reply']}) \\" for o in schema.ops if "relay" not in o]
+    L += ["", "#define PC_RELAYED_OPS(X) \\"]
+    L += [f"    X({o['id']}, \"{o['name']}\", {o['access'].capitalize()}, {o['params']}, "
+          f"{o['reply']}) \\" for o in schema.ops if "relay" in o]
     L += ["", "", "// X(Name, \"wire.name\", clientSignal, always, seq): Name is also the payload struct.",
           "#define PC_PROTOCOL_EVENTS(X) \\"]
     L += [f"    X({e['id']}, \"{e['name']}\", {e['signal']}, {str(bool(e.get('always'))).lower()}, "
@@ -408,7 +444,7 @@ def gen_store_scripts(schema):
         L += [f"struct {cname}", "{", f"    static constexpr const char *kName = \"{name}\";",
               f"    static constexpr bool kChecksMember = {str(bool(sc.get('member'))).lower()};",
               "    struct Args", "    {"]
-        L += [f"        QByteArray {a};" for a in sc["args"]]
+        L += [f"        QByteArray {a} {{}};" for a in sc["args"]]
         L += ["        QList<QByteArray> list() const { return { " + ", ".join(sc["args"]) + " }; }",
               "    };",
               "    // Its KEYS from anything that names them (RoomKeys).",
@@ -546,7 +582,14 @@ def gen_reference(schema):
                  f"[{op['params']}](#type-{op['params'].lower()}) | [{op['reply']}](#type-{op['reply'].lower()}) | {op['doc']} |")
     L.append("")
     for op in schema.ops:
-        L += [f"### `{op['name']}`", "", op["doc"], "", "Params:", ""]
+        L += [f"### `{op['name']}`", "", op["doc"], ""]
+        if "relay" in op:
+            L += [f"Stores nothing: publishes `{op['relay']}` to the room's subscribers, with the "
+                  "params (but `roomId` and `token`) and the sender's `participantId` and `name`.", ""]
+        if "rate" in op:
+            L += [f"Its own rate limit per connection: bursts of {op['rate']['burst']}, "
+                  f"{op['rate']['perSecond']} per second sustained (then `rate-limited`).", ""]
+        L += ["Params:", ""]
         L += field_table(schema, op["params"], True)
         L += ["Reply `data`:", ""]
         L += field_table(schema, op["reply"], False)
@@ -593,7 +636,8 @@ def gen_dump(schema):
         "protocol": schema.version,
         "limits": {k: v["value"] for k, v in schema.limits.items()},
         "errors": [e["code"] for e in schema.errors],
-        "ops": [{"name": o["name"], "access": o["access"], "params": fields(o["params"]),
+        "ops": [{"name": o["name"], "access": o["access"], "relay": o.get("relay"),
+                 "rate": o.get("rate"), "params": fields(o["params"]),
                  "reply": fields(o["reply"])} for o in schema.ops],
         "events": [{"name": e["name"], "always": bool(e.get("always")), "seq": bool(e.get("seq")),
                     "data": fields(e["payload"])} for e in schema.events],

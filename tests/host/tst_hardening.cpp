@@ -458,7 +458,7 @@ void tst_Hardening::malformedWebSocketKeyGets400()
 {
     TestHost host;
     QVERIFY(host.start());
-    for (const QByteArray key : { QByteArray("abc"), QByteArray("dGhlIHNhbXBsZSBub25jZQ"),
+    for (const QByteArray &key : { QByteArray("abc"), QByteArray("dGhlIHNhbXBsZSBub25jZQ"),
              QByteArray("dGhlIHNhbXBsZSBub25jZSE=") /* 17 bytes */ }) {
         RawClient client(host.host().port());
         QByteArray request = kHandshake;
