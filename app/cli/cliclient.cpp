@@ -2,10 +2,13 @@
 
 #include "invitelink.h"
 
+#include "protocol/ids.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMetaEnum>
+#include <QTimer>
 
 #include <cstdio>
 #include <unistd.h>
@@ -116,8 +119,10 @@ void CliClient::readStdin()
     char buffer[4096];
     const ssize_t n = ::read(STDIN_FILENO, buffer, sizeof buffer);
     if (n <= 0) {
-        // End of input ends only the input: the session goes on until the room does.
         m_stdin->setEnabled(false);
+        m_inputEnded = true;
+        if (!m_sending)
+            endOfInput();
         return;
     }
     m_pendingInput.append(buffer, n);
@@ -126,16 +131,47 @@ void CliClient::readStdin()
         const QString text
             = QString::fromUtf8(m_pendingInput.left(newline)).remove(QLatin1Char('\r'));
         m_pendingInput.remove(0, newline + 1);
-        if (text.trimmed().isEmpty())
-            continue;
-        MessagesSendParams params;
-        params.member = { m_roomId, m_token };
-        params.text = text;
-        m_client.send(params, [](Outcome<ChatMessage> outcome) {
-            if (const auto *error = std::get_if<Error>(&outcome))
-                std::fprintf(stderr, "privatechat-cli: not sent: %s\n", qPrintable(error->message));
-        });
+        if (!text.trimmed().isEmpty())
+            m_outbox.append({ text, ids::newMessageId() });
     }
+    if (!m_sending)
+        sendNext();
+}
+
+void CliClient::sendNext()
+{
+    if (m_outbox.isEmpty()) {
+        m_sending = false;
+        if (m_inputEnded)
+            endOfInput();
+        return;
+    }
+    m_sending = true;
+    MessagesSendParams params;
+    params.member = { m_roomId, m_token };
+    params.text = m_outbox.first().text;
+    params.clientMsgId = m_outbox.first().clientMsgId;
+    m_client.send(params, [this](Outcome<ChatMessage> outcome) {
+        if (const auto *error = std::get_if<Error>(&outcome)) {
+            if (error->code == ErrorCode::RateLimited) {
+                // As the host says: wait, then the same line again (nothing was stored).
+                QTimer::singleShot(
+                    std::max<qint64>(error->retryAfterMs, 1), this, &CliClient::sendNext);
+                return;
+            }
+            std::fprintf(stderr, "privatechat-cli: not sent: %s\n", qPrintable(error->message));
+        }
+        m_outbox.removeFirst();
+        sendNext();
+    });
+}
+
+void CliClient::endOfInput()
+{
+    if (m_stay || m_finished)
+        return;
+    // Every line is acknowledged: leave the room (its slot is free again) and stop.
+    m_client.leaveRoom({ m_roomId, m_token }, [this](Outcome<Empty>) { finish(Ok); });
 }
 
 } // namespace pc::client

@@ -21,17 +21,33 @@ public:
     void join(const QUrl &server, const QString &roomId, const QString &name);
     // How long to wait for the host to answer before giving up (exit 3).
     void setTimeoutSeconds(int seconds) { m_client.setAnswerTimeoutMs(seconds * 1000); }
+    // Whether the end of input ends the session (once every line is acknowledged, it leaves
+    // the room) or it follows the room until the room ends.
+    void setStayAfterInput(bool stay) { m_stay = stay; }
 
 private:
     void printLine(const QJsonObject &line);
     void finish(int code, const QString &message = {});
     void readStdin();
+    void sendNext();
+    void endOfInput();
 
     RealtimeClient m_client;
     QSocketNotifier *m_stdin = nullptr;
     QByteArray m_pendingInput;
     QString m_roomId;
     QString m_token;
+    // Lines waiting to be sent, in input order: one in flight at a time, so a line refused
+    // as rate-limited is sent again (after retryAfterMs) before any later one.
+    struct Line
+    {
+        QString text;
+        QString clientMsgId; // the same for every attempt: a retry cannot post it twice
+    };
+    QList<Line> m_outbox;
+    bool m_sending = false;
+    bool m_inputEnded = false;
+    bool m_stay = false;
     bool m_joined = false;
     bool m_finished = false;
     RealtimeClient::Status m_printedStatus = RealtimeClient::Status::Disconnected;

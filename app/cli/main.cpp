@@ -65,6 +65,9 @@ int main(int argc, char *argv[])
         { QStringLiteral("name"),
             QStringLiteral("Your name in the room (default: a generated one)."),
             QStringLiteral("NAME") },
+        { QStringLiteral("stay"),
+            QStringLiteral("With --join: follow the room after the input ends (by default the "
+                           "client leaves the room once every line is sent).") },
         { QStringLiteral("timeout"),
             QStringLiteral("Seconds to wait for the host to answer before giving up (default 15)."),
             QStringLiteral("S") },
@@ -85,6 +88,7 @@ int main(int argc, char *argv[])
 
     client::CliClient cli;
     cli.setTimeoutSeconds(intOption(parser, QStringLiteral("timeout"), 1, 3600, 15));
+    cli.setStayAfterInput(parser.isSet(QStringLiteral("stay")));
     QString why;
     if (create) {
         if (!parser.isSet(QStringLiteral("server")))

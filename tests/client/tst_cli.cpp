@@ -110,6 +110,7 @@ private Q_SLOTS:
     void badArguments_data();
     void badArguments();
     void hostKilledAndRestartedMidChat();
+    void inputEndsAfterEveryLineUnderTheRateLimit();
 
 private:
     std::unique_ptr<TestHost> m_host;
@@ -148,7 +149,7 @@ void tst_Cli::joinBridgesTheTerminal()
 
     Cli cli({ QStringLiteral("--join"),
         QStringLiteral("privatechat://%1/%2").arg(authority(m_host->url()), room),
-        QStringLiteral("--name"), QStringLiteral("Cleo") });
+        QStringLiteral("--name"), QStringLiteral("Cleo"), QStringLiteral("--stay") });
     QVERIFY(bob.waitForEvents(QStringLiteral("presence.join"), 1));
     cli.type("hello from the terminal");
     QVERIFY(bob.waitForEvents(QStringLiteral("chat.message"), 1));
@@ -165,7 +166,7 @@ void tst_Cli::joinBridgesTheTerminal()
     QCOMPARE(line.value(k("data")).toObject().value(k("text")).toString(), QStringLiteral("yo"));
     QVERIFY(cli.sawStatus(QStringLiteral("connected")));
 
-    cli.process().closeWriteChannel(); // end of input does not end the session
+    cli.process().closeWriteChannel(); // with --stay, end of input does not end the session
     QTest::qWait(300);
     QCOMPARE(cli.process().state(), QProcess::Running);
     bob.request(
@@ -311,3 +312,43 @@ void tst_Cli::hostKilledAndRestartedMidChat()
 
 QTEST_GUILESS_MAIN(tst_Cli)
 #include "tst_cli.moc"
+
+// 300 lines piped in at once to a host that allows bursts of 20 and 50/s: the client waits as
+// the host says instead of being closed for abuse (no reconnect), keeps the input's order,
+// and once the last line is acknowledged leaves the room and exits 0.
+void tst_Cli::inputEndsAfterEveryLineUnderTheRateLimit()
+{
+    pc::host::HostOptions options;
+    options.rateLimit.burst = 20;
+    options.rateLimit.perSecond = 50;
+    options.rateLimit.abuseDrainPerSecond = 5;
+    TestHost strict(options);
+    QVERIFY(strict.start());
+    TestClient bob(strict.url());
+    QVERIFY(bob.open());
+    const QString room = bob.createRoom(600, 2);
+    const QString bobToken = bob.join(room, QStringLiteral("Bob")).value(k("token")).toString();
+    QVERIFY(bob.subscribe(room, bobToken).value(k("ok")).toBool());
+
+    Cli cli({ QStringLiteral("--join"),
+        QStringLiteral("privatechat://%1/%2").arg(authority(strict.url()), room),
+        QStringLiteral("--name"), QStringLiteral("Cleo") });
+    QVERIFY(bob.waitForEvents(QStringLiteral("presence.join"), 1));
+    constexpr int kLines = 300;
+    QByteArray input;
+    for (int i = 0; i < kLines; ++i)
+        input += "line " + QByteArray::number(i) + '\n';
+    cli.process().write(input);
+    cli.process().closeWriteChannel();
+    QVERIFY(bob.waitForEvents(QStringLiteral("chat.message"), kLines, 30000));
+    const auto messages = bob.events(QStringLiteral("chat.message"));
+    QCOMPARE(messages.size(), kLines);
+    for (int i = 0; i < kLines; ++i) {
+        QCOMPARE(messages[i].value(k("data")).toObject().value(k("text")).toString(),
+            QStringLiteral("line %1").arg(i));
+    }
+    QVERIFY(cli.waitFinished(10000));
+    QCOMPARE(cli.process().exitCode(), 0);
+    QVERIFY(bob.waitForEvents(QStringLiteral("presence.leave"), 1)); // its slot is free again
+    QVERIFY2(!cli.sawStatus(QStringLiteral("reconnecting")), "the host closed it for abuse");
+}
