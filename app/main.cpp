@@ -5,6 +5,7 @@
 #include "host/filelimit.h"
 #include "host/unixsignals.h"
 
+#include <QCoreApplication>
 #include <QGuiApplication>
 #include <QIcon>
 #include <QQmlApplicationEngine>
@@ -12,25 +13,60 @@
 #include <QtQml/QQmlExtensionPlugin>
 
 #include <cstdio>
+#include <cstdlib>
 
 Q_IMPORT_QML_PLUGIN(PrivateChatPlugin)
 Q_IMPORT_QML_PLUGIN(PrivateChat_ClientPlugin)
 Q_IMPORT_QML_PLUGIN(PrivateChat_DesktopPlugin)
 Q_IMPORT_QML_PLUGIN(PrivateChat_HostingPlugin)
 
+namespace {
+
+void describeApplication()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("PrivateChat"));
+    QCoreApplication::setApplicationName(QStringLiteral("privatechat"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PC_VERSION));
+}
+
+// --help, --version and bad options are answered without a display (a QGuiApplication would
+// abort first). Qt's own GUI options (-platform, -display...) are the QGuiApplication's to
+// take, so a command line with those is read again after it.
+void answerWithoutDisplay(int argc, char *argv[], const QStringList &rawArguments)
+{
+    static const QStringList qtOptions { QStringLiteral("-platform"), QStringLiteral("-display"),
+        QStringLiteral("-geometry"), QStringLiteral("-qwindowgeometry"), QStringLiteral("-style"),
+        QStringLiteral("-stylesheet"), QStringLiteral("-reverse"), QStringLiteral("-session"),
+        QStringLiteral("-qwindowtitle"), QStringLiteral("-qwindowicon"),
+        QStringLiteral("-platformpluginpath"), QStringLiteral("-platformtheme"),
+        QStringLiteral("-plugin"), QStringLiteral("-widgetcount") };
+    for (const QString &argument : rawArguments.mid(1)) {
+        if (qtOptions.contains(argument))
+            return;
+    }
+    QCoreApplication app(argc, argv);
+    describeApplication();
+    QString error;
+    if (!pc::desktop::parseArguments(QCoreApplication::arguments(), &error, rawArguments)) {
+        std::fprintf(stderr, "privatechat: %s\n", qPrintable(error));
+        std::exit(2);
+    }
+}
+
+} // namespace
+
 int main(int argc, char *argv[])
 {
     QStringList rawArguments; // before QGuiApplication takes "--name" on X11
     for (int i = 0; i < argc; ++i)
         rawArguments << QString::fromLocal8Bit(argv[i]);
+    answerWithoutDisplay(argc, argv, rawArguments);
     QGuiApplication app(argc, argv);
     // Once, at start: the room host it may run would find a desktop session's 1024 used up at
     // about 1,000 connections.
     pc::host::raiseFileLimit();
-    QGuiApplication::setOrganizationName(QStringLiteral("PrivateChat"));
-    QGuiApplication::setApplicationName(QStringLiteral("privatechat"));
+    describeApplication();
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Private Chat"));
-    QGuiApplication::setApplicationVersion(QStringLiteral(PC_VERSION));
     QGuiApplication::setDesktopFileName(QStringLiteral("privatechat"));
     QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/privatechat.svg")));
 
