@@ -1,3 +1,5 @@
+pragma ComponentBehavior: Bound
+
 import QtQuick
 import QtQuick.Controls.Basic
 import QtQuick.Layouts
@@ -230,6 +232,7 @@ Item {
                     // Follow new messages only while the view is at the bottom.
                     property bool stick: true
                     property int unseen: 0
+                    property int counted: 0 // count when unseen was last brought up to date
                     property bool scrolling: false
 
                     function scrollToEnd(): void {
@@ -256,6 +259,7 @@ Item {
 
                     delegate: MessageDelegate {
                         width: ListView.view.width
+                        onCopyInviteRequested: root.copyInvite()
                     }
 
                     onContentYChanged: {
@@ -265,10 +269,12 @@ Item {
                             messageView.unseen = 0;
                     }
                     onCountChanged: {
+                        // Rows arrive in batches (a history page, a burst): count them all.
                         if (messageView.stick)
                             followTimer.restart();
                         else
-                            messageView.unseen += 1;
+                            messageView.unseen += Math.max(0, messageView.count - messageView.counted);
+                        messageView.counted = messageView.count;
                     }
                     onHeightChanged: {
                         if (messageView.stick)
@@ -286,6 +292,17 @@ Item {
                             return;
                         event.accepted = true;
                     }
+                }
+
+                Rectangle { // focus on the list, visible when it came by keyboard
+                    objectName: "messageListFocus"
+                    anchors.fill: parent
+                    anchors.margins: 2
+                    visible: messageView.activeFocus
+                    color: "transparent"
+                    border.width: 2
+                    border.color: Theme.accentStrong
+                    radius: Theme.radius
                 }
 
                 Text {

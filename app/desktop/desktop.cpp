@@ -10,6 +10,7 @@
 #include <QDBusPendingCallWatcher>
 #include <QDBusPendingReply>
 #include <QGuiApplication>
+#include <QTextBoundaryFinder>
 #include <QWindow>
 
 namespace pc::desktop {
@@ -24,6 +25,15 @@ QString Desktop::generateName() const
 void Desktop::copyText(const QString &text) const
 {
     QGuiApplication::clipboard()->setText(text);
+}
+
+int Desktop::visibleLength(const QString &text) const
+{
+    QTextBoundaryFinder finder(QTextBoundaryFinder::Grapheme, text);
+    int count = 0;
+    while (finder.toNextBoundary() > 0)
+        ++count;
+    return count;
 }
 
 QString Desktop::clipboardText() const

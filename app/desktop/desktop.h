@@ -22,6 +22,8 @@ public:
     Q_INVOKABLE QString generateName() const;
     Q_INVOKABLE void copyText(const QString &text) const;
     Q_INVOKABLE QString clipboardText() const;
+    // The characters a person sees (grapheme clusters: an emoji with its modifiers is one).
+    Q_INVOKABLE int visibleLength(const QString &text) const;
     // privatechat://HOST:PORT/ID for an invite in either accepted form, else empty.
     Q_INVOKABLE QString normalizeInvite(const QString &text) const;
     // Shows a desktop notification (replacing our previous one); false when there is no

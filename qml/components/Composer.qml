@@ -2,16 +2,20 @@ import QtQuick
 import QtQuick.Controls.Basic
 import QtQuick.Layouts
 import PrivateChat
+import PrivateChat.Desktop
 
-// The message input: Enter sends, Shift+Enter starts a new line, a counter against the
-// limit, Send enabled only for something sendable.
+// The message input: Enter sends, Shift+Enter starts a new line, Tab moves on, a counter of
+// the characters a person sees against the limit, Send enabled only for something sendable.
+// The protocol's limit counts UTF-16 units, in which an emoji takes two: when that is what
+// stops a message, it says so.
 Rectangle {
     id: root
 
     property int maxLength: 1000
     property alias text: input.text
-    readonly property int length: input.text.length
-    readonly property bool sendable: input.text.trim().length > 0 && root.length <= root.maxLength
+    readonly property int length: Desktop.visibleLength(input.text)
+    readonly property bool tooLong: input.text.length > root.maxLength
+    readonly property bool sendable: input.text.trim().length > 0 && !root.tooLong
 
     signal submitted(string text)
 
@@ -29,10 +33,14 @@ Rectangle {
     color: Theme.surface
     border.color: Theme.border
 
-    RowLayout {
+    ColumnLayout {
         id: layout
         anchors.fill: parent
         anchors.margins: 10
+        spacing: 4
+
+    RowLayout {
+        Layout.fillWidth: true
         spacing: 10
 
         Rectangle {
@@ -41,7 +49,7 @@ Rectangle {
             radius: Theme.radius
             color: Theme.background
             border.width: input.activeFocus ? 2 : 1
-            border.color: root.length > root.maxLength ? Theme.danger
+            border.color: root.tooLong ? Theme.danger
                                                        : input.activeFocus ? Theme.accent : Theme.borderStrong
 
             Text {
@@ -76,8 +84,9 @@ Rectangle {
                     background: null
                     Accessible.name: qsTr("Message")
                     Accessible.description: qsTr("Enter sends, Shift+Enter starts a new line")
-                    KeyNavigation.priority: KeyNavigation.BeforeItem
-                    KeyNavigation.tab: sendButton
+                    // Tab leaves the box (a message has no tabs), to whatever comes next.
+                    Keys.onTabPressed: input.nextItemInFocusChain(true).forceActiveFocus(Qt.TabFocusReason)
+                    Keys.onBacktabPressed: input.nextItemInFocusChain(false).forceActiveFocus(Qt.BacktabFocusReason)
 
                     Keys.onPressed: event => {
                         if (event.key !== Qt.Key_Return && event.key !== Qt.Key_Enter)
@@ -98,8 +107,7 @@ Rectangle {
                 anchors.margins: 8
                 text: root.length + "/" + root.maxLength
                 font.pixelSize: Theme.fontSmall
-                color: root.length > root.maxLength ? Theme.danger
-                                                    : root.length > root.maxLength * 0.9 ? Theme.amber : Theme.textFaint
+                color: root.tooLong ? Theme.danger : input.text.length > root.maxLength * 0.9 ? Theme.amber : Theme.textFaint
                 Accessible.name: qsTr("%1 of %2 characters").arg(root.length).arg(root.maxLength)
             }
         }
@@ -113,6 +121,20 @@ Rectangle {
             variant: "primary"
             enabled: root.sendable
             onClicked: root.submit()
+        }
+    }
+
+        Text {
+            id: tooLongHint
+            objectName: "tooLongHint"
+            Layout.fillWidth: true
+            visible: root.tooLong
+            wrapMode: Text.Wrap
+            text: root.length <= root.maxLength
+                  ? qsTr("Too long to send: emoji and some symbols take two of the %1 places a message has.").arg(root.maxLength)
+                  : qsTr("Too long to send: a message has at most %1 characters.").arg(root.maxLength)
+            font.pixelSize: Theme.fontSmall
+            color: Theme.danger
         }
     }
 }

@@ -1,10 +1,20 @@
 import QtQuick
+import QtQuick.Controls.Basic
 import QtQuick.Layouts
 import PrivateChat
+import PrivateChat.Desktop
 
-// One row of the messages model: a message (yours marked YOU) or a join/leave notice.
+// One row of the messages model: a message (yours marked YOU) or a join/leave notice. Its
+// text can be selected and copied (Ctrl+C, or the right-click menu; with nothing selected the
+// whole message is copied).
 Item {
     id: root
+
+    signal copyInviteRequested
+
+    function copy(): void {
+        Desktop.copyText(messageText.selectedText.length > 0 ? messageText.selectedText : root.text);
+    }
 
     required property string sender
     required property string text
@@ -78,18 +88,46 @@ Item {
                 }
             }
             TextEdit {
+                id: messageText
+                objectName: "messageText"
                 Layout.fillWidth: true
                 text: root.text
                 readOnly: true
                 selectByMouse: true
+                persistentSelection: true // the menu takes focus, the selection stays
                 wrapMode: TextEdit.Wrap
                 textFormat: TextEdit.PlainText
                 font.pixelSize: Theme.fontNormal
                 color: Theme.text
                 selectionColor: Theme.selection
                 selectedTextColor: Theme.text
-                activeFocusOnPress: false
+                Keys.onPressed: event => {
+                    if (event.matches(StandardKey.Copy)) {
+                        root.copy();
+                        event.accepted = true;
+                    }
+                }
+
+                TapHandler {
+                    acceptedButtons: Qt.RightButton
+                    onTapped: menu.popup()
+                }
             }
+        }
+    }
+
+    Menu {
+        id: menu
+        objectName: "messageMenu"
+
+        MenuItem {
+            objectName: "copyMessage"
+            text: messageText.selectedText.length > 0 ? qsTr("Copy") : qsTr("Copy message")
+            onTriggered: root.copy()
+        }
+        MenuItem {
+            text: qsTr("Copy invite")
+            onTriggered: root.copyInviteRequested()
         }
     }
 }

@@ -92,6 +92,50 @@ Item {
             compare(Desktop.clipboardText(), alice.inviteLink);
             verify(alice.inviteLink.startsWith("privatechat://" + testHostAuthority + "/"));
         }
+        function test_2b_tabLeavesAnEmptyMessageBox() {
+            const input = named("messageInput");
+            input.forceActiveFocus();
+            compare(input.text, "");
+            keyClick(Qt.Key_Tab);
+            verify(!input.activeFocus, "Tab stayed in the empty message box");
+            compare(input.text, "", "Tab was typed into the message");
+            keyClick(Qt.Key_Backtab);
+            verify(input.activeFocus, "Shift+Tab did not come back");
+        }
+        function test_3b_counterCountsWhatAPersonSees() {
+            const input = named("messageInput");
+            input.text = "😀".repeat(400); // 800 UTF-16 units
+            compare(named("lengthCounter").text, "400/1000");
+            verify(named("sendButton").enabled);
+            verify(!named("tooLongHint").visible);
+            input.text = "👍🏽".repeat(300); // a thumb with its skin tone is one: 1200 units
+            compare(named("lengthCounter").text, "300/1000");
+            verify(!named("sendButton").enabled);
+            verify(named("tooLongHint").visible);
+            verify(named("tooLongHint").text.indexOf("emoji") >= 0, named("tooLongHint").text);
+            input.text = "";
+        }
+        function test_5b_copyAMessage() {
+            const list = named("messageList");
+            const delegate = list.itemAtIndex(0);
+            verify(delegate);
+            const text = findChild(delegate, "messageText");
+            compare(text.text, "hi\nx");
+            Desktop.copyText("");
+            mouseClick(text, 2, text.height / 2); // focus, as a reader's click does
+            text.select(0, 2);
+            keySequence(StandardKey.Copy);
+            compare(Desktop.clipboardText(), "hi");
+            text.deselect();
+            mouseClick(text, 2, text.height / 2, Qt.RightButton);
+            const menu = findChild(delegate, "messageMenu");
+            tryVerify(() => menu.opened);
+            const item = findChild(menu.contentItem, "copyMessage") || menu.itemAt(0);
+            compare(item.text, "Copy message");
+            mouseClick(item);
+            compare(Desktop.clipboardText(), "hi\nx");
+            tryVerify(() => !menu.visible);
+        }
         function test_6_autoScrollRespectsScrollingUp() {
             const list = named("messageList");
             const before = list.count;
@@ -108,6 +152,10 @@ Item {
             wait(100);
             verify(!list.atYEnd, "a new message pulled the reader down");
             tryVerify(() => named("jumpToLatest").visible);
+            for (let i = 0; i < 19; ++i)
+                bob.send("and more " + i);
+            tryCompare(list, "count", before + 50, 5000);
+            tryVerify(() => named("jumpToLatest").text.startsWith("20 new message"), 3000, named("jumpToLatest").text);
             mouseClick(named("jumpToLatest"));
             tryVerify(() => list.atYEnd, 3000);
         }
