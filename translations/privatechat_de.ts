@@ -122,7 +122,7 @@
     </message>
     <message>
         <source>your identity</source>
-        <translation>deine Identität</translation>
+        <translation>Deine Identität</translation>
     </message>
     <message>
         <source>Your name</source>
@@ -142,7 +142,7 @@
     </message>
     <message>
         <source>host a room</source>
-        <translation>raum eröffnen</translation>
+        <translation>Raum eröffnen</translation>
     </message>
     <message>
         <source>Lifetime</source>
@@ -178,7 +178,7 @@
     </message>
     <message>
         <source>join a room</source>
-        <translation>raum betreten</translation>
+        <translation>Raum betreten</translation>
     </message>
     <message>
         <source>privatechat://HOST:PORT/ROOMID</source>
@@ -202,7 +202,7 @@
     </message>
     <message>
         <source>notifications</source>
-        <translation>benachrichtigungen</translation>
+        <translation>Benachrichtigungen</translation>
     </message>
     <message>
         <source>Notify me of new messages while the window is in the background</source>
@@ -247,11 +247,11 @@
     <name>ParticipantsPanel</name>
     <message>
         <source>&gt; people %1/%2</source>
-        <translation>&gt; personen %1/%2</translation>
+        <translation>&gt; Personen %1/%2</translation>
     </message>
     <message>
         <source>&gt; people %1</source>
-        <translation>&gt; personen %1</translation>
+        <translation>&gt; Personen %1</translation>
     </message>
     <message>
         <source>Participants</source>
