@@ -4,14 +4,15 @@ import QtQuick.Layouts
 import PrivateChat
 import PrivateChat.Desktop
 
-// Who you are, host a room, join a room. The page only asks; Main decides.
+// Who you are, host a room, join a room. The page only asks; RoomFlow decides.
 Item {
     id: root
 
     property string identity
     property string alertText
     property string alertKind: "error"
-    property bool busy: false // hosting or joining is under way
+    property bool busy: false // hosting, joining or closing a room is under way
+    property bool cancellable: true // the wait may be given up (not while closing a room)
     property string progressText
     property bool notifications: true
     property bool privateNotifications: false
@@ -22,7 +23,7 @@ Item {
     signal identityEdited(string name)
     signal hostRequested(int ttlSeconds, int maxParticipants)
     signal joinRequested(string invite)
-    signal cancelRequested // while busy: Cancel or Escape
+    signal cancelRequested // while busy and cancellable: Cancel or Escape
     signal alertDismissed
     signal notificationsEdited(bool on)
     signal privateNotificationsEdited(bool on)
@@ -36,7 +37,7 @@ Item {
     // Escape gives up a wait wherever the focus is.
     Shortcut {
         sequence: "Escape"
-        enabled: root.busy && root.visible
+        enabled: root.busy && root.cancellable && root.visible
         onActivated: root.cancelRequested()
     }
 
@@ -244,7 +245,7 @@ Item {
                     }
                     PcButton {
                         objectName: "cancelButton"
-                        visible: root.busy
+                        visible: root.busy && root.cancellable
                         text: qsTr("Cancel")
                         onClicked: root.cancelRequested()
                     }

@@ -100,11 +100,17 @@
     </message>
     <message numerus="yes">
         <source>%n minute(s)</source>
-        <translation><numerusform>%n Minute</numerusform><numerusform>%n Minuten</numerusform></translation>
+        <translation>
+            <numerusform>%n Minute</numerusform>
+            <numerusform>%n Minuten</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n hour(s)</source>
-        <translation><numerusform>%n Stunde</numerusform><numerusform>%n Stunden</numerusform></translation>
+        <translation>
+            <numerusform>%n Stunde</numerusform>
+            <numerusform>%n Stunden</numerusform>
+        </translation>
     </message>
     <message>
         <source>PRIVATE CHAT</source>
@@ -116,7 +122,7 @@
     </message>
     <message>
         <source>your identity</source>
-        <translation>deine Identität</translation>
+        <translation>Deine Identität</translation>
     </message>
     <message>
         <source>Your name</source>
@@ -136,7 +142,7 @@
     </message>
     <message>
         <source>host a room</source>
-        <translation>raum eröffnen</translation>
+        <translation>Raum eröffnen</translation>
     </message>
     <message>
         <source>Lifetime</source>
@@ -172,7 +178,7 @@
     </message>
     <message>
         <source>join a room</source>
-        <translation>raum betreten</translation>
+        <translation>Raum betreten</translation>
     </message>
     <message>
         <source>privatechat://HOST:PORT/ROOMID</source>
@@ -196,43 +202,19 @@
     </message>
     <message>
         <source>notifications</source>
-        <translation>benachrichtigungen</translation>
+        <translation>Benachrichtigungen</translation>
     </message>
     <message>
         <source>Notify me of new messages while the window is in the background</source>
         <translation>Über neue Nachrichten benachrichtigen, wenn das Fenster im Hintergrund ist</translation>
     </message>
     <message>
-        <source>Private notifications: say only "New message", never who or what</source>
+        <source>Private notifications: say only &quot;New message&quot;, never who or what</source>
         <translation>Private Benachrichtigungen: nur „Neue Nachricht“, nie wer oder was</translation>
     </message>
 </context>
 <context>
     <name>Main</name>
-    <message>
-        <source>That room is full: everyone it has space for is already in it.</source>
-        <translation>Dieser Raum ist voll: Alle Plätze sind schon belegt.</translation>
-    </message>
-    <message>
-        <source>That room does not exist. It may have expired or been destroyed, or the invite is mistyped.</source>
-        <translation>Diesen Raum gibt es nicht. Er ist vielleicht abgelaufen oder wurde zerstört, oder die Einladung ist falsch geschrieben.</translation>
-    </message>
-    <message>
-        <source>The host of that room cannot be reached. Check the invite and that the host is still running and on your network.</source>
-        <translation>Der Host dieses Raums ist nicht erreichbar. Prüfe die Einladung und ob der Host noch läuft und in deinem Netzwerk ist.</translation>
-    </message>
-    <message>
-        <source>The room was destroyed. Its messages are gone for everyone.</source>
-        <translation>Der Raum wurde zerstört. Seine Nachrichten sind für alle weg.</translation>
-    </message>
-    <message>
-        <source>The room expired. Its messages are gone for everyone.</source>
-        <translation>Der Raum ist abgelaufen. Seine Nachrichten sind für alle weg.</translation>
-    </message>
-    <message>
-        <source>Something went wrong with the room.</source>
-        <translation>Mit dem Raum ist etwas schiefgegangen.</translation>
-    </message>
     <message>
         <source>Private Chat</source>
         <translation>Private Chat</translation>
@@ -244,26 +226,6 @@
     <message>
         <source>(%1) Private Chat</source>
         <translation>(%1) Private Chat</translation>
-    </message>
-    <message>
-        <source>Not sent: %1</source>
-        <translation>Nicht gesendet: %1</translation>
-    </message>
-    <message>
-        <source>Could not host a room: %1</source>
-        <translation>Raum konnte nicht eröffnet werden: %1</translation>
-    </message>
-    <message>
-        <source>Starting the room host…</source>
-        <translation>Raum-Host wird gestartet …</translation>
-    </message>
-    <message>
-        <source>Creating the room…</source>
-        <translation>Raum wird erstellt …</translation>
-    </message>
-    <message>
-        <source>Joining the room…</source>
-        <translation>Raum wird betreten …</translation>
     </message>
 </context>
 <context>
@@ -285,11 +247,11 @@
     <name>ParticipantsPanel</name>
     <message>
         <source>&gt; people %1/%2</source>
-        <translation>&gt; personen %1/%2</translation>
+        <translation>&gt; Personen %1/%2</translation>
     </message>
     <message>
         <source>&gt; people %1</source>
-        <translation>&gt; personen %1</translation>
+        <translation>&gt; Personen %1</translation>
     </message>
     <message>
         <source>Participants</source>
@@ -368,7 +330,10 @@
     </message>
     <message numerus="yes">
         <source>%n new message(s) ↓</source>
-        <translation><numerusform>%n neue Nachricht ↓</numerusform><numerusform>%n neue Nachrichten ↓</numerusform></translation>
+        <translation>
+            <numerusform>%n neue Nachricht ↓</numerusform>
+            <numerusform>%n neue Nachrichten ↓</numerusform>
+        </translation>
     </message>
     <message>
         <source>Destroy this room?</source>
@@ -395,7 +360,10 @@
     <name>TrayIcon</name>
     <message numerus="yes">
         <source>Private Chat: %n unread message(s)</source>
-        <translation><numerusform>Private Chat: %n ungelesene Nachricht</numerusform><numerusform>Private Chat: %n ungelesene Nachrichten</numerusform></translation>
+        <translation>
+            <numerusform>Private Chat: %n ungelesene Nachricht</numerusform>
+            <numerusform>Private Chat: %n ungelesene Nachrichten</numerusform>
+        </translation>
     </message>
     <message>
         <source>Private Chat</source>
@@ -411,6 +379,49 @@
     </message>
 </context>
 <context>
+    <name>pc::client::InviteLink</name>
+    <message>
+        <source>An invite starts with privatechat:// (or is HOST:PORT/ROOM).</source>
+        <translation>Eine Einladung beginnt mit privatechat:// (oder lautet HOST:PORT/RAUM).</translation>
+    </message>
+    <message>
+        <source>The invite has no room ID: it looks like HOST:PORT/ROOMID.</source>
+        <translation>Die Einladung hat keine Raum-ID: Sie sieht so aus: HOST:PORT/RAUMID.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a room ID (21 letters, digits, _ or -).</source>
+        <translation>„%1“ ist keine Raum-ID (21 Buchstaben, Ziffern, _ oder -).</translation>
+    </message>
+    <message>
+        <source>The IPv6 address in the invite lacks its closing ].</source>
+        <translation>Der IPv6-Adresse in der Einladung fehlt die schließende ].</translation>
+    </message>
+    <message>
+        <source>Unexpected text after the IPv6 address in the invite.</source>
+        <translation>Unerwarteter Text nach der IPv6-Adresse in der Einladung.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an IPv6 address.</source>
+        <translation>„%1“ ist keine IPv6-Adresse.</translation>
+    </message>
+    <message>
+        <source>Put an IPv6 address in brackets: [::1]:7878.</source>
+        <translation>Setze eine IPv6-Adresse in eckige Klammern: [::1]:7878.</translation>
+    </message>
+    <message>
+        <source>The invite has no host.</source>
+        <translation>Die Einladung nennt keinen Host.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a host name or address.</source>
+        <translation>„%1“ ist weder ein Hostname noch eine Adresse.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a port (1 to 65535).</source>
+        <translation>„%1“ ist kein Port (1 bis 65535).</translation>
+    </message>
+</context>
+<context>
     <name>pc::client::RoomSession</name>
     <message>
         <source>%1 joined</source>
@@ -420,36 +431,172 @@
         <source>%1 left</source>
         <translation>%1 ist gegangen</translation>
     </message>
+</context>
+<context>
+    <name>pc::desktop::UserTexts</name>
     <message>
-        <source>The room host cannot be reached: %1</source>
-        <translation>Der Raum-Host ist nicht erreichbar: %1</translation>
+        <source>The room host did not understand the request: it may run another version of Private Chat.</source>
+        <translation>Der Raum-Host hat die Anfrage nicht verstanden: Vielleicht läuft dort eine andere Version von Private Chat.</translation>
     </message>
     <message>
-        <source>This room is already full.</source>
-        <translation>Dieser Raum ist schon voll.</translation>
+        <source>That is longer than the room host allows.</source>
+        <translation>Das ist länger, als der Raum-Host erlaubt.</translation>
     </message>
     <message>
-        <source>This room does not exist: it expired, was destroyed or never existed.</source>
-        <translation>Diesen Raum gibt es nicht: Er ist abgelaufen, wurde zerstört oder hat nie existiert.</translation>
+        <source>That room does not exist. It may have expired or been destroyed, or the invite is mistyped.</source>
+        <translation>Diesen Raum gibt es nicht. Er ist vielleicht abgelaufen oder wurde zerstört, oder die Einladung ist falsch geschrieben.</translation>
     </message>
     <message>
-        <source>The room host cannot be reached right now.</source>
-        <translation>Der Raum-Host ist gerade nicht erreichbar.</translation>
+        <source>You are no longer a member of this room.</source>
+        <translation>Du bist nicht mehr Mitglied dieses Raums.</translation>
     </message>
     <message>
-        <source>No connection is set up.</source>
-        <translation>Es ist keine Verbindung eingerichtet.</translation>
+        <source>That room is full: everyone it has space for is already in it.</source>
+        <translation>Dieser Raum ist voll: Alle Plätze sind schon belegt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Too much at once: wait %n second(s) and try again.</source>
+        <translation>
+            <numerusform>Zu viel auf einmal: Warte %n Sekunde und versuche es noch einmal.</numerusform>
+            <numerusform>Zu viel auf einmal: Warte %n Sekunden und versuche es noch einmal.</numerusform>
+        </translation>
     </message>
     <message>
-        <source>No room host is set up.</source>
-        <translation>Es ist kein Raum-Host eingerichtet.</translation>
+        <source>The room host cannot be reached right now. Try again in a moment.</source>
+        <translation>Der Raum-Host ist gerade nicht erreichbar. Versuche es gleich noch einmal.</translation>
+    </message>
+    <message>
+        <source>Something went wrong on the room host; nothing was done. Try again.</source>
+        <translation>Beim Raum-Host ist etwas schiefgegangen; es wurde nichts getan. Versuche es noch einmal.</translation>
+    </message>
+    <message>
+        <source>The room was destroyed. Its messages are gone for everyone.</source>
+        <translation>Der Raum wurde zerstört. Seine Nachrichten sind für alle weg.</translation>
+    </message>
+    <message>
+        <source>The room expired. Its messages are gone for everyone.</source>
+        <translation>Der Raum ist abgelaufen. Seine Nachrichten sind für alle weg.</translation>
+    </message>
+    <message>
+        <source>The room host on this computer stopped, and the room with it.</source>
+        <translation>Der Raum-Host auf diesem Computer hat angehalten und der Raum mit ihm.</translation>
+    </message>
+    <message>
+        <source>The room host on this computer stopped, and the room with it: %1</source>
+        <translation>Der Raum-Host auf diesem Computer hat angehalten und der Raum mit ihm: %1</translation>
+    </message>
+    <message>
+        <source>You are no longer in the room: its host does not know you as a member any more, for example because you left it in another window.</source>
+        <translation>Du bist nicht mehr im Raum: Sein Host kennt dich nicht mehr als Mitglied, zum Beispiel weil du ihn in einem anderen Fenster verlassen hast.</translation>
+    </message>
+    <message>
+        <source>Could not host a room: %1</source>
+        <translation>Raum konnte nicht eröffnet werden: %1</translation>
+    </message>
+    <message>
+        <source>The host of that room cannot be reached. Check the invite and that the host is still running and on your network.</source>
+        <translation>Der Host dieses Raums ist nicht erreichbar. Prüfe die Einladung und ob der Host noch läuft und in deinem Netzwerk ist.</translation>
+    </message>
+    <message>
+        <source>The room host said no: %1</source>
+        <translation>Der Raum-Host hat abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>That is not an invite: %1</source>
+        <translation>Das ist keine Einladung: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>it did not start within %n second(s).</source>
+        <translation>
+            <numerusform>Er ist nicht innerhalb von %n Sekunde gestartet.</numerusform>
+            <numerusform>Er ist nicht innerhalb von %n Sekunden gestartet.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Starting the room host…</source>
+        <translation>Raum-Host wird gestartet …</translation>
+    </message>
+    <message>
+        <source>Creating the room…</source>
+        <translation>Raum wird erstellt …</translation>
+    </message>
+    <message>
+        <source>Joining the room…</source>
+        <translation>Raum wird betreten …</translation>
+    </message>
+    <message>
+        <source>Closing the room and stopping the room host…</source>
+        <translation>Raum wird geschlossen und Raum-Host gestoppt …</translation>
+    </message>
+    <message>
+        <source>Closing the room before quitting…</source>
+        <translation>Raum wird vor dem Beenden geschlossen …</translation>
+    </message>
+    <message>
+        <source>Not sent: %1</source>
+        <translation>Nicht gesendet: %1</translation>
+    </message>
+    <message>
+        <source>The room was not destroyed: %1</source>
+        <translation>Der Raum wurde nicht zerstört: %1</translation>
     </message>
 </context>
 <context>
-    <name>pc::hosting::HostWorker</name>
+    <name>pc::host::EmbeddedRedis</name>
     <message>
-        <source>The room host could not reach its Redis.</source>
-        <translation>Der Raum-Host erreicht sein Redis nicht.</translation>
+        <source>crashed</source>
+        <translation>ist abgestürzt</translation>
+    </message>
+    <message>
+        <source>exited with code %1</source>
+        <translation>wurde mit Code %1 beendet</translation>
+    </message>
+    <message>
+        <source>redis-server %1; its last log line: %2</source>
+        <translation>redis-server %1; seine letzte Logzeile: %2</translation>
+    </message>
+    <message>
+        <source>redis-server cannot restart: it has no folder (call start() first).</source>
+        <translation>redis-server kann nicht neu starten: Es hat keinen Ordner (zuerst start() aufrufen).</translation>
+    </message>
+    <message>
+        <source>Could not create a private folder for redis-server in %1: %2</source>
+        <translation>Für redis-server konnte in %1 kein privater Ordner angelegt werden: %2</translation>
+    </message>
+    <message>
+        <source>The socket path %1 is too long for a unix socket: set TMPDIR to a shorter folder.</source>
+        <translation>Der Socket-Pfad %1 ist zu lang für einen Unix-Socket: Setze TMPDIR auf einen kürzeren Ordner.</translation>
+    </message>
+    <message>
+        <source>redis-server was not found: install it (apt-get install redis-server) or pass --redis URL</source>
+        <translation>redis-server wurde nicht gefunden: Installiere es (apt-get install redis-server) oder gib --redis URL an</translation>
+    </message>
+    <message>
+        <source>redis-server could not be started: %1</source>
+        <translation>redis-server konnte nicht gestartet werden: %1</translation>
+    </message>
+    <message>
+        <source>redis-server stopped while starting; its last log line: %1</source>
+        <translation>redis-server hat beim Starten angehalten; seine letzte Logzeile: %1</translation>
+    </message>
+    <message>
+        <source>redis-server did not answer within %1 ms; its last log line: %2</source>
+        <translation>redis-server hat nicht innerhalb von %1 ms geantwortet; seine letzte Logzeile: %2</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+</context>
+<context>
+    <name>pc::host::HostRunner</name>
+    <message>
+        <source>The room host could not reach its private Redis.</source>
+        <translation>Der Raum-Host erreicht sein privates Redis nicht.</translation>
+    </message>
+    <message>
+        <source>cannot reach Redis at %1: start it, or run without --redis to use a private one</source>
+        <translation>Redis unter %1 ist nicht erreichbar: Starte es, oder starte ohne --redis, um ein privates zu nutzen</translation>
     </message>
     <message>
         <source>Could not start the private Redis: %1</source>

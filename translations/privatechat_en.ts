@@ -5,459 +5,606 @@
     <name>AlertBanner</name>
     <message>
         <source>Dismiss</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>Composer</name>
     <message>
         <source>Type a message…  (Enter sends, Shift+Enter for a new line)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Enter sends, Shift+Enter starts a new line</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>%1 of %2 characters</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Send</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ConfirmDialog</name>
     <message>
         <source>Confirm</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ConnectionStatus</name>
     <message>
         <source>connected</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The host is not answering — the room may be gone</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>reconnecting…</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>connecting…</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>disconnected</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Connection: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Retry now</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>Countdown</name>
     <message>
         <source>%1d %2h</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Self-destructs in %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>SELF-DESTRUCT</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>LobbyPage</name>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Custom…</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
         <source>%n minute(s)</source>
-        <translation><numerusform>%n minute</numerusform><numerusform>%n minutes</numerusform></translation>
+        <translation>
+            <numerusform>%n minute</numerusform>
+            <numerusform>%n minutes</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n hour(s)</source>
-        <translation><numerusform>%n hour</numerusform><numerusform>%n hours</numerusform></translation>
+        <translation>
+            <numerusform>%n hour</numerusform>
+            <numerusform>%n hours</numerusform>
+        </translation>
     </message>
     <message>
         <source>PRIVATE CHAT</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Self-destructing rooms. Nothing is kept once a room ends.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>your identity</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Your name</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>New name</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Generate a new name</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Others see this name. It is made up on this computer and remembered here.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>host a room</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Lifetime</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Lifetime: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>People</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>How many people: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Minutes</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Custom lifetime in minutes: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Host a room</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Runs the room on this computer; people on your network join with the invite.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>join a room</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>privatechat://HOST:PORT/ROOMID</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Invite link</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Join</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>That is not an invite. It looks like privatechat://192.168.1.20:7878/ROOMID or 192.168.1.20:7878/ROOMID.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Paste the invite link someone shared with you.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>notifications</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Notify me of new messages while the window is in the background</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Private notifications: say only "New message", never who or what</source>
-        <translation type="unfinished" />
+        <source>Private notifications: say only &quot;New message&quot;, never who or what</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>Main</name>
     <message>
-        <source>That room is full: everyone it has space for is already in it.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>That room does not exist. It may have expired or been destroyed, or the invite is mistyped.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>The host of that room cannot be reached. Check the invite and that the host is still running and on your network.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>The room was destroyed. Its messages are gone for everyone.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>The room expired. Its messages are gone for everyone.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Something went wrong with the room.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>Private Chat</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>New message</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>(%1) Private Chat</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Not sent: %1</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Could not host a room: %1</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Starting the room host…</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Creating the room…</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Joining the room…</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>MessageDelegate</name>
     <message>
         <source>%1 at %2: %3</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>You</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>YOU</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ParticipantsPanel</name>
     <message>
         <source>&gt; people %1/%2</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>&gt; people %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Participants</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>%1 (you)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>you</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>RoomPage</name>
     <message>
         <source>ROOM</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Room ID %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Copied ✓</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Copy invite</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Copy invite link</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Address in the invite: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>People %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Show participants</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Leave</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Stop hosting</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Destroy now</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Hosting on this computer. Others join with the invite; quitting or stopping ends the room for everyone.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Older history was trimmed: only the latest messages are shown.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Messages</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>No messages yet, start the conversation.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
         <source>%n new message(s) ↓</source>
-        <translation><numerusform>%n new message ↓</numerusform><numerusform>%n new messages ↓</numerusform></translation>
+        <translation>
+            <numerusform>%n new message ↓</numerusform>
+            <numerusform>%n new messages ↓</numerusform>
+        </translation>
     </message>
     <message>
         <source>Destroy this room?</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Every message is deleted and everyone is sent back to the lobby, right now. This cannot be undone.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Stop hosting?</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The room is destroyed for everyone and the room host on this computer stops.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Invite: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>TrayIcon</name>
     <message numerus="yes">
         <source>Private Chat: %n unread message(s)</source>
-        <translation><numerusform>Private Chat: %n unread message</numerusform><numerusform>Private Chat: %n unread messages</numerusform></translation>
+        <translation>
+            <numerusform>Private Chat: %n unread message</numerusform>
+            <numerusform>Private Chat: %n unread messages</numerusform>
+        </translation>
     </message>
     <message>
         <source>Private Chat</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Show Private Chat</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>pc::client::InviteLink</name>
+    <message>
+        <source>An invite starts with privatechat:// (or is HOST:PORT/ROOM).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The invite has no room ID: it looks like HOST:PORT/ROOMID.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a room ID (21 letters, digits, _ or -).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The IPv6 address in the invite lacks its closing ].</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unexpected text after the IPv6 address in the invite.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an IPv6 address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Put an IPv6 address in brackets: [::1]:7878.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The invite has no host.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a host name or address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a port (1 to 65535).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>pc::client::RoomSession</name>
     <message>
         <source>%1 joined</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>%1 left</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>The room host cannot be reached: %1</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>This room is already full.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>This room does not exist: it expired, was destroyed or never existed.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>The room host cannot be reached right now.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>No connection is set up.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>No room host is set up.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
-    <name>pc::hosting::HostWorker</name>
+    <name>pc::desktop::UserTexts</name>
     <message>
-        <source>The room host could not reach its Redis.</source>
-        <translation type="unfinished" />
+        <source>The room host did not understand the request: it may run another version of Private Chat.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That is longer than the room host allows.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That room does not exist. It may have expired or been destroyed, or the invite is mistyped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You are no longer a member of this room.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That room is full: everyone it has space for is already in it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Too much at once: wait %n second(s) and try again.</source>
+        <translation>
+            <numerusform>Too much at once: wait %n second and try again.</numerusform>
+            <numerusform>Too much at once: wait %n seconds and try again.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The room host cannot be reached right now. Try again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Something went wrong on the room host; nothing was done. Try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The room was destroyed. Its messages are gone for everyone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The room expired. Its messages are gone for everyone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The room host on this computer stopped, and the room with it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The room host on this computer stopped, and the room with it: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You are no longer in the room: its host does not know you as a member any more, for example because you left it in another window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not host a room: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The host of that room cannot be reached. Check the invite and that the host is still running and on your network.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The room host said no: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That is not an invite: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>it did not start within %n second(s).</source>
+        <translation>
+            <numerusform>it did not start within %n second.</numerusform>
+            <numerusform>it did not start within %n seconds.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Starting the room host…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Creating the room…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Joining the room…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closing the room and stopping the room host…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Closing the room before quitting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not sent: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The room was not destroyed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>pc::host::EmbeddedRedis</name>
+    <message>
+        <source>crashed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>exited with code %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>redis-server %1; its last log line: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>redis-server cannot restart: it has no folder (call start() first).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not create a private folder for redis-server in %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The socket path %1 is too long for a unix socket: set TMPDIR to a shorter folder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>redis-server was not found: install it (apt-get install redis-server) or pass --redis URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>redis-server could not be started: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>redis-server stopped while starting; its last log line: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>redis-server did not answer within %1 ms; its last log line: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>pc::host::HostRunner</name>
+    <message>
+        <source>The room host could not reach its private Redis.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot reach Redis at %1: start it, or run without --redis to use a private one</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Could not start the private Redis: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The private Redis stopped: %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

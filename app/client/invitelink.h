@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QCoreApplication>
 #include <QString>
 #include <QUrl>
 
@@ -11,6 +12,9 @@ namespace pc::client {
 // omitted; IPv6 hosts in brackets.
 struct InviteLink
 {
+    Q_DECLARE_TR_FUNCTIONS(pc::client::InviteLink) // why parse() refused, in people's words
+
+public:
     static constexpr quint16 kDefaultPort = 7878;
     QString host; // without brackets
     quint16 port = kDefaultPort;

@@ -51,7 +51,12 @@ void RoomSession::connectClient()
         });
     m_clientConnections << connect(m_client, &RealtimeClient::presenceLeave, this,
         [this, mine](const QString &channel, const PresenceLeave &leave) {
-            if (mine(channel) && m_participants.remove(leave.participantId))
+            if (!mine(channel))
+                return;
+            // Our own leave, made elsewhere with our token: our place here is over too.
+            if (leave.participantId == m_participantId)
+                return endRoom(State::Removed);
+            if (m_participants.remove(leave.participantId))
                 m_messages.appendNotice(tr("%1 left").arg(leave.name));
         });
     m_clientConnections << connect(m_client, &RealtimeClient::chatDestroy, this,
@@ -69,9 +74,11 @@ void RoomSession::connectClient()
             Q_EMIT historyTrimmedChanged();
         });
     m_clientConnections << connect(m_client, &RealtimeClient::channelLost, this,
-        [this, mine](const QString &channel, const Error &) {
+        [this, mine](const QString &channel, const Error &error) {
             if (!mine(channel))
                 return;
+            if (error.code == ErrorCode::Unauthorized)
+                return endRoom(State::Removed);
             // Gone while we were away: its deadline tells which end it met.
             const bool expired = m_expiresAt > 0
                 && QDateTime::currentMSecsSinceEpoch() + m_client->hostClockOffsetMs()
@@ -83,7 +90,8 @@ void RoomSession::connectClient()
             // Only a host we never reached counts as unreachable; later drops are reconnected.
             if (m_state == State::Joining || m_state == State::Creating) {
                 m_client->setUrl({});
-                setState(State::Unreachable, tr("The room host cannot be reached: %1").arg(reason));
+                m_error = { ErrorCode::Unavailable, reason };
+                setState(State::Unreachable);
             }
         });
 }
@@ -102,40 +110,40 @@ void RoomSession::setInviteHost(const QString &hostAndPort)
     Q_EMIT roomChanged();
 }
 
-void RoomSession::setState(State state, const QString &errorText)
+void RoomSession::setState(State state)
 {
-    m_errorText = errorText;
-    if (state == m_state) {
-        Q_EMIT stateChanged();
+    // A failure again is news too (another attempt, another error).
+    if (state == m_state && state != State::Full && state != State::NotFound
+        && state != State::Unreachable && state != State::Failed)
         return;
-    }
     m_state = state;
     Q_EMIT stateChanged();
 }
 
 void RoomSession::failWith(const Error &error)
 {
+    m_error = error;
     switch (error.code) {
     case ErrorCode::RoomFull:
-        return setState(State::Full, tr("This room is already full."));
+        return setState(State::Full);
     case ErrorCode::RoomNotFound:
-        return setState(State::NotFound,
-            tr("This room does not exist: it expired, was destroyed or never existed."));
+        return setState(State::NotFound);
     case ErrorCode::Unavailable:
-        return setState(State::Unreachable, tr("The room host cannot be reached right now."));
+        return setState(State::Unreachable);
     default:
-        return setState(State::Failed, error.message);
+        return setState(State::Failed);
     }
 }
 
 void RoomSession::join(const QString &invite, const QString &name)
 {
+    m_error = {};
     if (!m_client)
-        return setState(State::Failed, tr("No connection is set up."));
+        return failWith({ ErrorCode::Internal, QStringLiteral("no client is set") });
     QString why;
     const auto link = InviteLink::parse(invite, &why);
     if (!link)
-        return setState(State::Failed, why);
+        return failWith(Error::badRequest(why));
     m_messages.clear();
     m_participants.reset({});
     m_historyTrimmed = false;
@@ -175,8 +183,9 @@ void RoomSession::join(const QString &invite, const QString &name)
 
 void RoomSession::create(int ttlSeconds, int maxParticipants, const QString &name)
 {
+    m_error = {};
     if (!m_client || m_client->url().isEmpty())
-        return setState(State::Failed, tr("No room host is set up."));
+        return failWith({ ErrorCode::Internal, QStringLiteral("no room host is set") });
     setState(State::Creating);
     const QUrl url = m_client->url();
     m_client->createRoom(RoomCreateParams { ttlSeconds, maxParticipants },
@@ -204,7 +213,7 @@ void RoomSession::send(const QString &text)
     const QString roomId = m_roomId;
     m_client->send(params, [this, roomId](Outcome<ChatMessage> outcome) {
         if (const auto *error = std::get_if<Error>(&outcome); error && roomId == m_roomId)
-            Q_EMIT sendFailed(error->message);
+            Q_EMIT sendFailed(*error);
     });
 }
 
@@ -214,7 +223,7 @@ void RoomSession::destroyRoom()
         return;
     m_client->destroyRoom({ m_roomId, m_token }, [this](Outcome<Empty> outcome) {
         if (const auto *error = std::get_if<Error>(&outcome); error && m_state == State::Joined)
-            Q_EMIT sendFailed(error->message);
+            Q_EMIT destroyFailed(*error);
     });
 }
 
@@ -222,7 +231,10 @@ void RoomSession::leave()
 {
     if (!m_client || m_state != State::Joined)
         return;
-    m_client->leaveRoom({ m_roomId, m_token }, {});
+    m_client->leaveRoom({ m_roomId, m_token }, [self = QPointer(this)](Outcome<Empty>) {
+        if (self)
+            Q_EMIT self->leaveDelivered();
+    });
     endRoom(State::Left);
 }
 

@@ -15,7 +15,9 @@ namespace pc::client {
 class RealtimeClient;
 
 // One room as the UI sees it: joining, its state, countdown, messages and participants.
-// QML drives it with join()/send()/destroyRoom()/leave() and binds to its properties.
+// QML drives it with join()/send()/destroyRoom()/leave() and binds to its properties. It
+// reports what went wrong as the contract's typed error; the words for people are the app's
+// (pc::desktop::UserTexts).
 class RoomSession : public QObject
 {
     Q_OBJECT
@@ -30,7 +32,6 @@ class RoomSession : public QObject
     Q_PROPERTY(qint64 expiresAt READ expiresAt NOTIFY roomChanged)
     Q_PROPERTY(int secondsLeft READ secondsLeft NOTIFY secondsLeftChanged)
     Q_PROPERTY(bool historyTrimmed READ historyTrimmed NOTIFY historyTrimmedChanged)
-    Q_PROPERTY(QString errorText READ errorText NOTIFY stateChanged)
     Q_PROPERTY(pc::client::MessagesModel *messages READ messages CONSTANT)
     Q_PROPERTY(pc::client::ParticipantsModel *participants READ participants CONSTANT)
 
@@ -46,7 +47,8 @@ public:
         Destroyed,
         Expired,
         Left,
-        Failed, // anything else; errorText says what
+        Removed, // the host no longer knows us as a member (our place ended elsewhere)
+        Failed,  // anything else; error() says what
     };
     Q_ENUM(State)
 
@@ -64,7 +66,9 @@ public:
     qint64 expiresAt() const { return m_expiresAt; }
     int secondsLeft() const { return m_secondsLeft; }
     bool historyTrimmed() const { return m_historyTrimmed; }
-    QString errorText() const { return m_errorText; }
+    // Why the last create or join failed (Full, NotFound, Unreachable, Failed): the contract's
+    // code and the host's message (Unreachable: unavailable).
+    protocol::Error error() const { return m_error; }
     MessagesModel *messages() { return &m_messages; }
     ParticipantsModel *participants() { return &m_participants; }
 
@@ -89,10 +93,13 @@ Q_SIGNALS:
     void historyTrimmedChanged();
     // A message from someone else arrived (for notifications).
     void messageArrived(const QString &sender, const QString &text);
-    void sendFailed(const QString &reason);
+    void sendFailed(const pc::protocol::Error &error);
+    void destroyFailed(const pc::protocol::Error &error);
+    // The host has answered our leave (or cannot any more): nothing of ours is in flight.
+    void leaveDelivered();
 
 private:
-    void setState(State state, const QString &errorText = {});
+    void setState(State state);
     void failWith(const protocol::Error &error);
     void updateCountdown();
     // The room is over for this app: followed no more, its messages wiped.
@@ -111,7 +118,7 @@ private:
     qint64 m_expiresAt = 0;
     int m_secondsLeft = 0;
     bool m_historyTrimmed = false;
-    QString m_errorText;
+    protocol::Error m_error;
     QTimer m_countdown;
     MessagesModel m_messages;
     ParticipantsModel m_participants;

@@ -3,6 +3,7 @@
 #include "invitelink.h"
 #include "launcher.h"
 #include "realtimeclient.h"
+#include "roomflow.h"
 #include "roomsession.h"
 #include "testhost.h"
 
@@ -11,6 +12,7 @@
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QtQml/QQmlExtensionPlugin>
@@ -172,6 +174,48 @@ private Q_SLOTS:
         // The room we hosted is gone, so is our host.
         auto *host = root->findChild<QObject *>(QStringLiteral("host"));
         QTRY_COMPARE_WITH_TIMEOUT(host->property("active").toBool(), false, 10000);
+    }
+
+    // The window while it waits: what it waits for, Cancel and Escape; then an invite whose
+    // host cannot be reached, said in words.
+    void waitingInTheWindow()
+    {
+        QTcpServer silent; // takes the connection, never answers
+        QVERIFY(silent.listen(QHostAddress::LocalHost));
+        QQmlApplicationEngine engine;
+        desktop::LaunchOptions options;
+        options.join = QStringLiteral("privatechat://127.0.0.1:%1/AAAAAAAAAAAAAAAAAAAAA")
+                           .arg(silent.serverPort());
+        QObject *root = desktop::loadMainWindow(engine, options);
+        QVERIFY(root);
+        auto *window = qobject_cast<QQuickWindow *>(root);
+        auto *flow = root->findChild<desktop::RoomFlow *>(QStringLiteral("flow"));
+        auto *lobby = root->findChild<QQuickItem *>(QStringLiteral("lobbyPage"));
+        QVERIFY(window && flow && lobby);
+        const auto named = [lobby](const char *name) {
+            return lobby->findChild<QQuickItem *>(QLatin1StringView(name));
+        };
+        QCOMPARE(flow->state(), desktop::RoomFlow::State::Joining);
+        QCOMPARE(named("progressText")->property("text").toString(),
+            QStringLiteral("Joining the room…"));
+        QVERIFY(named("cancelButton")->isVisible());
+        QVERIFY(!named("hostButton")->isEnabled());
+        window->requestActivate();
+        QVERIFY(QTest::qWaitForWindowActive(window));
+        QTest::keyClick(window, Qt::Key_Escape);
+        QCOMPARE(flow->state(), desktop::RoomFlow::State::Lobby);
+        QTRY_VERIFY(!named("cancelButton")->isVisible());
+        QVERIFY(named("hostButton")->isEnabled());
+        QVERIFY(!named("lobbyAlert")->isVisible()); // a cancel is no error
+
+        named("joinField")
+            ->setProperty("text", QStringLiteral("127.0.0.1:1/AAAAAAAAAAAAAAAAAAAAA"));
+        QVERIFY(QMetaObject::invokeMethod(named("joinButton"), "clicked"));
+        QCOMPARE(flow->state(), desktop::RoomFlow::State::Joining);
+        QTRY_VERIFY_WITH_TIMEOUT(named("lobbyAlert")->isVisible(), 10000);
+        const QString alert = named("lobbyAlert")->property("text").toString();
+        QVERIFY2(alert.contains(QStringLiteral("cannot be reached")), qPrintable(alert));
+        QCOMPARE(named("lobbyAlert")->property("kind").toString(), QStringLiteral("error"));
     }
 };
 

@@ -39,6 +39,7 @@ Item {
             named("joinField").text = "";
             lobby.alertText = "";
             lobby.busy = false;
+            lobby.cancellable = true;
         }
 
         function test_0_nameIsShownAndFocused() {
@@ -111,6 +112,17 @@ Item {
             named("joinField").forceActiveFocus();
             keyClick(Qt.Key_Escape);
             compare(cancelSpy.count, 2);
+        }
+        function test_closingARoomIsNoWaitToCancel() {
+            lobby.busy = true;
+            lobby.cancellable = false;
+            lobby.progressText = "Closing the room and stopping the room host…";
+            verify(!named("cancelButton").visible);
+            verify(!named("hostButton").enabled);
+            compare(named("progressText").text, "Closing the room and stopping the room host…");
+            named("joinField").forceActiveFocus();
+            keyClick(Qt.Key_Escape);
+            compare(cancelSpy.count, 0);
         }
         function test_alertIsShownAndDismissed() {
             const alert = named("lobbyAlert");

@@ -58,6 +58,7 @@ private Q_SLOTS:
     void expiryEndsTheRoom();
     void leaveTellsTheOthers();
     void aRoomEndsOnTimeWithoutItsHost();
+    void removedWhenTheHostForgetsUs();
 
 private:
     std::unique_ptr<TestHost> m_host;
@@ -118,23 +119,26 @@ void tst_RoomSession::fullNotFoundUnreachable()
     QTRY_COMPARE(b.session.state(), RoomSession::State::Joined);
     c.session.join(a.session.inviteLink(), QStringLiteral("C"));
     QTRY_COMPARE(c.session.state(), RoomSession::State::Full);
-    QVERIFY(!c.session.errorText().isEmpty());
+    QCOMPARE(c.session.error().code, protocol::ErrorCode::RoomFull);
 
     Person d(m_host->url());
     d.session.join(
         authority(m_host->url()) + QStringLiteral("/AAAAAAAAAAAAAAAAAAAAA"), QStringLiteral("D"));
     QTRY_COMPARE(d.session.state(), RoomSession::State::NotFound);
+    QCOMPARE(d.session.error().code, protocol::ErrorCode::RoomNotFound);
 
     Person e(QUrl {});
     e.session.join(
         QStringLiteral("privatechat://127.0.0.1:1/AAAAAAAAAAAAAAAAAAAAA"), QStringLiteral("E"));
     QTRY_COMPARE_WITH_TIMEOUT(e.session.state(), RoomSession::State::Unreachable, 10000);
-    QVERIFY(e.session.errorText().contains(QStringLiteral("cannot be reached")));
+    QCOMPARE(e.session.error().code, protocol::ErrorCode::Unavailable);
+    QVERIFY(!e.session.error().message.isEmpty());
 
     Person f(QUrl {});
     f.session.join(QStringLiteral("not a link"), QStringLiteral("F"));
     QCOMPARE(f.session.state(), RoomSession::State::Failed);
-    QVERIFY(!f.session.errorText().isEmpty());
+    QCOMPARE(f.session.error().code, protocol::ErrorCode::BadRequest);
+    QVERIFY(!f.session.error().message.isEmpty());
 }
 
 void tst_RoomSession::expiryEndsTheRoom()
@@ -179,6 +183,26 @@ void tst_RoomSession::aRoomEndsOnTimeWithoutItsHost()
     host.stopHost();
     QTRY_COMPARE(a.client.status(), RealtimeClient::Status::Reconnecting);
     QTRY_COMPARE_WITH_TIMEOUT(a.session.state(), RoomSession::State::Expired, 10000);
+    QCOMPARE(a.session.messages()->rowCount(), 0);
+    QCOMPARE(a.session.participants()->rowCount(), 0);
+}
+
+// Our membership is gone from the host's store (as when our token left elsewhere): at the next
+// subscribe the host says unauthorized, and the room is over for us, wiped.
+void tst_RoomSession::removedWhenTheHostForgetsUs()
+{
+    Person a(m_host->url()), b(m_host->url());
+    a.session.create(600, 2, QStringLiteral("A"));
+    QTRY_COMPARE(a.session.state(), RoomSession::State::Joined);
+    b.session.join(a.session.inviteLink(), QStringLiteral("B"));
+    QTRY_COMPARE(b.session.state(), RoomSession::State::Joined);
+    QTRY_COMPARE(a.session.messages()->rowCount(), 1); // "B joined"
+    const QString roomId = a.session.roomId();
+    const QStringList members = m_host->keysContaining(roomId).filter(QStringLiteral("members:"));
+    QCOMPARE(members.size(), 1);
+    m_host->redisCli({ QStringLiteral("DEL"), members.first() });
+    a.client.abortConnection();
+    QTRY_COMPARE_WITH_TIMEOUT(a.session.state(), RoomSession::State::Removed, 10000);
     QCOMPARE(a.session.messages()->rowCount(), 0);
     QCOMPARE(a.session.participants()->rowCount(), 0);
 }
