@@ -30,6 +30,14 @@
         <source>Send</source>
         <translation>Senden</translation>
     </message>
+    <message>
+        <source>Too long to send: emoji and some symbols take two of the %1 places a message has.</source>
+        <translation>Zu lang zum Senden: Emoji und manche Zeichen belegen zwei der %1 Plätze einer Nachricht.</translation>
+    </message>
+    <message>
+        <source>Too long to send: a message has at most %1 characters.</source>
+        <translation>Zu lang zum Senden: Eine Nachricht hat höchstens %1 Zeichen.</translation>
+    </message>
 </context>
 <context>
     <name>ConfirmDialog</name>
@@ -241,6 +249,18 @@
     <message>
         <source>YOU</source>
         <translation>DU</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy message</source>
+        <translation>Nachricht kopieren</translation>
+    </message>
+    <message>
+        <source>Copy invite</source>
+        <translation>Einladung kopieren</translation>
     </message>
 </context>
 <context>

@@ -30,6 +30,14 @@
         <source>Send</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Too long to send: emoji and some symbols take two of the %1 places a message has.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too long to send: a message has at most %1 characters.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ConfirmDialog</name>
@@ -240,6 +248,18 @@
     </message>
     <message>
         <source>YOU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy invite</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
