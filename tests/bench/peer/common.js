@@ -1,11 +1,11 @@
 'use strict';
-// What the two Node reference servers share: options, IDs, the Redis scripts, the listener.
+// What the reference servers share: options, IDs, room keys, the Redis scripts, the listener
+// (the Bun peer takes only the runtime-neutral part: options, IDs, room keys).
 
 const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
 const path = require('path');
-const Redis = require('ioredis');
 
 function parseArgs(argv, defaults) {
   const opts = { ...defaults };
@@ -38,6 +38,7 @@ const ROOM_ID = /^[A-Za-z0-9_-]{21}$/;
 
 function redisClient(where, extra = {}) {
   const base = where.startsWith('redis://') ? { ...parseRedisUrl(where) } : { path: where };
+  const Redis = require('ioredis'); // here, so the Bun peer never loads it
   return new Redis({ ...base, maxRetriesPerRequest: 1, ...extra });
 }
 function parseRedisUrl(url) {

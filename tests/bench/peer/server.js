@@ -1,58 +1,22 @@
 #!/usr/bin/env node
 'use strict';
 // The peer a user would pick instead of the Qt host: Node + `ws` + `ioredis`, speaking the
-// Private Chat protocol v1 (shared/protocol.md, beside this repository) for the ops the benchmark uses —
-// room.create, room.join (atomic cap), room.info, room.ttl, messages.send (seq + store +
-// publish in one Lua script), messages.list, subscribe, unsubscribe — and doing the same Redis
-// work per op as the Qt host: one script per op, pub/sub on its own connection, one
-// subscription per room with local subscribers. room.leave and room.destroy answer
-// `unknown-op` (the benchmark does not use them).
-//
-// Limits as the host's: 64 KiB messages (close 1009), 1 MiB outgoing queue (close 1008), idle
-// timeout, a token-bucket rate limit per connection, TCP_NODELAY, listen backlog 4096.
-// Redis commands issued in one tick are written together (ioredis auto-pipelining), as the
-// host does per loop pass.
+// Private Chat protocol v1 for the ops the benchmark uses and doing the same Redis work per op as
+// the Qt host (protocol.js, shared with the Bun peer, server.bun.js). This file is the transport:
+// ws for the WebSocket server (64 KiB messages: close 1009; 1 MiB outgoing queue: close 1008),
+// ioredis for Redis (scripts by EVALSHA, pub/sub on its own connection), TCP_NODELAY, listen
+// backlog 4096. Redis commands issued in one tick are written together (ioredis
+// auto-pipelining), as the host does per loop pass.
 
 const { WebSocketServer, WebSocket } = require('ws');
-const { parseArgs, randomId, newToken, tokenHash, ROOM_ID, redisClient, defineScripts, roomKeys, listen, httpServer } =
-  require('./common');
+const { parseArgs, redisClient, defineScripts, listen, httpServer } = require('./common');
+const { createPeer, PEER_DEFAULTS, SCRIPTS, MAX_MESSAGE, MAX_QUEUE } = require('./protocol');
 
-const opts = parseArgs(process.argv.slice(2), {
-  listen: '127.0.0.1:7879',
-  redis: '/tmp/redis.sock',
-  rateBurst: 200,
-  ratePerSecond: 20,
-  rateAbuseLimit: 50,
-  idleTimeout: 60,
-});
-
-const MAX_MESSAGE = 65536;
-const MAX_QUEUE = 1 << 20;
-const HISTORY = 1000;
-const EVENTS = ['chat.message', 'chat.destroy', 'presence.join', 'presence.leave', 'room.resync'];
-const ALWAYS = new Set(['chat.destroy', 'room.resync']);
+const opts = parseArgs(process.argv.slice(2), PEER_DEFAULTS);
 
 const redis = redisClient(opts.redis, { enableAutoPipelining: true });
 const bus = redisClient(opts.redis);
-defineScripts(redis, [['create', 1], ['join', 2], ['send', 4], ['read', 3], ['expire', 4]]);
-
-// ---- replies -------------------------------------------------------------------------------
-
-class ProtocolError extends Error {
-  constructor(code, message, extra) {
-    super(message);
-    this.code = code;
-    this.extra = extra;
-  }
-}
-const fail = (code, message, extra) => {
-  throw new ProtocolError(code, message, extra);
-};
-const SCRIPT_ERRORS = {
-  'room-not-found': 'No live room with that ID.',
-  unauthorized: 'That token is not a current member of this room.',
-  'room-full': 'This room is already full.',
-};
+defineScripts(redis, SCRIPTS);
 
 function sendFrame(conn, frame) {
   const ws = conn.ws;
@@ -63,369 +27,28 @@ function sendFrame(conn, frame) {
     setTimeout(() => ws.terminate(), 1000).unref();
   }
 }
-const reply = (conn, id, data) => sendFrame(conn, JSON.stringify({ type: 'reply', id, ok: true, data }));
-function replyError(conn, id, err) {
-  let error;
-  if (err instanceof ProtocolError) error = { code: err.code, message: err.message, ...err.extra };
-  else if (err && /Connection is closed|ECONNREFUSED|ENOENT|max retries|not writeable/i.test(String(err.message)))
-    error = { code: 'unavailable', message: 'The store cannot be reached right now; retry later.' };
-  else {
-    console.error('internal error:', err && err.message);
-    error = { code: 'internal', message: 'Internal error.' };
-  }
-  sendFrame(conn, JSON.stringify({ type: 'reply', id, ok: false, error }));
-}
-function scriptStatus(result) {
-  const status = result[0];
-  if (status === 'ok') return;
-  if (SCRIPT_ERRORS[status]) fail(status, SCRIPT_ERRORS[status]);
-  throw new Error(`script answered ${status}`);
-}
 
-// ---- parameters ----------------------------------------------------------------------------
-
-function string(body, key, required = true) {
-  const v = body[key];
-  if (v === undefined) {
-    if (required) fail('bad-request', `"${key}" is missing.`);
-    return undefined;
-  }
-  if (typeof v !== 'string') fail('bad-request', `"${key}" must be a string.`);
-  return v;
-}
-function checkLength(key, v, max) {
-  if (v === undefined) return;
-  if (v.length > max) fail('too-large', `"${key}" is longer than ${max} characters.`);
-  if (v.trim().length === 0) fail('too-large', `"${key}" is empty or only whitespace.`);
-}
-function integer(body, key, min, max, dflt) {
-  const v = body[key];
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-    fail('bad-request', `"${key}" must be an integer from ${min} to ${max}.`);
-  return v;
-}
-function roomIdOf(body, key = 'roomId') {
-  const v = string(body, key);
-  if (!ROOM_ID.test(v)) fail('bad-request', `"${key}" is not a room ID (21 characters of A-Z a-z 0-9 _ -).`);
-  return v;
-}
-function member(body, key = 'roomId') {
-  const roomId = roomIdOf(body, key);
-  const token = string(body, 'token', false);
-  return { roomId, token: token === undefined ? '' : token };
-}
-const keys = roomKeys;
-const hashOf = (token) => (token === '' ? '' : tokenHash(token));
-
-function roomState(r, at) {
-  const expiresAt = Number(r[at]);
-  const participants = r[at + 3]
-    .map((j) => JSON.parse(j))
-    .sort((a, b) => a.j - b.j)
-    .map((m) => ({ participantId: m.p, name: m.n }));
-  return {
-    ttl: Math.max(0, Math.ceil((expiresAt - Date.now()) / 1000)),
-    expiresAt,
-    maxParticipants: Number(r[at + 1]),
-    participants,
-    lastSeq: Number(r[at + 2]),
-  };
-}
-
-// ---- rooms and fan-out ---------------------------------------------------------------------
-
-const rooms = new Map(); // roomId -> { channel, subs: Map(conn -> sub), active: Promise, timer }
-
-function localRoom(roomId) {
-  let room = rooms.get(roomId);
-  if (!room) {
-    const channel = keys(roomId).channel;
-    room = { roomId, channel, subs: new Map(), active: bus.subscribe(channel), timer: null };
-    rooms.set(roomId, room);
-  }
-  return room;
-}
-function dropIfUnused(room) {
-  if (room.subs.size > 0 || rooms.get(room.roomId) !== room) return;
-  rooms.delete(room.roomId);
-  clearTimeout(room.timer);
-  bus.unsubscribe(room.channel).catch(() => {});
-}
-function armExpiry(room, expiresAt) {
-  clearTimeout(room.timer);
-  room.timer = setTimeout(() => expire(room), Math.max(0, expiresAt - Date.now()));
-}
-async function expire(room) {
-  const k = keys(room.roomId);
-  const payload = JSON.stringify({ event: 'chat.destroy', data: { isDestroyed: true, reason: 'expired' } });
-  try {
-    const r = await redis.expire(k.meta, k.members, k.messages, k.dedup, Date.now(), k.channel, payload);
-    if (r[0] === 'alive') return armExpiry(room, Number(r[1]));
-  } catch (e) {
-    /* the keys carry the deadline: Redis removes them anyway */
-  }
-  deliver(room, 'chat.destroy', { isDestroyed: true, reason: 'expired' });
-}
-
-function deliver(room, event, data) {
-  const frame = JSON.stringify({ type: 'event', channel: room.roomId, event, data });
-  const seq = event === 'chat.message' ? data.seq : 0;
-  const ends = event === 'chat.destroy';
-  for (const [conn, sub] of room.subs) {
-    if (!sub.events.has(event) && !ALWAYS.has(event)) continue;
-    if (sub.pending) {
-      sub.held.push([seq, frame]);
-      continue;
-    }
-    if (seq) {
-      if (seq <= sub.lastSeq) continue;
-      sub.lastSeq = seq;
-    }
-    sendFrame(conn, frame);
-    if (ends) {
-      room.subs.delete(conn);
-      conn.rooms.delete(room.roomId);
-    }
-  }
-  if (ends) clearTimeout(room.timer);
-  dropIfUnused(room);
-}
-
-bus.on('message', (channel, payload) => {
-  const roomId = channel.slice(6, -1); // room:{<id>}
-  const room = rooms.get(roomId);
-  if (!room) return;
-  let ev;
-  try {
-    ev = JSON.parse(payload);
-  } catch {
-    return;
-  }
-  if (EVENTS.includes(ev.event)) deliver(room, ev.event, ev.data);
+const peer = createPeer({
+  opts,
+  redis,
+  bus,
+  sendFrame,
+  isUnavailable: (err) => /Connection is closed|ECONNREFUSED|ENOENT|max retries|not writeable/i.test(String(err.message)),
+  server: 'privatechat/node-peer',
 });
-
-// ---- ops -----------------------------------------------------------------------------------
-
-const OPS = {
-  async 'room.create'(conn, body) {
-    const ttl = integer(body, 'ttl', 5, 604800, 600);
-    const maxParticipants = integer(body, 'maxParticipants', 2, 100, 2);
-    limit(conn);
-    for (;;) {
-      const roomId = randomId(21);
-      const now = Date.now();
-      const expiresAt = now + ttl * 1000;
-      const r = await redis.create(keys(roomId).meta, now, expiresAt, maxParticipants);
-      if (r[0] === 'exists') continue;
-      scriptStatus(r);
-      return { roomId, ttl, expiresAt, maxParticipants };
-    }
-  },
-
-  async 'room.join'(conn, body) {
-    const roomId = roomIdOf(body);
-    const name = string(body, 'name');
-    const given = string(body, 'token', false);
-    if (name.length === 0) fail('too-large', '"name" is empty.');
-    checkLength('name', name, 100);
-    limit(conn);
-    const rejoin = given !== undefined;
-    const token = rejoin ? given : newToken();
-    const k = keys(roomId);
-    const r = await redis.join(k.meta, k.members, Date.now(), token === '' ? '' : tokenHash(token),
-      rejoin ? '1' : '0', randomId(12), name, k.channel);
-    scriptStatus(r);
-    const me = JSON.parse(r[1]);
-    return { token, participantId: me.p, name: me.n, ...roomState(r, 2) };
-  },
-
-  async 'room.info'(conn, body) {
-    const m = member(body);
-    limit(conn);
-    return roomState(await read(m, 0, 0), 1);
-  },
-
-  async 'room.ttl'(conn, body) {
-    const m = member(body);
-    limit(conn);
-    return { ttl: roomState(await read(m, 0, 0), 1).ttl };
-  },
-
-  async 'messages.send'(conn, body) {
-    const m = member(body);
-    const text = string(body, 'text');
-    const clientMsgId = string(body, 'clientMsgId', false);
-    if (text.length === 0) fail('too-large', '"text" is empty.');
-    checkLength('text', text, 1000);
-    checkLength('clientMsgId', clientMsgId, 64);
-    limit(conn);
-    const k = keys(m.roomId);
-    const r = await redis.send(k.meta, k.members, k.messages, k.dedup, Date.now(), hashOf(m.token),
-      randomId(16), text, clientMsgId || '', k.channel, m.roomId, HISTORY);
-    scriptStatus(r);
-    return { message: JSON.parse(r[1]) };
-  },
-
-  async 'messages.list'(conn, body) {
-    const m = member(body);
-    const after = integer(body, 'after', 0, Number.MAX_SAFE_INTEGER, 0);
-    const lim = integer(body, 'limit', 1, 1000, 1000);
-    limit(conn);
-    const r = await read(m, after, lim);
-    return { messages: r[6].map((j) => JSON.parse(j)), lastSeq: Number(r[3]), firstSeq: Number(r[5]) };
-  },
-
-  async subscribe(conn, body) {
-    const m = member(body, 'channel');
-    let events = new Set(EVENTS);
-    if (body.events !== undefined) {
-      if (!Array.isArray(body.events) || !body.events.every((e) => EVENTS.includes(e)))
-        fail('bad-request', '"events" must be a list of event names from the protocol.');
-      events = new Set(body.events);
-    }
-    limit(conn);
-    const room = localRoom(m.roomId);
-    let sub = room.subs.get(conn);
-    const first = !sub;
-    if (first) {
-      sub = { events, lastSeq: 0, pending: true, held: [] };
-      room.subs.set(conn, sub);
-      conn.rooms.add(m.roomId);
-    }
-    try {
-      await room.active; // from now on every event of the room reaches this process
-      const r = await read(m, 0, 0);
-      const state = roomState(r, 1);
-      if (rooms.get(m.roomId) !== room || room.subs.get(conn) !== sub) {
-        // the room ended meanwhile
-        queueMicrotask(() => sendFrame(conn, JSON.stringify({ type: 'event', channel: m.roomId,
-          event: 'chat.destroy', data: { isDestroyed: true, reason: 'destroyed' } })));
-        return { channel: m.roomId, lastSeq: state.lastSeq };
-      }
-      sub.events = events;
-      armExpiry(room, state.expiresAt);
-      if (first) {
-        sub.lastSeq = state.lastSeq;
-        // Held events go out right after the reply.
-        queueMicrotask(() => {
-          sub.pending = false;
-          for (const [seq, frame] of sub.held.splice(0)) {
-            if (seq && seq <= sub.lastSeq) continue;
-            if (seq) sub.lastSeq = seq;
-            sendFrame(conn, frame);
-          }
-        });
-      }
-      return { channel: m.roomId, lastSeq: state.lastSeq };
-    } catch (e) {
-      if (first && room.subs.get(conn) === sub) {
-        room.subs.delete(conn);
-        conn.rooms.delete(m.roomId);
-        dropIfUnused(room);
-      }
-      throw e;
-    }
-  },
-
-  async unsubscribe(conn, body) {
-    const roomId = roomIdOf(body, 'channel');
-    limit(conn);
-    unsubscribe(conn, roomId);
-    return {};
-  },
-};
-const KNOWN = new Set([...Object.keys(OPS), 'room.leave', 'room.destroy']);
-
-async function read(m, after, lim) {
-  const k = keys(m.roomId);
-  const r = await redis.read(k.meta, k.members, k.messages, Date.now(), hashOf(m.token), after, lim);
-  scriptStatus(r);
-  return r;
-}
-
-function unsubscribe(conn, roomId) {
-  const room = rooms.get(roomId);
-  conn.rooms.delete(roomId);
-  if (!room) return;
-  room.subs.delete(conn);
-  dropIfUnused(room);
-}
-
-// Token bucket per connection, as the host's (nothing is done for a limited request).
-function limit(conn) {
-  const now = Date.now();
-  conn.tokens = Math.min(opts.rateBurst, conn.tokens + ((now - conn.refilled) * opts.ratePerSecond) / 1000);
-  conn.refilled = now;
-  if (conn.tokens >= 1) {
-    conn.tokens -= 1;
-    conn.refused = 0;
-    return;
-  }
-  if (++conn.refused > opts.rateAbuseLimit) {
-    conn.ws.close(1008, 'too many requests while rate-limited');
-  }
-  fail('rate-limited', 'Too many requests; slow down.', {
-    retryAfterMs: Math.ceil(((1 - conn.tokens) * 1000) / opts.ratePerSecond),
-  });
-}
-
-// ---- connections ---------------------------------------------------------------------------
-
-function validId(id) {
-  if (typeof id === 'number') return Number.isInteger(id) && Math.abs(id) <= Number.MAX_SAFE_INTEGER;
-  return typeof id === 'string' && id.length >= 1 && id.length <= 64;
-}
-
-async function onRequest(conn, data) {
-  let body;
-  try {
-    body = JSON.parse(data);
-  } catch {
-    return replyError(conn, null, new ProtocolError('bad-request', 'The message is not JSON.'));
-  }
-  if (body === null || typeof body !== 'object' || Array.isArray(body))
-    return replyError(conn, null, new ProtocolError('bad-request', 'The message is not a JSON object.'));
-  const id = validId(body.id) ? body.id : null;
-  try {
-    if (id === null) fail('bad-request', '"id" must be an integer within ±(2^53−1) or a string of 1–64 characters.');
-    if (typeof body.op !== 'string') fail('bad-request', '"op" is missing or not a string.');
-    const op = OPS[body.op];
-    if (!op) fail('unknown-op', KNOWN.has(body.op) ? `"${body.op}" is not implemented by the benchmark peer.` : `Unknown op "${body.op}".`);
-    reply(conn, id, await op(conn, body));
-  } catch (e) {
-    replyError(conn, id, e);
-  }
-}
+bus.on('message', peer.onBusMessage);
 
 const server = httpServer();
 const wss = new WebSocketServer({ server, path: '/api/realtime', maxPayload: MAX_MESSAGE, perMessageDeflate: false, clientTracking: false });
-const conns = new Set();
 
 wss.on('connection', (ws) => {
-  const conn = { ws, rooms: new Set(), tokens: opts.rateBurst, refilled: Date.now(), refused: 0, seen: Date.now() };
-  conns.add(conn);
-  ws.on('message', (data, isBinary) => {
-    conn.seen = Date.now();
-    if (isBinary)
-      return replyError(conn, null, new ProtocolError('bad-request', 'Binary messages are not supported: send JSON as text.'));
-    onRequest(conn, data.toString());
-  });
-  ws.on('ping', () => (conn.seen = Date.now()));
-  ws.on('pong', () => (conn.seen = Date.now()));
-  ws.on('close', () => {
-    conns.delete(conn);
-    for (const roomId of [...conn.rooms]) unsubscribe(conn, roomId);
-  });
+  const conn = peer.open(ws);
+  ws.on('message', (data, isBinary) => (isBinary ? peer.onBinary(conn) : peer.onText(conn, data.toString())));
+  ws.on('ping', () => peer.onActivity(conn));
+  ws.on('pong', () => peer.onActivity(conn));
+  ws.on('close', () => peer.onClose(conn));
   ws.on('error', () => {});
-  ws.send(JSON.stringify({ type: 'hello', protocol: 1, server: 'privatechat/node-peer' }));
 });
-
-// Idle connections: one sweep every few seconds instead of a timer per connection.
-setInterval(() => {
-  const cutoff = Date.now() - opts.idleTimeout * 1000;
-  for (const conn of conns) if (conn.seen < cutoff) conn.ws.close(1001, 'idle timeout');
-}, Math.min(5000, opts.idleTimeout * 1000)).unref();
 
 bus.on('ready', () => {
   if (!server.listening) listen(server, opts.listen, '/api/realtime');
