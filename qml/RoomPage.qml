@@ -135,6 +135,12 @@ Item {
                         Accessible.name: qsTr("Copy invite link")
                         onClicked: root.copyInvite()
                     }
+                    PcButton {
+                        objectName: "qrButton"
+                        text: qsTr("QR code")
+                        Accessible.name: qsTr("Show the invite as a QR code")
+                        onClicked: qrPopup.open()
+                    }
                     PcComboBox {
                         objectName: "inviteAddressBox"
                         visible: root.hosting && root.inviteAddresses.length > 1
@@ -347,6 +353,58 @@ Item {
             onSubmitted: text => {
                 messageView.stick = true;
                 root.session.send(text);
+            }
+        }
+    }
+
+    Popup {
+        id: qrPopup
+        objectName: "qrPopup"
+        anchors.centerIn: parent
+        modal: true
+        padding: 16
+        background: Rectangle {
+            color: Theme.surface
+            border.color: Theme.border
+            radius: Theme.radius
+        }
+        onClosed: composer.focusInput()
+
+        ColumnLayout {
+            spacing: 10
+
+            Text {
+                text: qsTr("Scan to join")
+                font.pixelSize: Theme.fontNormal
+                font.bold: true
+                color: Theme.text
+            }
+            Image {
+                objectName: "qrImage"
+                // Big enough for a phone camera across a desk, within the smallest window.
+                readonly property int side: Math.min(300, root.height - 140)
+                Layout.preferredWidth: side
+                Layout.preferredHeight: side
+                sourceSize.width: side
+                sourceSize.height: side
+                source: root.session.inviteLink.length > 0
+                        ? "image://qr/" + encodeURIComponent(root.session.inviteLink) : ""
+                fillMode: Image.PreserveAspectFit
+                smooth: false // module edges stay sharp
+                cache: false
+                Accessible.name: qsTr("QR code of the invite %1").arg(root.session.inviteLink)
+            }
+            Text {
+                Layout.maximumWidth: 300
+                text: root.session.inviteLink
+                wrapMode: Text.WrapAnywhere
+                font.pixelSize: Theme.fontSmall
+                color: Theme.textMuted
+            }
+            PcButton {
+                Layout.alignment: Qt.AlignRight
+                text: qsTr("Close")
+                onClicked: qrPopup.close()
             }
         }
     }

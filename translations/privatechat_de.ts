@@ -375,6 +375,26 @@
         <source>Invite: %1</source>
         <translation>Einladung: %1</translation>
     </message>
+    <message>
+        <source>QR code</source>
+        <translation>QR-Code</translation>
+    </message>
+    <message>
+        <source>Show the invite as a QR code</source>
+        <translation>Die Einladung als QR-Code zeigen</translation>
+    </message>
+    <message>
+        <source>Scan to join</source>
+        <translation>Zum Beitreten scannen</translation>
+    </message>
+    <message>
+        <source>QR code of the invite %1</source>
+        <translation>QR-Code der Einladung %1</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
 </context>
 <context>
     <name>TrayIcon</name>

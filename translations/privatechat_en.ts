@@ -375,6 +375,26 @@
         <source>Invite: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>QR code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the invite as a QR code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scan to join</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>QR code of the invite %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TrayIcon</name>

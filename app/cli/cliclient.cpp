@@ -1,6 +1,7 @@
 #include "cliclient.h"
 
 #include "invitelink.h"
+#include "qrcode.h"
 
 #include "protocol/ids.h"
 
@@ -43,17 +44,24 @@ void CliClient::finish(int code, const QString &message)
     QCoreApplication::exit(code);
 }
 
-void CliClient::create(const QUrl &server, const QString &authority, int ttl, int maxParticipants)
+void CliClient::create(
+    const QUrl &server, const QString &authority, int ttl, int maxParticipants, bool qr)
 {
     m_client.setUrl(server);
-    m_client.createRoom({ ttl, maxParticipants }, [this, authority](Outcome<RoomCreated> outcome) {
-        if (const auto *error = std::get_if<Error>(&outcome))
-            return finish(
-                error->code == ErrorCode::Unavailable ? CannotJoin : Failed, error->message);
-        std::printf("privatechat://%s/%s\n", qPrintable(authority),
-            qPrintable(std::get<RoomCreated>(outcome).roomId));
-        finish(Ok);
-    });
+    m_client.createRoom(
+        { ttl, maxParticipants }, [this, authority, qr](Outcome<RoomCreated> outcome) {
+            if (const auto *error = std::get_if<Error>(&outcome))
+                return finish(
+                    error->code == ErrorCode::Unavailable ? CannotJoin : Failed, error->message);
+            const QString link = QStringLiteral("privatechat://%1/%2")
+                                     .arg(authority, std::get<RoomCreated>(outcome).roomId);
+            std::printf("%s\n", qPrintable(link));
+            if (qr) {
+                if (const auto code = QrCode::encode(link))
+                    std::fputs(code->toTerminal().toUtf8().constData(), stdout);
+            }
+            finish(Ok);
+        });
 }
 
 void CliClient::join(const QUrl &server, const QString &roomId, const QString &name)

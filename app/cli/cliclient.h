@@ -17,7 +17,9 @@ public:
 
     explicit CliClient(QObject *parent = nullptr);
 
-    void create(const QUrl &server, const QString &authority, int ttl, int maxParticipants);
+    // qr: the invite also as a QR code in the terminal, after the link line.
+    void create(const QUrl &server, const QString &authority, int ttl, int maxParticipants,
+        bool qr = false);
     void join(const QUrl &server, const QString &roomId, const QString &name);
     // How long to wait for the host to answer before giving up (exit 3).
     void setTimeoutSeconds(int seconds) { m_client.setAnswerTimeoutMs(seconds * 1000); }

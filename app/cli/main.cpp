@@ -65,6 +65,9 @@ int main(int argc, char *argv[])
         { QStringLiteral("name"),
             QStringLiteral("Your name in the room (default: a generated one)."),
             QStringLiteral("NAME") },
+        { QStringLiteral("qr"),
+            QStringLiteral("With --create: print the invite as a QR code too, to scan with a "
+                           "phone.") },
         { QStringLiteral("stay"),
             QStringLiteral("With --join: follow the room after the input ends (by default the "
                            "client leaves the room once every line is sent).") },
@@ -102,7 +105,8 @@ int main(int argc, char *argv[])
             protocol::limits::kMaxTtl, protocol::limits::kDefaultTtl);
         const int max = intOption(parser, QStringLiteral("max"), protocol::limits::kMinParticipants,
             protocol::limits::kMaxParticipants, protocol::limits::kDefaultParticipants);
-        cli.create(server->serverUrl(), server->authority(), ttl, max);
+        cli.create(
+            server->serverUrl(), server->authority(), ttl, max, parser.isSet(QStringLiteral("qr")));
     } else {
         for (const char *option : { "server", "ttl", "max" }) {
             if (parser.isSet(QLatin1StringView(option)))

@@ -3,6 +3,7 @@
 #include "host/listenaddress.h"
 #include "invitelink.h"
 #include "protocol/limits.h"
+#include "qrimageprovider.h"
 #include "trayiconprovider.h"
 
 #include <QCommandLineParser>
@@ -178,6 +179,7 @@ QObject *loadMainWindow(QQmlApplicationEngine &engine, const LaunchOptions &opti
     font.setStyleHint(QFont::Monospace);
     QGuiApplication::setFont(font);
     engine.addImageProvider(QLatin1StringView(TrayIconProvider::kId), new TrayIconProvider);
+    engine.addImageProvider(QLatin1StringView(QrImageProvider::kId), new QrImageProvider);
     engine.setInitialProperties({
         { QStringLiteral("hostOnStart"), options.host },
         { QStringLiteral("listenAddress"), options.listen },

@@ -136,6 +136,21 @@ Item {
             compare(Desktop.clipboardText(), "hi\nx");
             tryVerify(() => !menu.visible);
         }
+        function test_5c_inviteAsAQrCodeScansBack() {
+            mouseClick(named("qrButton"));
+            const popup = findChild(page, "qrPopup");
+            tryVerify(() => popup.opened);
+            const image = named("qrImage");
+            tryCompare(image, "status", Image.Ready, 5000);
+            verify(image.paintedWidth >= 200, "too small to scan: " + image.paintedWidth);
+            let saved = false;
+            const path = testTempDir + "/invite-qr.png";
+            image.grabToImage(result => saved = result.saveToFile(path));
+            tryVerify(() => saved, 5000);
+            compare(testHostControl.scan(path), alice.inviteLink);
+            popup.close();
+            tryVerify(() => !popup.visible);
+        }
         function test_6_autoScrollRespectsScrollingUp() {
             const list = named("messageList");
             const before = list.count;

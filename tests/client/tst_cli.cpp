@@ -4,10 +4,13 @@
 #include "testhost.h"
 
 #include <QElapsedTimer>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QPainter>
 #include <QProcess>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -104,6 +107,7 @@ class tst_Cli : public QObject
 private Q_SLOTS:
     void initTestCase();
     void createPrintsTheInvite();
+    void createPrintsAQrCodeThatScans();
     void joinBridgesTheTerminal();
     void cannotJoin_data();
     void cannotJoin();
@@ -137,6 +141,45 @@ void tst_Cli::createPrintsTheInvite()
     const QJsonObject joined = check.join(room, QStringLiteral("Check"));
     QCOMPARE(joined.value(k("maxParticipants")).toInt(), 3);
     QVERIFY(joined.value(k("ttl")).toInt() <= 60);
+}
+
+// --qr: the terminal's half blocks drawn back into pixels (a block is a light module) are
+// read by a real scanner (zbarimg) as the invite printed above them.
+void tst_Cli::createPrintsAQrCodeThatScans()
+{
+    const Finished run = runToEnd({ QStringLiteral("--server"), authority(m_host->url()),
+        QStringLiteral("--create"), QStringLiteral("--qr") });
+    QCOMPARE(run.code, 0);
+    QStringList lines = QString::fromUtf8(run.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QVERIFY(lines.size() > 10);
+    const QString link = lines.takeFirst();
+    QVERIFY2(link.startsWith(QStringLiteral("privatechat://")), qPrintable(link));
+    constexpr int kScale = 8;
+    const int width = int(lines.first().size());
+    QImage image(width * kScale, int(lines.size()) * 2 * kScale, QImage::Format_RGB32);
+    image.fill(Qt::black);
+    QPainter painter(&image);
+    for (int row = 0; row < lines.size(); ++row) {
+        QCOMPARE(lines[row].size(), width);
+        for (int x = 0; x < width; ++x) {
+            const QChar c = lines[row].at(x);
+            const bool top = c == QChar(0x2588) || c == QChar(0x2580);
+            const bool bottom = c == QChar(0x2588) || c == QChar(0x2584);
+            if (top)
+                painter.fillRect(x * kScale, row * 2 * kScale, kScale, kScale, Qt::white);
+            if (bottom)
+                painter.fillRect(x * kScale, (row * 2 + 1) * kScale, kScale, kScale, Qt::white);
+        }
+    }
+    painter.end();
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("qr.png"));
+    QVERIFY(image.save(path));
+    QProcess zbar;
+    zbar.start(
+        QStringLiteral("zbarimg"), { QStringLiteral("--quiet"), QStringLiteral("--raw"), path });
+    QVERIFY(zbar.waitForFinished(10000));
+    QCOMPARE(QString::fromUtf8(zbar.readAllStandardOutput()).trimmed(), link);
 }
 
 void tst_Cli::joinBridgesTheTerminal()
