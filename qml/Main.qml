@@ -61,13 +61,11 @@ ApplicationWindow {
         close.accepted = flow.quit();
     }
 
+    // --ttl and --max are for this run's room: the lobby's saved choices stay as they were.
     Component.onCompleted: {
-        if (root.startTtl > 0)
-            settings.ttlSeconds = root.startTtl;
-        if (root.startMaxParticipants > 0)
-            settings.maxParticipants = root.startMaxParticipants;
         if (root.hostOnStart)
-            flow.hostRoom(settings.ttlSeconds, settings.maxParticipants);
+            flow.hostRoom(root.startTtl > 0 ? root.startTtl : settings.ttlSeconds,
+                          root.startMaxParticipants > 0 ? root.startMaxParticipants : settings.maxParticipants);
         else if (root.startInvite !== "")
             flow.join(root.startInvite);
     }

@@ -139,7 +139,9 @@ std::optional<LaunchOptions> parseArguments(
     }
     if (!options.join.isEmpty()) {
         QString why;
-        if (!client::InviteLink::parse(options.join, &why)) {
+        // A link as the argument is what a browser passes (Exec=privatechat %u): a broken one
+        // opens the window, which says what is wrong with it, instead of failing unseen.
+        if (!client::InviteLink::parse(options.join, &why) && positional.isEmpty()) {
             *error = QStringLiteral("invite \"%1\": %2").arg(options.join, why);
             return std::nullopt;
         }

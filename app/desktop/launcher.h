@@ -25,9 +25,10 @@ struct LaunchOptions
 };
 
 // Parses the arguments (argv[0] first). On a bad option returns nullopt with *error set to
-// one line naming it. --help and --version print and exit, as QCommandLineParser does.
-// rawArguments: argv as given, before QGuiApplication took its own options out — on X11 it
-// takes "--name" (the window class), which is ours.
+// one line naming it; a malformed invite given as the argument (from a browser) is kept, for
+// the window to say what is wrong with it. --help and --version print and exit, as
+// QCommandLineParser does. rawArguments: argv as given, before QGuiApplication took its own options
+// out — on X11 it takes "--name" (the window class), which is ours.
 std::optional<LaunchOptions> parseArguments(
     const QStringList &arguments, QString *error, const QStringList &rawArguments = {});
 

@@ -59,7 +59,8 @@ private Q_SLOTS:
             QStringLiteral("1") };
         QTest::newRow("listen") << QStringList { QStringLiteral("--host"),
             QStringLiteral("--listen"), QStringLiteral("nowhere") };
-        QTest::newRow("link") << QStringList { QStringLiteral("privatechat://host:1/short") };
+        QTest::newRow("link") << QStringList { QStringLiteral("--join"),
+            QStringLiteral("privatechat://host:1/short") };
     }
     void badOptionExitsWithTwo()
     {
@@ -178,6 +179,28 @@ private Q_SLOTS:
 
     // The window while it waits: what it waits for, Cancel and Escape; then an invite whose
     // host cannot be reached, said in words.
+    // A broken privatechat:// link opened from a browser (the argument) opens the window with
+    // the reason, instead of an exit nobody sees.
+    void brokenLinkFromABrowserIsShown()
+    {
+        QString error;
+        const auto options = desktop::parseArguments(
+            { QStringLiteral("privatechat"), QStringLiteral("privatechat://host:1/short") },
+            &error);
+        QVERIFY2(options, qPrintable(error));
+        QQmlApplicationEngine engine;
+        QObject *root = desktop::loadMainWindow(engine, *options);
+        QVERIFY(root);
+        auto *flow = root->findChild<desktop::RoomFlow *>(QStringLiteral("flow"));
+        auto *lobby = root->findChild<QQuickItem *>(QStringLiteral("lobbyPage"));
+        QVERIFY(flow && lobby);
+        auto *alert = lobby->findChild<QQuickItem *>(QStringLiteral("lobbyAlert"));
+        QTRY_VERIFY(alert->isVisible());
+        QCOMPARE(flow->state(), desktop::RoomFlow::State::Lobby);
+        QCOMPARE(alert->property("kind").toString(), QStringLiteral("error"));
+        QVERIFY2(!alert->property("text").toString().isEmpty(), "the alert says nothing");
+    }
+
     void waitingInTheWindow()
     {
         QTcpServer silent; // takes the connection, never answers
