@@ -1,5 +1,7 @@
 #pragma once
 
+#include "clientlimits.h"
+#include "hostcounters.h"
 #include "hostoptions.h"
 #include "ratelimiter.h"
 
@@ -75,7 +77,8 @@ private:
     template<typename Params> std::optional<Params> accept(const Request &request);
     template<typename Params> void refuseOverLimit(const Request &request, const Params &params);
     // Why this room.create must wait (rooms per connection, per address, live rooms), if so.
-    std::optional<protocol::Error> roomCapRefusal(Session *session);
+    std::optional<protocol::Error> roomCapRefusal(const Request &request);
+    void dispatch(protocol::Op op, const Request &request, Transport transport);
 
     template<protocol::Op O>
     void run(const Request &request,
@@ -88,6 +91,7 @@ private:
 #undef PC_DECLARE_HANDLER
 
     HostOptions m_options;
+    HostCounters m_counters; // before everything that counts into it
     std::unique_ptr<redis::Connection> m_redis;
     std::unique_ptr<redis::Subscriber> m_subscriber;
     std::unique_ptr<RoomStore> m_store;
@@ -105,6 +109,8 @@ private:
     QHash<QHostAddress, RateLimiter> m_roomCreationByAddress;
     // Rooms this process created, until they end (here) or their deadline passes.
     QHash<QString, qint64> m_liveRooms;
+    // Over HTTP, each source address is one client (its buckets); forgotten when full again.
+    QHash<QHostAddress, ClientLimits> m_httpLimits;
 };
 
 } // namespace pc::host
