@@ -201,6 +201,10 @@ int main(int argc, char *argv[])
         { QStringLiteral("max-rooms"),
             QStringLiteral("Live rooms this host (each worker) creates at most."),
             QStringLiteral("N"), QString::number(protocol::limits::kMaxLiveRooms) },
+        { QStringLiteral("metrics-listen"),
+            QStringLiteral("Serve /metrics (and /healthz) on this address instead of the host's "
+                           "port, to keep them private."),
+            QStringLiteral("HOST:PORT") },
         { QStringLiteral("workers"),
             QStringLiteral("Host processes sharing the port and the Redis, each with its own "
                            "event loop (Linux SO_REUSEPORT)."),
@@ -227,6 +231,12 @@ int main(int argc, char *argv[])
         die(kBadUsage, QStringLiteral("--listen: ") + error);
     options.address = listen->address;
     options.port = listen->port;
+    if (parser.isSet(QStringLiteral("metrics-listen"))) {
+        options.metricsListen
+            = host::ListenAddress::parse(parser.value(QStringLiteral("metrics-listen")), &error);
+        if (!options.metricsListen)
+            die(kBadUsage, QStringLiteral("--metrics-listen: ") + error);
+    }
     options.redisPrefix = parser.value(QStringLiteral("redis-prefix")).toUtf8();
     options.maxTtl = int(numberOption<double>(
         parser, QStringLiteral("max-ttl"), protocol::limits::kMinTtl, protocol::limits::kMaxTtl));

@@ -1,8 +1,8 @@
 #include "httpexchange.h"
 
-#include "protocol/frames.h"
+#include "gracefulclose.h"
 
-#include <QTimer>
+#include "protocol/frames.h"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -11,8 +11,6 @@
 namespace pc::host {
 
 namespace {
-
-    constexpr int kCloseGraceMs = 1000;
 
     void setCork(QTcpSocket *socket, int on)
     {
@@ -44,7 +42,8 @@ HttpExchange::~HttpExchange()
         m_socket->abort();
 }
 
-void HttpExchange::respond(int status, const QByteArray &json, const Headers &headers)
+void HttpExchange::respond(
+    int status, const QByteArray &body, const Headers &headers, const QByteArray &contentType)
 {
     if (std::exchange(m_answered, true) || !m_socket
         || m_socket->state() != QAbstractSocket::ConnectedState)
@@ -52,18 +51,18 @@ void HttpExchange::respond(int status, const QByteArray &json, const Headers &he
     // Qt writes the status line and each header on their own: one segment for all of it.
     setCork(m_socket, 1);
     m_responder.writeStatusLine(QHttpServerResponder::StatusCode(status));
-    m_responder.writeHeader("Content-Type", "application/json");
-    m_responder.writeHeader("Content-Length", QByteArray::number(json.size()));
+    m_responder.writeHeader("Content-Type", contentType);
+    m_responder.writeHeader("Content-Length", QByteArray::number(body.size()));
     m_responder.writeHeader("Cache-Control", "no-store"); // a join's answer holds a token
     m_responder.writeHeader("Connection", "close");
     for (const auto &[name, value] : headers)
         m_responder.writeHeader(name, value);
-    m_responder.writeBody(json);
+    m_responder.writeBody(body);
     setCork(m_socket, 0);
-    closeAfterWriting(m_socket);
+    closeGracefully(m_socket);
 }
 
-void HttpExchange::respondError(const protocol::Error &error, const Headers &headers)
+void HttpExchange::respondError(const protocol::Error &error, const Headers &headers, int status)
 {
     Headers all = headers;
     if (error.code == protocol::ErrorCode::RateLimited)
@@ -71,19 +70,8 @@ void HttpExchange::respondError(const protocol::Error &error, const Headers &hea
             { QByteArray("Retry-After"), QByteArray::number((error.retryAfterMs + 999) / 1000) });
     else if (error.code == protocol::ErrorCode::Unauthorized)
         all.append({ QByteArray("WWW-Authenticate"), QByteArray("Bearer") });
-    respond(statusOf(error.code), "{\"error\":" + protocol::encodeError(error) + '}', all);
-}
-
-void closeAfterWriting(QTcpSocket *socket)
-{
-    QTimer::singleShot(kCloseGraceMs, socket, [socket] { socket->abort(); });
-    const auto finish = [socket] {
-        if (socket->bytesToWrite() == 0)
-            ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
-    };
-    if (socket->bytesToWrite() == 0)
-        return finish();
-    QObject::connect(socket, &QIODevice::bytesWritten, socket, finish);
+    respond(status ? status : statusOf(error.code),
+        "{\"error\":" + protocol::encodeError(error) + '}', all);
 }
 
 } // namespace pc::host

@@ -25,9 +25,11 @@ public:
     HttpExchange(const HttpExchange &) = delete;
     HttpExchange &operator=(const HttpExchange &) = delete;
 
-    void respond(int status, const QByteArray &json, const Headers &headers = {});
+    void respond(int status, const QByteArray &body, const Headers &headers = {},
+        const QByteArray &contentType = "application/json");
     // {"error": the same object as a WebSocket reply's}, with the code's status and headers.
-    void respondError(const protocol::Error &error, const Headers &headers = {});
+    // status: the code's own unless given.
+    void respondError(const protocol::Error &error, const Headers &headers = {}, int status = 0);
     bool isAnswered() const { return m_answered; }
 
     static int statusOf(protocol::ErrorCode code);
@@ -37,8 +39,5 @@ private:
     QPointer<QTcpSocket> m_socket; // QHttpServer deletes it when the client goes
     bool m_answered = false;
 };
-
-// Writes what is left, then a FIN; the socket goes once the client closed too, or 1 s later.
-void closeAfterWriting(QTcpSocket *socket);
 
 } // namespace pc::host

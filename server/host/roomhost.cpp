@@ -4,9 +4,14 @@
 #include "directsocket.h"
 #include "filelimit.h"
 #include "handshakegate.h"
+#include "healthprobe.h"
 #include "hostlog.h"
+#include "httpapi.h"
+#include "httpexchange.h"
 #include "listenaddress.h"
 #include "outbox.h"
+#include "processstats.h"
+#include "prometheustext.h"
 #include "replyto.h"
 #include "roomhub.h"
 #include "roomstore.h"
@@ -20,6 +25,7 @@
 #include "redis/subscriber.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
 #include <QPointer>
 #include <QTimer>
 #include <QWebSocket>
@@ -72,9 +78,13 @@ RoomHost::RoomHost(HostOptions options, redis::Options redis, QObject *parent)
     , m_acceptor(new Acceptor(m_options.listenBacklog, this))
     , m_server(new QWebSocketServer(
           QStringLiteral("privatechat/" PC_VERSION), QWebSocketServer::NonSecureMode, this))
+    , m_health(new HealthProbe(m_redis.get(), m_subscriber.get(), &m_counters.redisRoundTrip, this))
     , m_idleSweep(new QTimer(this))
     , m_outbox(new Outbox(this))
 {
+    m_redis->setRoundTripObserver([this](std::chrono::nanoseconds t) {
+        m_counters.redisRoundTrip.observe(double(t.count()) / 1e9);
+    });
     m_idleSweep->setInterval(std::clamp(m_options.idleTimeoutMs / 4, 10, 1000));
     connect(m_idleSweep, &QTimer::timeout, this, [this] {
         const auto sessions = m_sessions; // closing may finish a session
@@ -124,17 +134,72 @@ bool RoomHost::isRedisConnected() const
     return m_redis->isConnected();
 }
 
+GateLimits RoomHost::gateLimits() const
+{
+    GateLimits limits;
+    limits.handshakeTimeoutMs = m_options.handshakeTimeoutMs;
+    limits.maxPerAddress = m_options.maxConnectionsPerAddress;
+    limits.maxConnections = m_options.maxConnections > 0
+        ? m_options.maxConnections
+        : connectionBudget(limits::kReservedFileDescriptors);
+    limits.maxBodyBytes = m_options.maxIncomingMessageBytes; // as a WebSocket message
+    return limits;
+}
+
+HttpApi *RoomHost::makeHttpApi(bool withOps)
+{
+    HttpApi::Handlers handlers;
+    if (withOps) {
+        handlers.op
+            = [this](Op op, const QJsonObject &params, std::shared_ptr<HttpExchange> exchange,
+                  const QHostAddress &peer) { onHttpOp(op, params, std::move(exchange), peer); };
+    }
+    handlers.health = [this](HttpExchange &exchange) { respondHealth(exchange); };
+    // With --metrics-listen, /metrics is only there: an operator keeps it private.
+    if (!withOps || !m_options.metricsListen) {
+        handlers.metrics = [this](HttpExchange &exchange) {
+            exchange.respond(200, metricsText(), {}, PrometheusText::kContentType);
+        };
+    }
+    return new HttpApi(std::move(handlers), &m_counters, m_options.handshakeTimeoutMs, this);
+}
+
 bool RoomHost::listen(QString *error)
 {
     if (!m_gate) {
-        GateLimits limits;
-        limits.handshakeTimeoutMs = m_options.handshakeTimeoutMs;
-        limits.maxPerAddress = m_options.maxConnectionsPerAddress;
-        limits.maxConnections = m_options.maxConnections > 0
-            ? m_options.maxConnections
-            : connectionBudget(limits::kReservedFileDescriptors);
-        m_gate = new HandshakeGate(limits, this);
+        m_gate = new HandshakeGate(gateLimits(), this);
         connect(m_gate, &HandshakeGate::ready, this, &RoomHost::onRequestHead);
+        connect(m_gate, &HandshakeGate::refused, this, [this] { ++m_counters.connectionsRefused; });
+        m_http = makeHttpApi(true);
+        if (!m_http->open(error))
+            return false;
+        connect(m_gate, &HandshakeGate::httpRequest, m_http, &HttpApi::take);
+    }
+    if (m_options.metricsListen && !m_metricsAcceptor) {
+        m_metricsAcceptor = new Acceptor(64, this);
+        m_metricsGate = new HandshakeGate(gateLimits(), this);
+        HttpApi *metrics = makeHttpApi(false);
+        if (!metrics->open(error))
+            return false;
+        connect(m_metricsAcceptor, &QTcpServer::pendingConnectionAvailable, this, [this] {
+            while (QTcpSocket *socket = m_metricsAcceptor->nextPendingConnection())
+                m_metricsGate->admit(static_cast<DirectSocket *>(socket));
+        });
+        // Nothing but HTTP there: a WebSocket upgrade is dropped.
+        connect(m_metricsGate, &HandshakeGate::ready, this, [](DirectSocket *s) {
+            s->abort();
+            s->deleteLater();
+        });
+        connect(m_metricsGate, &HandshakeGate::httpRequest, metrics, &HttpApi::take);
+        if (!m_metricsAcceptor->listen(
+                m_options.metricsListen->address, m_options.metricsListen->port)) {
+            if (error) {
+                *error = QStringLiteral("cannot listen on %1 for metrics: %2")
+                             .arg(m_options.metricsListen->toString(),
+                                 m_metricsAcceptor->errorString());
+            }
+            return false;
+        }
     }
     QString why;
     const bool listening = m_options.sharePort
@@ -169,9 +234,16 @@ QString RoomHost::urlFor(const QHostAddress &address, quint16 port)
     return QStringLiteral("ws://") + ListenAddress { address, port }.toString() + kPath;
 }
 
+quint16 RoomHost::metricsPort() const
+{
+    return m_metricsAcceptor ? m_metricsAcceptor->serverPort() : 0;
+}
+
 void RoomHost::shutdown()
 {
     m_acceptor->close();
+    if (m_metricsAcceptor)
+        m_metricsAcceptor->close();
     const auto sessions = m_sessions;
     for (Session *session : sessions)
         session->close(
@@ -283,6 +355,42 @@ void RoomHost::dispatch(Op op, const Request &request, Transport transport)
         PC_RELAYED_OPS(PC_RELAY)
 #undef PC_RELAY
     }
+}
+
+// An HTTP request runs as a WebSocket one does; its source address is the client whose
+// buckets it takes (an address that keeps sending while limited is not asked the store).
+void RoomHost::onHttpOp(Op op, const QJsonObject &params, std::shared_ptr<HttpExchange> exchange,
+    const QHostAddress &peer)
+{
+    auto limits = m_httpLimits.find(peer);
+    if (limits == m_httpLimits.end())
+        limits = m_httpLimits.insert(peer, ClientLimits(m_options));
+    const qint64 wait = limits->requests().take();
+    const ReplyTo to(&m_counters, std::move(exchange));
+    if (limits->requests().isAbused()) {
+        m_counters.countRequest(op, Transport::Http);
+        return to.fail(Error::rateLimited(wait));
+    }
+    const Request request { to, nullptr, &*limits, &peer, params, wait };
+    dispatch(op, request, Transport::Http);
+}
+
+void RoomHost::respondHealth(HttpExchange &exchange) const
+{
+    if (const auto problem = healthProblem()) {
+        exchange.respond(503,
+            QJsonDocument(
+                QJsonObject { { QLatin1StringView("status"), QStringLiteral("unavailable") },
+                    { QLatin1StringView("reason"), *problem } })
+                .toJson(QJsonDocument::Compact));
+        return;
+    }
+    exchange.respond(200, R"({"status":"ok"})");
+}
+
+std::optional<QString> RoomHost::healthProblem() const
+{
+    return m_health->problem();
 }
 
 namespace {

@@ -31,6 +31,10 @@ namespace pc::host {
 class Acceptor;
 class DirectSocket;
 class HandshakeGate;
+class HealthProbe;
+class HttpApi;
+class HttpExchange;
+struct GateLimits;
 class RoomHub;
 class RoomStore;
 class Outbox;
@@ -57,6 +61,14 @@ public:
     int sessionCount() const { return int(m_sessions.size()); }
     // TCP connections that have not finished the WebSocket handshake yet.
     int handshakingCount() const;
+    // --metrics-listen's port once listening (0: none).
+    quint16 metricsPort() const;
+
+    const HostCounters &counters() const { return m_counters; }
+    // /metrics: this process' counters and gauges in the Prometheus text format.
+    QByteArray metricsText() const;
+    // /healthz: nullopt when it can serve rooms (Redis answers), else why not.
+    std::optional<QString> healthProblem() const;
 
     // Stops accepting and closes every session with 1001.
     void shutdown();
@@ -71,6 +83,11 @@ private:
     void onText(Session *session, const QByteArray &frame);
     void onBinary(Session *session);
     void onFinished(Session *session);
+    void onHttpOp(protocol::Op op, const QJsonObject &params,
+        std::shared_ptr<HttpExchange> exchange, const QHostAddress &peer);
+    void respondHealth(HttpExchange &exchange) const;
+    HttpApi *makeHttpApi(bool withOps);
+    GateLimits gateLimits() const;
     struct Request;
     // The op's params, or nullopt once the request was answered with an error: its own
     // (bad-request, too-large) first, then rate-limited when over the connection's limit.
@@ -98,6 +115,11 @@ private:
     RoomHub *m_hub;
     Acceptor *m_acceptor;
     HandshakeGate *m_gate = nullptr; // made in listen(): its budget depends on the file limit
+    HttpApi *m_http = nullptr;       // the same port's plain HTTP requests, from the gate
+    HealthProbe *m_health;
+    // --metrics-listen: a port of its own, with a gate of its own.
+    Acceptor *m_metricsAcceptor = nullptr;
+    HandshakeGate *m_metricsGate = nullptr;
     QWebSocketServer *m_server;
     QHash<quint64, Session *> m_sessions;
     QTimer *m_idleSweep; // closes idle sessions: a quarter of the idle timeout late at most

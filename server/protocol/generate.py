@@ -315,11 +315,14 @@ def gen_lists(schema):
     L += ["", "#define PC_RELAYED_OPS(X) \\"]
     L += [f"    X({o['id']}, \"{o['name']}\", {o['access'].capitalize()}, {o['params']}, "
           f"{o['reply']}) \\" for o in schema.ops if "relay" in o]
-    L += ["", "", "// X(Name, Method, \"/path\", \"integer params\"): the ops with an HTTP route. Get and",
-          "// Delete read the params from the query (the named ones as integers), Post from the body.",
+    L += ["", "", "// X(Name, Method, \"/path\", \"integer params\", token): the ops with an HTTP route. Get",
+          "// and Delete read the params from the query (the named ones as integers), Post from the",
+          "// body; token: the op takes one (from Authorization: Bearer).",
           "#define PC_HTTP_ROUTES(X) \\"]
     L += [f"    X({o['id']}, {o['http']['method'].capitalize()}, \"{o['http']['path']}\", "
-          f"\"{' '.join(schema.query_integers(o))}\") \\" for o in schema.ops if "http" in o]
+          f"\"{' '.join(schema.query_integers(o))}\", "
+          f"{str(any(k == 'token' for k, _ in schema.wire_fields(o['params']))).lower()}) \\"
+          for o in schema.ops if "http" in o]
     L += ["", "", "// X(Name, status): the HTTP status of each error code.",
           "#define PC_HTTP_STATUSES(X) \\"]
     L += [f"    X({camel(e['code'])}, {e['http']}) \\" for e in schema.errors]
