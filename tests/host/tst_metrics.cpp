@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QProcess>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTest>
 
 using namespace pc::test;
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void cleanup() { QCOMPARE(TestClient::tokenLeak(), QString()); }
     void scrapeOfATestChat();
     void metricsListenKeepsThemApart();
+    void everyWorkerHasItsOwnScrape();
 };
 
 void tst_Metrics::scrapeOfATestChat()
@@ -162,6 +164,35 @@ void tst_Metrics::metricsListenKeepsThemApart()
         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
     QTRY_COMPARE_WITH_TIMEOUT(ws.state(), QAbstractSocket::UnconnectedState, 2000);
     QVERIFY(!ws.readAll().startsWith("HTTP/1.1 101"));
+}
+
+// --workers 2 --metrics-listen HOST:PORT: worker i on PORT + i - 1, each labelled.
+void tst_Metrics::everyWorkerHasItsOwnScrape()
+{
+    // Two free ports side by side.
+    quint16 base = 0;
+    for (int attempt = 0; attempt < 20 && !base; ++attempt) {
+        QTcpServer first, second;
+        if (first.listen(QHostAddress::LocalHost, 0)
+            && second.listen(QHostAddress::LocalHost, first.serverPort() + 1))
+            base = first.serverPort();
+    }
+    QVERIFY(base != 0);
+    ServerProcess server({ QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+        QStringLiteral("--workers"), QStringLiteral("2"), QStringLiteral("--metrics-listen"),
+        QStringLiteral("127.0.0.1:%1").arg(base) });
+    QVERIFY(server.start());
+    for (int worker = 1; worker <= 2; ++worker) {
+        HttpAnswer scrape;
+        QTRY_COMPARE_WITH_TIMEOUT(
+            (scrape = httpRequest(quint16(base + worker - 1), "GET", "/metrics")).status, 200,
+            5000);
+        QVERIFY2(scrape.body.contains("privatechat_websocket_connections{worker=\""
+                     + QByteArray::number(worker) + "\"}"),
+            scrape.body.left(300).constData());
+    }
+    QCOMPARE(httpRequest(quint16(server.url().port()), "GET", "/healthz").status, 200);
+    QCOMPARE(httpRequest(quint16(server.url().port()), "GET", "/metrics").status, 404);
 }
 
 QTEST_GUILESS_MAIN(tst_Metrics)
