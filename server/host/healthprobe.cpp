@@ -14,7 +14,11 @@ namespace {
 
 HealthProbe::HealthProbe(
     redis::Connection *redis, redis::Subscriber *subscriber, Histogram *roundTrips, QObject *parent)
-    : QObject(parent), m_redis(redis), m_subscriber(subscriber), m_roundTrips(roundTrips)
+    : QObject(parent)
+    , m_redis(redis)
+    , m_subscriber(subscriber)
+    , m_roundTrips(roundTrips)
+    , m_timer(this) // a child, so it moves threads with us
 {
     connect(m_redis, &redis::Connection::disconnected, this,
         [this](const QString &reason) { m_lastLoss = reason; });

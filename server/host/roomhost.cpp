@@ -10,7 +10,6 @@
 #include "httpexchange.h"
 #include "listenaddress.h"
 #include "outbox.h"
-#include "processstats.h"
 #include "prometheustext.h"
 #include "replyto.h"
 #include "roomhub.h"
@@ -164,6 +163,39 @@ HttpApi *RoomHost::makeHttpApi(bool withOps)
     return new HttpApi(std::move(handlers), &m_counters, m_options.handshakeTimeoutMs, this);
 }
 
+// --metrics-listen: an acceptor and a gate of its own, and an HTTP side with only /metrics
+// and /healthz.
+bool RoomHost::listenForMetrics(QString *error)
+{
+    m_metricsAcceptor = new Acceptor(64, this);
+    GateLimits limits = gateLimits();
+    limits.maxConnections = 64; // a scraper or two: the descriptors are the host's
+    m_metricsGate = new HandshakeGate(limits, this);
+    HttpApi *metrics = makeHttpApi(false);
+    if (!metrics->open(error))
+        return false;
+    connect(m_metricsAcceptor, &QTcpServer::pendingConnectionAvailable, this, [this] {
+        while (QTcpSocket *socket = m_metricsAcceptor->nextPendingConnection())
+            m_metricsGate->admit(static_cast<DirectSocket *>(socket));
+    });
+    // Nothing but HTTP there: a WebSocket upgrade is dropped.
+    connect(m_metricsGate, &HandshakeGate::ready, this, [](DirectSocket *s) {
+        s->abort();
+        s->deleteLater();
+    });
+    connect(m_metricsGate, &HandshakeGate::httpRequest, metrics, &HttpApi::take);
+    if (!m_metricsAcceptor->listen(
+            m_options.metricsListen->address, m_options.metricsListen->port)) {
+        if (error) {
+            *error
+                = QStringLiteral("cannot listen on %1 for metrics: %2")
+                      .arg(m_options.metricsListen->toString(), m_metricsAcceptor->errorString());
+        }
+        return false;
+    }
+    return true;
+}
+
 bool RoomHost::listen(QString *error)
 {
     if (!m_gate) {
@@ -175,32 +207,8 @@ bool RoomHost::listen(QString *error)
             return false;
         connect(m_gate, &HandshakeGate::httpRequest, m_http, &HttpApi::take);
     }
-    if (m_options.metricsListen && !m_metricsAcceptor) {
-        m_metricsAcceptor = new Acceptor(64, this);
-        m_metricsGate = new HandshakeGate(gateLimits(), this);
-        HttpApi *metrics = makeHttpApi(false);
-        if (!metrics->open(error))
-            return false;
-        connect(m_metricsAcceptor, &QTcpServer::pendingConnectionAvailable, this, [this] {
-            while (QTcpSocket *socket = m_metricsAcceptor->nextPendingConnection())
-                m_metricsGate->admit(static_cast<DirectSocket *>(socket));
-        });
-        // Nothing but HTTP there: a WebSocket upgrade is dropped.
-        connect(m_metricsGate, &HandshakeGate::ready, this, [](DirectSocket *s) {
-            s->abort();
-            s->deleteLater();
-        });
-        connect(m_metricsGate, &HandshakeGate::httpRequest, metrics, &HttpApi::take);
-        if (!m_metricsAcceptor->listen(
-                m_options.metricsListen->address, m_options.metricsListen->port)) {
-            if (error) {
-                *error = QStringLiteral("cannot listen on %1 for metrics: %2")
-                             .arg(m_options.metricsListen->toString(),
-                                 m_metricsAcceptor->errorString());
-            }
-            return false;
-        }
-    }
+    if (m_options.metricsListen && !m_metricsAcceptor && !listenForMetrics(error))
+        return false;
     QString why;
     const bool listening = m_options.sharePort
         ? m_acceptor->listenShared(m_options.address, m_options.port, &why)

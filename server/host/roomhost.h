@@ -87,6 +87,7 @@ private:
         std::shared_ptr<HttpExchange> exchange, const QHostAddress &peer);
     void respondHealth(HttpExchange &exchange) const;
     HttpApi *makeHttpApi(bool withOps);
+    bool listenForMetrics(QString *error);
     GateLimits gateLimits() const;
     struct Request;
     // The op's params, or nullopt once the request was answered with an error: its own
