@@ -627,12 +627,19 @@ async function b0() {
   await redis.hset(k.meta, 'expiresAt', now + 3600e3, 'maxParticipants', 2, 'seq', 0, 'joins', 1);
   await redis.hset(k.members, hash, JSON.stringify({ p: 'participant01', n: 'bench', j: 1 }));
   const lua = (f) => fs.readFileSync(f, 'utf8');
-  const ours = lua(path.join(REPO, 'server/host/lua/common.lua')) + '\n' + lua(path.join(REPO, 'server/host/lua/send.lua'));
+  // Our send script as the host runs it: generate.py puts the schema's names and the member
+  // prelude before server/host/lua/send.lua.
+  const generated = fs.mkdtempSync(path.join(os.tmpdir(), 'pc-bench-lua-'));
+  execFileSync('python3', [path.join(REPO, 'server/protocol/generate.py'), '--schema', path.join(REPO, 'server/protocol/schema.toml'),
+    '--lua', path.join(REPO, 'server/host/lua'), '--out', generated]);
+  const ours = lua(path.join(generated, 'lua/send.lua'));
+  fs.rmSync(generated, { recursive: true, force: true });
   const oursSha = await redis.script('LOAD', ours);
   const peerSha = await redis.script('LOAD', lua(path.join(HERE, 'peer/lua/send.lua')));
   const text = `~B0~0~0~${TEXT_PAD}`;
+  // ARGV as schema.toml [scripts.send] names them: now, tokenHash, messageId, text, clientMsgId, channel, history, roomId.
   r.sendScriptOurs = redisBenchmark(['EVALSHA', oursSha, '4', k.meta, k.members, k.messages, k.dedup, String(now), hash,
-    'msgid0123456789a', text, '', `room:{${roomId}}`, 'chat.message', '1000', roomId]);
+    'msgid0123456789a', text, '', `room:{${roomId}}`, '1000', roomId]);
   r.sendScriptPeer = redisBenchmark(['EVALSHA', peerSha, '4', k.meta, k.members, k.messages, k.dedup, String(now), hash,
     'msgid0123456789a', text, '', `room:{${roomId}}`, roomId, '1000']);
   await freshRedis();
