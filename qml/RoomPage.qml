@@ -266,6 +266,7 @@ Item {
                     delegate: MessageDelegate {
                         width: ListView.view.width
                         onCopyInviteRequested: root.copyInvite()
+                        onRetryRequested: clientMsgId => root.session.retry(clientMsgId)
                     }
 
                     onContentYChanged: {

@@ -262,6 +262,22 @@
         <source>Copy invite</source>
         <translation>Einladung kopieren</translation>
     </message>
+    <message>
+        <source>not sent</source>
+        <translation>nicht gesendet</translation>
+    </message>
+    <message>
+        <source>sending…</source>
+        <translation>wird gesendet…</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Erneut senden</translation>
+    </message>
+    <message>
+        <source>Send this message again</source>
+        <translation>Diese Nachricht erneut senden</translation>
+    </message>
 </context>
 <context>
     <name>ParticipantsPanel</name>

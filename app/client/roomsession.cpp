@@ -3,6 +3,8 @@
 #include "invitelink.h"
 #include "realtimeclient.h"
 
+#include "protocol/ids.h"
+
 #include <QDateTime>
 
 namespace pc::client {
@@ -13,6 +15,8 @@ RoomSession::RoomSession(QObject *parent) : QObject(parent)
 {
     m_countdown.setInterval(250);
     connect(&m_countdown, &QTimer::timeout, this, &RoomSession::updateCountdown);
+    m_sendSweep.setInterval(500);
+    connect(&m_sendSweep, &QTimer::timeout, this, &RoomSession::failOverdueSends);
 }
 
 RoomSession::~RoomSession() = default;
@@ -207,14 +211,58 @@ void RoomSession::send(const QString &text)
 {
     if (!m_client || m_state != State::Joined || text.trimmed().isEmpty())
         return;
+    const QString clientMsgId = ids::newMessageId();
+    m_messages.addPending(clientMsgId, m_name, text);
+    transmit(clientMsgId, text);
+}
+
+void RoomSession::retry(const QString &clientMsgId)
+{
+    const QString text = m_messages.pendingText(clientMsgId);
+    if (!m_client || m_state != State::Joined || text.isEmpty())
+        return;
+    m_messages.setDelivery(clientMsgId, MessagesModel::Delivery::Pending);
+    transmit(clientMsgId, text);
+}
+
+void RoomSession::transmit(const QString &clientMsgId, const QString &text)
+{
     MessagesSendParams params;
     params.member = { m_roomId, m_token };
     params.text = text;
+    params.clientMsgId = clientMsgId;
+    m_sendDeadlines.insert(clientMsgId, QDateTime::currentMSecsSinceEpoch() + m_sendTimeoutMs);
+    if (!m_sendSweep.isActive())
+        m_sendSweep.start();
     const QString roomId = m_roomId;
-    m_client->send(params, [this, roomId](Outcome<ChatMessage> outcome) {
-        if (const auto *error = std::get_if<Error>(&outcome); error && roomId == m_roomId)
-            Q_EMIT sendFailed(*error);
+    m_client->send(params, [this, roomId, clientMsgId](Outcome<ChatMessage> outcome) {
+        if (roomId != m_roomId)
+            return;
+        m_sendDeadlines.remove(clientMsgId);
+        if (const auto *message = std::get_if<ChatMessage>(&outcome)) {
+            m_messages.confirmPending(clientMsgId, *message); // even after "not sent"
+            return;
+        }
+        m_messages.setDelivery(clientMsgId, MessagesModel::Delivery::Failed);
+        Q_EMIT sendFailed(std::get<Error>(outcome));
     });
+}
+
+// Still not stored after the time limit (the link is down, the host silent): say so. The
+// client keeps trying; an acknowledgement later still puts the message in its place.
+void RoomSession::failOverdueSends()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (auto it = m_sendDeadlines.begin(); it != m_sendDeadlines.end();) {
+        if (it.value() <= now) {
+            m_messages.setDelivery(it.key(), MessagesModel::Delivery::Failed);
+            it = m_sendDeadlines.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (m_sendDeadlines.isEmpty())
+        m_sendSweep.stop();
 }
 
 void RoomSession::destroyRoom()
@@ -254,6 +302,8 @@ void RoomSession::endRoom(State state)
         m_client->removeChannel(m_roomId);
     // What was said goes with the room, from memory as from the view.
     m_messages.clear();
+    m_sendDeadlines.clear();
+    m_sendSweep.stop();
     m_participants.reset({});
     setState(state);
 }

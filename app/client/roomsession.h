@@ -77,7 +77,12 @@ public:
     Q_INVOKABLE void join(const QString &invite, const QString &name);
     // Creates a room on the client's host, then joins it.
     Q_INVOKABLE void create(int ttlSeconds, int maxParticipants, const QString &name);
+    // Shown at once as pending; sent now or when the link is back (its clientMsgId makes a
+    // resend safe); marked not sent after sendTimeoutMs, never dropped without a word.
     Q_INVOKABLE void send(const QString &text);
+    // A message marked not sent, sent again (the same clientMsgId: it cannot appear twice).
+    Q_INVOKABLE void retry(const QString &clientMsgId);
+    void setSendTimeoutMs(int ms) { m_sendTimeoutMs = ms; }
     Q_INVOKABLE void destroyRoom();
     Q_INVOKABLE void leave();
     // Stops creating or joining (the user's Cancel): back to Idle, the host no longer tried.
@@ -106,6 +111,8 @@ private:
     void endRoom(State state);
     static constexpr qint64 kHostNoticeGraceMs = 2500;
     void connectClient();
+    void transmit(const QString &clientMsgId, const QString &text);
+    void failOverdueSends();
 
     QPointer<RealtimeClient> m_client;
     State m_state = State::Idle;
@@ -123,6 +130,9 @@ private:
     MessagesModel m_messages;
     ParticipantsModel m_participants;
     QList<QMetaObject::Connection> m_clientConnections;
+    int m_sendTimeoutMs = 20'000;
+    QHash<QString, qint64> m_sendDeadlines; // pending messages by clientMsgId
+    QTimer m_sendSweep;
 };
 
 } // namespace pc::client

@@ -59,6 +59,7 @@ private Q_SLOTS:
     void leaveTellsTheOthers();
     void aRoomEndsOnTimeWithoutItsHost();
     void removedWhenTheHostForgetsUs();
+    void aMessageSentWhileDisconnectedIsNeverLost();
 
 private:
     std::unique_ptr<TestHost> m_host;
@@ -185,6 +186,50 @@ void tst_RoomSession::aRoomEndsOnTimeWithoutItsHost()
     QTRY_COMPARE_WITH_TIMEOUT(a.session.state(), RoomSession::State::Expired, 10000);
     QCOMPARE(a.session.messages()->rowCount(), 0);
     QCOMPARE(a.session.participants()->rowCount(), 0);
+}
+
+// Sent while the host is away: shown at once as pending, marked not sent after the time limit
+// (never silently gone), and once the host is back the client's own resend (same
+// clientMsgId) puts it in its place, once; Retry after that cannot post it twice.
+void tst_RoomSession::aMessageSentWhileDisconnectedIsNeverLost()
+{
+    using Delivery = pc::client::MessagesModel::Delivery;
+    TestHost host;
+    QVERIFY(host.start());
+    Person a(host.url());
+    Person b(host.url());
+    a.session.setSendTimeoutMs(500);
+    a.session.create(600, 2, QStringLiteral("A"));
+    QTRY_COMPARE(a.session.state(), RoomSession::State::Joined);
+    b.session.join(a.session.inviteLink(), QStringLiteral("B"));
+    QTRY_COMPARE(b.session.state(), RoomSession::State::Joined);
+    QTRY_COMPARE(a.session.messages()->rowCount(), 1); // "B joined"
+
+    host.stopHost();
+    QTRY_COMPARE(a.client.status(), RealtimeClient::Status::Reconnecting);
+    a.session.send(QStringLiteral("said while the host was away"));
+    QCOMPARE(a.session.messages()->rowCount(), 2); // at once
+    QCOMPARE(row(a.session.messages(), 1, "text").toString(),
+        QStringLiteral("said while the host was away"));
+    QCOMPARE(row(a.session.messages(), 1, "own").toBool(), true);
+    QCOMPARE(row(a.session.messages(), 1, "delivery").value<Delivery>(), Delivery::Pending);
+    QTRY_COMPARE(row(a.session.messages(), 1, "delivery").value<Delivery>(), Delivery::Failed);
+    const QString clientMsgId = row(a.session.messages(), 1, "clientMsgId").toString();
+    QVERIFY(!clientMsgId.isEmpty());
+
+    QVERIFY(host.restartHost());
+    a.client.reconnectNow();
+    b.client.reconnectNow();
+    QTRY_COMPARE_WITH_TIMEOUT(
+        row(a.session.messages(), 1, "delivery").value<Delivery>(), Delivery::Stored, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(b.session.messages()->rowCount(), 1, 10000);
+    QCOMPARE(row(b.session.messages(), 0, "text").toString(),
+        QStringLiteral("said while the host was away"));
+    a.session.retry(clientMsgId); // nothing left to retry: it is stored
+    QTest::qWait(300);
+    QCOMPARE(a.session.messages()->rowCount(), 2);
+    QCOMPARE(b.session.messages()->rowCount(), 1);
+    QCOMPARE(row(a.session.messages(), 1, "seq").toLongLong(), 1);
 }
 
 // Our membership is gone from the host's store (as when our token left elsewhere): at the next
