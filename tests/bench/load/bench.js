@@ -636,12 +636,28 @@ async function b0() {
   await redis.hset(k.meta, 'expiresAt', now + 3600e3, 'maxParticipants', 2, 'seq', 0, 'joins', 1);
   await redis.hset(k.members, hash, JSON.stringify({ p: 'participant01', n: 'bench', j: 1 }));
   const lua = (f) => fs.readFileSync(f, 'utf8');
-  const ours = lua(path.join(REPO, 'server/host/lua/common.lua')) + '\n' + lua(path.join(REPO, 'server/host/lua/send.lua'));
-  const oursSha = await redis.script('LOAD', ours);
-  const peerSha = await redis.script('LOAD', lua(path.join(HERE, 'peer/lua/send.lua')));
   const text = `~B0~0~0~${TEXT_PAD}`;
-  r.sendScriptOurs = redisBenchmark(['EVALSHA', oursSha, '4', k.meta, k.members, k.messages, k.dedup, String(now), hash,
-    'msgid0123456789a', text, '', `room:{${roomId}}`, 'chat.message', '1000', roomId]);
+  // Ours: the send script as the measured host's build generated it (its KEYS and ARGV by name).
+  const values = { ...k, now: String(now), tokenHash: hash, messageId: 'msgid0123456789a', text, clientMsgId: '',
+    channel: `room:{${roomId}}`, history: '1000', roomId };
+  try {
+    const ours = lua(hostGeneratedFile('lua/send.lua'));
+    // `local K = { meta = KEYS[1], ... }` and `local A = { now = ARGV[1], ... }`
+    const named = (table, of) => {
+      const line = (new RegExp(`^local ${table} = \\{(.*)\\}$`, 'm').exec(ours) || [])[1] || '';
+      return [...line.matchAll(new RegExp(`(\\w+) = ${of}\\[(\\d+)\\]`, 'g'))].sort((a, b) => a[2] - b[2]).map(([, name]) => {
+        if (!(name in values)) throw new Error(`the host's send script takes ${name}, which B0 does not know`);
+        return values[name];
+      });
+    };
+    const keys = named('K', 'KEYS');
+    const oursSha = await redis.script('LOAD', ours);
+    r.sendScriptOurs = redisBenchmark(['EVALSHA', oursSha, String(keys.length), ...keys, ...named('A', 'ARGV')]);
+  } catch (e) {
+    note(`  B0: the host's send script not measured: ${String(e.message).split('\n')[0]}`);
+    r.sendScriptOurs = NaN;
+  }
+  const peerSha = await redis.script('LOAD', lua(path.join(HERE, 'peer/lua/send.lua')));
   r.sendScriptPeer = redisBenchmark(['EVALSHA', peerSha, '4', k.meta, k.members, k.messages, k.dedup, String(now), hash,
     'msgid0123456789a', text, '', `room:{${roomId}}`, roomId, '1000']);
   await freshRedis();
@@ -782,6 +798,15 @@ function summarize(results, b0r, variants, elapsedSecs) {
 }
 
 // ---- main ----------------------------------------------------------------------------------
+
+// A file that the measured host's build generated (build/generated/...), beside its CMakeCache.txt.
+function hostGeneratedFile(rel) {
+  for (let dir = path.dirname(HOST_ORIGIN), i = 0; i < 3; i += 1, dir = path.dirname(dir)) {
+    const f = path.join(dir, 'generated', rel);
+    if (fs.existsSync(f)) return f;
+  }
+  throw new Error(`no generated/${rel} in the build of ${HOST_ORIGIN}`);
+}
 
 function hostBuildType() {
   // build/server/privatechat-server -> build/CMakeCache.txt
