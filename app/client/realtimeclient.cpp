@@ -1,5 +1,7 @@
 #include "realtimeclient.h"
 
+#include "clientlog.h"
+
 #include "protocol/frames.h"
 #include "protocol/ids.h"
 #include "protocol/json.h"
@@ -8,10 +10,6 @@
 #include <QDateTime>
 #include <QDeadlineTimer>
 #include <QJsonDocument>
-#include <QLoggingCategory>
-#include <QRandomGenerator>
-
-Q_LOGGING_CATEGORY(lcClient, "pc.client", QtInfoMsg)
 
 namespace pc::client {
 
@@ -19,9 +17,6 @@ using namespace pc::protocol;
 
 namespace {
 
-    constexpr int kFirstRetryMs = 500;
-    constexpr int kMaxRetryMs = 30'000;
-    constexpr int kPingIntervalMs = 15'000;
     constexpr int kAnswerTimeoutMs = 15'000; // a host that is up answers in milliseconds
 
     QLatin1StringView key(const char *k)
@@ -91,70 +86,54 @@ struct RealtimeClient::Channel
 RealtimeClient::RealtimeClient(QObject *parent)
     : QObject(parent), m_answerTimeoutMs(kAnswerTimeoutMs)
 {
-    m_openTimeout.setSingleShot(true);
-    m_openTimeout.setInterval(m_answerTimeoutMs);
-    connect(&m_openTimeout, &QTimer::timeout, this, [this] {
-        qCDebug(lcClient) << "the host did not finish the WebSocket handshake in time";
-        m_openTimedOut = true;
-        m_socket.abort();
-    });
     m_deadlines.setInterval(250);
     connect(&m_deadlines, &QTimer::timeout, this, &RealtimeClient::failOverdue);
-    m_reconnectTimer.setSingleShot(true);
-    connect(&m_reconnectTimer, &QTimer::timeout, this, &RealtimeClient::open);
-    m_pingTimer.setInterval(kPingIntervalMs);
-    connect(&m_pingTimer, &QTimer::timeout, this, [this] {
-        if (m_missedPongs >= 2) {
-            qCInfo(lcClient) << "two pings unanswered; the link is dead";
-            m_socket.abort();
-            return;
-        }
-        ++m_missedPongs;
-        m_socket.ping();
-    });
-    connect(&m_socket, &QWebSocket::pong, this, [this] { m_missedPongs = 0; });
-    connect(&m_socket, &QWebSocket::connected, this, &RealtimeClient::onConnected);
-    connect(&m_socket, &QWebSocket::disconnected, this, &RealtimeClient::onDisconnected);
-    connect(&m_socket, &QWebSocket::textMessageReceived, this, &RealtimeClient::onText);
-    connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
-        [this] { setLastError(m_socket.errorString()); });
+    connect(&m_link, &Link::stateChanged, this, &RealtimeClient::statusChanged);
+    connect(&m_link, &Link::lastErrorChanged, this, &RealtimeClient::lastErrorChanged);
+    connect(&m_link, &Link::connectionFailed, this, &RealtimeClient::connectionFailed);
+    connect(&m_link, &Link::connected, this, &RealtimeClient::onConnected);
+    connect(&m_link, &Link::lost, this, &RealtimeClient::onLost);
+    connect(&m_link, &Link::replyReceived, this, &RealtimeClient::onReply);
+    connect(&m_link, &Link::eventReceived, this, &RealtimeClient::onEvent);
 }
 
 RealtimeClient::~RealtimeClient()
 {
-    m_reconnectTimer.stop();
-    m_pingTimer.stop();
-    m_socket.disconnect(this);
-    if (m_socket.state() == QAbstractSocket::ConnectedState) {
+    // The host is told before the link closes; nobody is called back any more.
+    if (m_link.isConnected()) {
         for (const auto &channel : std::as_const(m_channels)) {
             if (channel->subscribed) {
                 QJsonObject frame = UnsubscribeParams { channel->roomId }.toJson();
                 frame.insert(key("id"), m_nextId++);
                 frame.insert(key("op"), opName(Op::Unsubscribe).toString());
-                m_socket.sendTextMessage(
-                    QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+                m_link.sendFrame(frame);
             }
         }
-        m_socket.flush();
-        m_socket.close(QWebSocketProtocol::CloseCodeNormal);
     }
+    m_link.closeForGood();
+}
+
+RealtimeClient::Status RealtimeClient::status() const
+{
+    switch (m_link.state()) {
+    case Link::State::Connecting:
+        return Status::Connecting;
+    case Link::State::Connected:
+        return Status::Connected;
+    case Link::State::Reconnecting:
+        return Status::Reconnecting;
+    case Link::State::Disconnected:
+        break;
+    }
+    return Status::Disconnected;
 }
 
 void RealtimeClient::setUrl(const QUrl &url)
 {
-    if (url == m_url)
+    if (url == m_link.url())
         return;
-    m_url = url;
-    m_reconnectTimer.stop();
-    m_everConnected = false;
-    m_attempt = 0;
-    if (m_socket.state() != QAbstractSocket::UnconnectedState)
-        m_socket.abort(); // onDisconnected fails or keeps the requests in flight
+    m_link.setUrl(url);
     Q_EMIT urlChanged();
-    if (m_url.isEmpty())
-        setStatus(Status::Disconnected);
-    else
-        ensureConnected();
 }
 
 void RealtimeClient::setEvents(const QStringList &names)
@@ -169,7 +148,7 @@ void RealtimeClient::setEvents(const QStringList &names)
     m_eventNames = names;
     m_eventMask = mask;
     Q_EMIT eventsChanged();
-    if (m_status == Status::Connected) {
+    if (m_link.isConnected()) {
         for (const auto &channel : std::as_const(m_channels))
             subscribeChannel(channel->roomId);
     }
@@ -177,48 +156,13 @@ void RealtimeClient::setEvents(const QStringList &names)
 
 int RealtimeClient::retryInMs() const
 {
-    return m_reconnectTimer.isActive() ? m_reconnectTimer.remainingTime() : 0;
-}
-
-void RealtimeClient::setStatus(Status status)
-{
-    if (status == m_status)
-        return;
-    m_status = status;
-    Q_EMIT statusChanged();
-}
-
-void RealtimeClient::setLastError(const QString &error)
-{
-    if (error == m_lastError)
-        return;
-    m_lastError = error;
-    Q_EMIT lastErrorChanged();
-}
-
-void RealtimeClient::ensureConnected()
-{
-    if (m_url.isEmpty() || m_reconnectTimer.isActive()
-        || m_socket.state() != QAbstractSocket::UnconnectedState)
-        return;
-    open();
-}
-
-void RealtimeClient::open()
-{
-    if (m_url.isEmpty())
-        return;
-    setStatus(m_everConnected ? Status::Reconnecting : Status::Connecting);
-    m_helloSeen = false;
-    m_openTimedOut = false;
-    m_openTimeout.start();
-    m_socket.open(m_url);
+    return m_link.retryInMs();
 }
 
 void RealtimeClient::setAnswerTimeoutMs(int ms)
 {
     m_answerTimeoutMs = ms;
-    m_openTimeout.setInterval(ms);
+    m_link.setOpenTimeoutMs(ms);
 }
 
 // Requests someone waits for fail as unavailable once their time is up, whether they wait to
@@ -255,53 +199,18 @@ void RealtimeClient::failOverdue()
 
 void RealtimeClient::reconnectNow()
 {
-    m_attempt = 0;
-    m_reconnectTimer.stop();
-    if (m_socket.state() == QAbstractSocket::ConnectedState)
-        return;
-    m_socket.abort();
-    open();
-}
-
-void RealtimeClient::scheduleReconnect()
-{
-    // Exponential backoff with full jitter, so a crowd of clients does not return at once.
-    const int cap
-        = int(std::min<qint64>(kMaxRetryMs, qint64(kFirstRetryMs) << std::min(m_attempt, 16)));
-    ++m_attempt;
-    const int delay = std::max(100, int(QRandomGenerator::global()->bounded(cap + 1)));
-    m_reconnectTimer.start(delay);
-    setStatus(m_everConnected ? Status::Reconnecting : Status::Connecting);
-    Q_EMIT statusChanged(); // retryInMs changed
+    m_link.reconnectNow();
 }
 
 void RealtimeClient::onConnected()
 {
-    m_openTimeout.stop();
-    m_everConnected = true;
-    m_attempt = 0;
-    m_missedPongs = 0;
-    m_pingTimer.start();
-    setLastError({});
-    setStatus(Status::Connected);
     for (const auto &channel : std::as_const(m_channels))
         subscribeChannel(channel->roomId);
     flushWaiting();
 }
 
-void RealtimeClient::onDisconnected()
+void RealtimeClient::onLost()
 {
-    m_pingTimer.stop();
-    const bool wasConnected = m_status == Status::Connected;
-    m_openTimeout.stop();
-    if (!wasConnected) {
-        const QString why = m_socket.errorString();
-        Q_EMIT connectionFailed(m_openTimedOut
-                ? QStringLiteral("The host took the connection but did not answer.")
-                : why.isEmpty() || why == QLatin1StringView("Unknown error")
-                ? QStringLiteral("The host cannot be reached.")
-                : why);
-    }
     for (const auto &channel : std::as_const(m_channels)) {
         channel->subscribed = false;
         channel->syncing = false;
@@ -312,33 +221,13 @@ void RealtimeClient::onDisconnected()
     for (const auto &[id, pending] : inFlight) {
         if (pending->retry)
             retry.append(pending);
-        else
+    }
+    m_waiting = retry + m_waiting;
+    for (const auto &[id, pending] : inFlight) {
+        if (!pending->retry)
             pending->onReply(
                 QJsonDocument::fromJson(encodeErrorReply(QJsonValue::Null, connectionLost()))
                     .object());
-    }
-    m_waiting = retry + m_waiting;
-    if (m_url.isEmpty()) {
-        setStatus(Status::Disconnected);
-        return;
-    }
-    scheduleReconnect();
-}
-
-void RealtimeClient::onText(const QString &text)
-{
-    const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
-    const QString type = frame.value(key("type")).toString();
-    if (type == QLatin1StringView("reply")) {
-        onReply(frame);
-    } else if (type == QLatin1StringView("event")) {
-        onEvent(frame);
-    } else if (type == QLatin1StringView("hello")) {
-        m_helloSeen = true;
-        if (frame.value(key("protocol")).toInt() != kProtocolVersion) {
-            setLastError(QStringLiteral("The host speaks another protocol version."));
-            qCWarning(lcClient) << "host protocol" << frame.value(key("protocol"));
-        }
     }
 }
 
@@ -360,7 +249,7 @@ void RealtimeClient::onReply(const QJsonObject &reply)
         QTimer::singleShot(
             int(std::clamp<qint64>(error.retryAfterMs, 1, 60'000)), this, [this, pending] {
                 m_waiting.append(pending);
-                if (m_status == Status::Connected)
+                if (m_link.isConnected())
                     flushWaiting();
             });
         return;
@@ -377,12 +266,12 @@ void RealtimeClient::request(
         if (!m_deadlines.isActive())
             m_deadlines.start();
     }
-    if (m_status == Status::Connected) {
+    if (m_link.isConnected()) {
         transmit(pending);
         return;
     }
     m_waiting.append(pending);
-    ensureConnected();
+    m_link.open();
 }
 
 void RealtimeClient::transmit(const std::shared_ptr<Pending> &pending)
@@ -392,8 +281,7 @@ void RealtimeClient::transmit(const std::shared_ptr<Pending> &pending)
     frame.insert(key("id"), id);
     frame.insert(key("op"), opName(pending->op).toString());
     m_inFlight.emplace(id, pending);
-    m_socket.sendTextMessage(
-        QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+    m_link.sendFrame(frame);
 }
 
 void RealtimeClient::flushWaiting()
@@ -481,10 +369,10 @@ void RealtimeClient::addChannel(const QString &roomId, const QString &token, qin
     channel->lastSeq = lastSeq;
     m_channels.insert(roomId, channel);
     Q_EMIT channelsChanged();
-    if (m_status == Status::Connected)
+    if (m_link.isConnected())
         subscribeChannel(roomId);
     else
-        ensureConnected();
+        m_link.open();
 }
 
 void RealtimeClient::removeChannel(const QString &roomId)
@@ -492,7 +380,7 @@ void RealtimeClient::removeChannel(const QString &roomId)
     const auto channel = m_channels.take(roomId);
     if (!channel)
         return;
-    if (channel->subscribed && m_status == Status::Connected)
+    if (channel->subscribed && m_link.isConnected())
         typedRequest<Empty>(Op::Unsubscribe, UnsubscribeParams { roomId }.toJson(), false, {});
     Q_EMIT channelsChanged();
 }
@@ -536,7 +424,7 @@ void RealtimeClient::subscribeChannel(const QString &roomId)
 void RealtimeClient::sync(const QString &roomId)
 {
     const auto channel = m_channels.value(roomId);
-    if (!channel || m_status != Status::Connected)
+    if (!channel || !m_link.isConnected())
         return;
     if (channel->syncing) {
         channel->syncAgain = true;

@@ -1,16 +1,14 @@
 // RealtimeClient against real hosts and a real Redis: status, reconnects, and gapless,
 // duplicate-free delivery across host restarts and forced disconnects.
 #include "realtimeclient.h"
+#include "silentpeer.h"
 #include "testclient.h"
 #include "testhost.h"
 
-#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QMetaMethod>
 #include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
 
@@ -290,39 +288,13 @@ void tst_RealtimeClient::requestsCarryTheContractsErrors()
     QCOMPARE(created->ttl, 5);
 }
 
-// A peer that takes TCP connections and then says nothing; with `upgrade` it first completes
-// the WebSocket handshake.
-void serveSilently(QTcpServer &server, bool upgrade)
-{
-    QObject::connect(&server, &QTcpServer::newConnection, &server, [&server, upgrade] {
-        QTcpSocket *peer = server.nextPendingConnection();
-        peer->setParent(&server);
-        QObject::connect(peer, &QTcpSocket::readyRead, peer, [peer, upgrade] {
-            const QByteArray request = peer->readAll();
-            const qsizetype at = request.indexOf("Sec-WebSocket-Key: ");
-            if (!upgrade || at < 0)
-                return; // frames after the handshake: ignored
-            const QByteArray key = request.mid(at + 19, request.indexOf("\r\n", at) - at - 19);
-            const QByteArray accept = QCryptographicHash::hash(
-                key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", QCryptographicHash::Sha1)
-                                          .toBase64();
-            peer->write(
-                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                "Sec-WebSocket-Accept: "
-                + accept + "\r\n\r\n");
-        });
-    });
-}
-
 void tst_RealtimeClient::twoMissedPongsMeanADeadLink()
 {
     // A peer that completes the WebSocket handshake and then goes silent, pongs included.
-    QTcpServer silent;
-    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
-    serveSilently(silent, true);
+    SilentPeer silent(true);
     RealtimeClient client;
     client.setPingIntervalMs(100);
-    client.setUrl(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/realtime").arg(silent.serverPort())));
+    client.setUrl(silent.url());
     QTRY_COMPARE(client.status(), RealtimeClient::Status::Connected);
     QElapsedTimer clock;
     clock.start();
@@ -343,13 +315,11 @@ void tst_RealtimeClient::aHostThatNeverAnswersIsGivenUpOn_data()
 void tst_RealtimeClient::aHostThatNeverAnswersIsGivenUpOn()
 {
     QFETCH(bool, upgrade);
-    QTcpServer silent;
-    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
-    serveSilently(silent, upgrade);
+    SilentPeer silent(upgrade);
     RealtimeClient client;
     client.setAnswerTimeoutMs(800);
     QSignalSpy failed(&client, &RealtimeClient::connectionFailed);
-    client.setUrl(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/realtime").arg(silent.serverPort())));
+    client.setUrl(silent.url());
     std::optional<protocol::Outcome<protocol::RoomJoined>> result;
     QElapsedTimer clock;
     clock.start();
