@@ -2,58 +2,21 @@
 
 #include "clientlog.h"
 
-#include "protocol/frames.h"
 #include "protocol/ids.h"
-#include "protocol/json.h"
 #include "protocol/limits.h"
 
 #include <QDateTime>
-#include <QDeadlineTimer>
-#include <QJsonDocument>
 
 namespace pc::client {
 
 using namespace pc::protocol;
+using Retry = RequestQueue::Retry;
 
 namespace {
-
-    constexpr int kAnswerTimeoutMs = 15'000; // a host that is up answers in milliseconds
 
     QLatin1StringView key(const char *k)
     {
         return QLatin1StringView(k);
-    }
-
-    Error errorOfReply(const QJsonObject &reply)
-    {
-        const QJsonObject e = reply.value(key("error")).toObject();
-        Error error;
-        error.code
-            = errorCodeFromName(e.value(key("code")).toString()).value_or(ErrorCode::Internal);
-        error.message = e.value(key("message")).toString();
-        error.retryAfterMs = qint64(e.value(key("retryAfterMs")).toDouble(-1));
-        return error;
-    }
-
-    Error connectionLost()
-    {
-        return { ErrorCode::Unavailable,
-            QStringLiteral("The connection to the room host was lost.") };
-    }
-
-    // Reply data -> the op's result type.
-    template<typename T> std::optional<T> decode(const QJsonObject &data)
-    {
-        return T::fromJson(data);
-    }
-    template<> std::optional<Empty> decode<Empty>(const QJsonObject &)
-    {
-        return Empty {};
-    }
-    template<> std::optional<ChatMessage> decode<ChatMessage>(const QJsonObject &data)
-    {
-        const auto sent = MessageSent::fromJson(data);
-        return sent ? std::optional<ChatMessage>(sent->message) : std::nullopt;
     }
 
     bool endsTheChannel(const Error &error)
@@ -62,15 +25,6 @@ namespace {
     }
 
 } // namespace
-
-struct RealtimeClient::Pending
-{
-    Op op;
-    QJsonObject params;
-    bool retry = false;
-    std::function<void(const QJsonObject &)> onReply;
-    QDeadlineTimer deadline = QDeadlineTimer::Forever; // requests that are not retried
-};
 
 struct RealtimeClient::Channel
 {
@@ -83,17 +37,21 @@ struct RealtimeClient::Channel
     std::map<qint64, ChatMessage> held; // arrived out of order or while syncing
 };
 
-RealtimeClient::RealtimeClient(QObject *parent)
-    : QObject(parent), m_answerTimeoutMs(kAnswerTimeoutMs)
+RealtimeClient::RealtimeClient(QObject *parent) : QObject(parent), m_requests(m_link)
 {
-    m_deadlines.setInterval(250);
-    connect(&m_deadlines, &QTimer::timeout, this, &RealtimeClient::failOverdue);
     connect(&m_link, &Link::stateChanged, this, &RealtimeClient::statusChanged);
     connect(&m_link, &Link::lastErrorChanged, this, &RealtimeClient::lastErrorChanged);
     connect(&m_link, &Link::connectionFailed, this, &RealtimeClient::connectionFailed);
-    connect(&m_link, &Link::connected, this, &RealtimeClient::onConnected);
-    connect(&m_link, &Link::lost, this, &RealtimeClient::onLost);
-    connect(&m_link, &Link::replyReceived, this, &RealtimeClient::onReply);
+    connect(&m_link, &Link::connected, this, [this] {
+        for (const auto &channel : std::as_const(m_channels))
+            subscribeChannel(channel->roomId);
+    });
+    connect(&m_link, &Link::lost, this, [this] {
+        for (const auto &channel : std::as_const(m_channels)) {
+            channel->subscribed = false;
+            channel->syncing = false;
+        }
+    });
     connect(&m_link, &Link::eventReceived, this, &RealtimeClient::onEvent);
 }
 
@@ -102,12 +60,9 @@ RealtimeClient::~RealtimeClient()
     // The host is told before the link closes; nobody is called back any more.
     if (m_link.isConnected()) {
         for (const auto &channel : std::as_const(m_channels)) {
-            if (channel->subscribed) {
-                QJsonObject frame = UnsubscribeParams { channel->roomId }.toJson();
-                frame.insert(key("id"), m_nextId++);
-                frame.insert(key("op"), opName(Op::Unsubscribe).toString());
-                m_link.sendFrame(frame);
-            }
+            if (channel->subscribed)
+                m_requests.request<Empty>(Op::Unsubscribe,
+                    UnsubscribeParams { channel->roomId }.toJson(), Retry::No, nullptr, {});
         }
     }
     m_link.closeForGood();
@@ -159,192 +114,58 @@ int RealtimeClient::retryInMs() const
     return m_link.retryInMs();
 }
 
-void RealtimeClient::setAnswerTimeoutMs(int ms)
-{
-    m_answerTimeoutMs = ms;
-    m_link.setOpenTimeoutMs(ms);
-}
-
-// Requests someone waits for fail as unavailable once their time is up, whether they wait to
-// be sent or for their reply (a late reply finds no one and is dropped).
-void RealtimeClient::failOverdue()
-{
-    const auto overdue = [](const std::shared_ptr<Pending> &p) { return p->deadline.hasExpired(); };
-    QList<std::shared_ptr<Pending>> failed;
-    for (auto it = m_inFlight.begin(); it != m_inFlight.end();) {
-        if (overdue(it->second)) {
-            failed.append(it->second);
-            it = m_inFlight.erase(it);
-        } else {
-            ++it;
-        }
-    }
-    for (const auto &pending : std::as_const(m_waiting)) {
-        if (overdue(pending))
-            failed.append(pending);
-    }
-    m_waiting.removeIf(overdue);
-    const bool anyLeft = std::any_of(m_inFlight.begin(), m_inFlight.end(),
-                             [](const auto &entry) { return !entry.second->deadline.isForever(); })
-        || std::any_of(m_waiting.begin(), m_waiting.end(),
-            [](const auto &p) { return !p->deadline.isForever(); });
-    if (!anyLeft)
-        m_deadlines.stop();
-    const Error noAnswer { ErrorCode::Unavailable,
-        QStringLiteral("The host did not answer in %1 s.").arg((m_answerTimeoutMs + 999) / 1000) };
-    for (const auto &pending : std::as_const(failed))
-        pending->onReply(
-            QJsonDocument::fromJson(encodeErrorReply(QJsonValue::Null, noAnswer)).object());
-}
-
 void RealtimeClient::reconnectNow()
 {
     m_link.reconnectNow();
 }
 
-void RealtimeClient::onConnected()
+void RealtimeClient::setAnswerTimeoutMs(int ms)
 {
-    for (const auto &channel : std::as_const(m_channels))
-        subscribeChannel(channel->roomId);
-    flushWaiting();
-}
-
-void RealtimeClient::onLost()
-{
-    for (const auto &channel : std::as_const(m_channels)) {
-        channel->subscribed = false;
-        channel->syncing = false;
-    }
-    // Requests in flight: the safe ones go again after the reconnect, the others fail.
-    QList<std::shared_ptr<Pending>> retry;
-    const auto inFlight = std::exchange(m_inFlight, {});
-    for (const auto &[id, pending] : inFlight) {
-        if (pending->retry)
-            retry.append(pending);
-    }
-    m_waiting = retry + m_waiting;
-    for (const auto &[id, pending] : inFlight) {
-        if (!pending->retry)
-            pending->onReply(
-                QJsonDocument::fromJson(encodeErrorReply(QJsonValue::Null, connectionLost()))
-                    .object());
-    }
-}
-
-void RealtimeClient::onReply(const QJsonObject &reply)
-{
-    const auto id = json::toSafeInteger(reply.value(key("id")));
-    auto it = id ? m_inFlight.find(*id) : m_inFlight.end();
-    if (it == m_inFlight.end()) {
-        if (reply.value(key("ok")).toBool() == false)
-            qCWarning(lcClient) << "host rejected a frame:" << errorOfReply(reply).message;
-        return;
-    }
-    const std::shared_ptr<Pending> pending = it->second;
-    m_inFlight.erase(it);
-    const Error error = reply.value(key("ok")).toBool() ? Error {} : errorOfReply(reply);
-    if (!reply.value(key("ok")).toBool() && error.code == ErrorCode::RateLimited
-        && pending->retry) {
-        // Nothing was done; the host says when to ask again.
-        QTimer::singleShot(
-            int(std::clamp<qint64>(error.retryAfterMs, 1, 60'000)), this, [this, pending] {
-                m_waiting.append(pending);
-                if (m_link.isConnected())
-                    flushWaiting();
-            });
-        return;
-    }
-    pending->onReply(reply);
-}
-
-void RealtimeClient::request(
-    Op op, const QJsonObject &params, bool retry, std::function<void(const QJsonObject &)> onReply)
-{
-    auto pending = std::make_shared<Pending>(Pending { op, params, retry, std::move(onReply) });
-    if (!retry) {
-        pending->deadline = QDeadlineTimer(m_answerTimeoutMs);
-        if (!m_deadlines.isActive())
-            m_deadlines.start();
-    }
-    if (m_link.isConnected()) {
-        transmit(pending);
-        return;
-    }
-    m_waiting.append(pending);
-    m_link.open();
-}
-
-void RealtimeClient::transmit(const std::shared_ptr<Pending> &pending)
-{
-    const qint64 id = m_nextId++;
-    QJsonObject frame = pending->params;
-    frame.insert(key("id"), id);
-    frame.insert(key("op"), opName(pending->op).toString());
-    m_inFlight.emplace(id, pending);
-    m_link.sendFrame(frame);
-}
-
-void RealtimeClient::flushWaiting()
-{
-    const auto waiting = std::exchange(m_waiting, {});
-    for (const auto &pending : waiting)
-        transmit(pending);
-}
-
-template<typename T>
-void RealtimeClient::typedRequest(Op op, const QJsonObject &params, bool retry, Done<T> done)
-{
-    request(op, params, retry, [done](const QJsonObject &reply) {
-        if (!done)
-            return;
-        if (!reply.value(key("ok")).toBool())
-            return done(errorOfReply(reply));
-        if (auto value = decode<T>(reply.value(key("data")).toObject()))
-            return done(*value);
-        done(Error { ErrorCode::Internal,
-            QStringLiteral("The host sent a reply this client does not understand.") });
-    });
+    m_requests.setAnswerTimeoutMs(ms);
+    m_link.setOpenTimeoutMs(ms);
 }
 
 void RealtimeClient::createRoom(const RoomCreateParams &params, Done<RoomCreated> done)
 {
-    typedRequest(Op::RoomCreate, params.toJson(), false, std::move(done));
+    m_requests.request(Op::RoomCreate, params.toJson(), Retry::No, this, std::move(done));
 }
 
 void RealtimeClient::joinRoom(const RoomJoinParams &params, Done<RoomJoined> done)
 {
     // A rejoin (with a token) is safe to repeat; a first join is not.
-    typedRequest(Op::RoomJoin, params.toJson(), params.token.has_value(), std::move(done));
+    const Retry retry = params.token ? Retry::AfterReconnect : Retry::No;
+    m_requests.request(Op::RoomJoin, params.toJson(), retry, this, std::move(done));
 }
 
 void RealtimeClient::leaveRoom(const MemberParams &member, Done<Empty> done)
 {
-    typedRequest(Op::RoomLeave, member.toJson(), false, std::move(done));
+    m_requests.request(Op::RoomLeave, member.toJson(), Retry::No, this, std::move(done));
 }
 
 void RealtimeClient::roomTtl(const MemberParams &member, Done<RoomTtl> done)
 {
-    typedRequest(Op::RoomTtl, member.toJson(), true, std::move(done));
+    m_requests.request(Op::RoomTtl, member.toJson(), Retry::AfterReconnect, this, std::move(done));
 }
 
 void RealtimeClient::roomInfo(const MemberParams &member, Done<RoomInfo> done)
 {
-    typedRequest(Op::RoomInfo, member.toJson(), true, std::move(done));
+    m_requests.request(Op::RoomInfo, member.toJson(), Retry::AfterReconnect, this, std::move(done));
 }
 
 void RealtimeClient::destroyRoom(const MemberParams &member, Done<Empty> done)
 {
-    typedRequest(Op::RoomDestroy, member.toJson(), false, std::move(done));
+    m_requests.request(Op::RoomDestroy, member.toJson(), Retry::No, this, std::move(done));
 }
 
 void RealtimeClient::send(const MessagesSendParams &params, Done<ChatMessage> done)
 {
+    // The clientMsgId makes a retry safe: the host returns the message it already has.
     MessagesSendParams withId = params;
     if (!withId.clientMsgId)
         withId.clientMsgId = ids::newMessageId();
     const qint64 asked = QDateTime::currentMSecsSinceEpoch();
-    typedRequest<ChatMessage>(
-        Op::MessagesSend, withId.toJson(), true, [this, asked, done](Outcome<ChatMessage> outcome) {
+    m_requests.request<ChatMessage>(Op::MessagesSend, withId.toJson(), Retry::AfterReconnect, this,
+        [this, asked, done](Outcome<ChatMessage> outcome) {
             if (const auto *message = std::get_if<ChatMessage>(&outcome)) {
                 // The host stamped it about halfway through the round trip.
                 const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -358,7 +179,8 @@ void RealtimeClient::send(const MessagesSendParams &params, Done<ChatMessage> do
 
 void RealtimeClient::listMessages(const MessagesListParams &params, Done<MessageList> done)
 {
-    typedRequest(Op::MessagesList, params.toJson(), true, std::move(done));
+    m_requests.request(
+        Op::MessagesList, params.toJson(), Retry::AfterReconnect, this, std::move(done));
 }
 
 void RealtimeClient::addChannel(const QString &roomId, const QString &token, qint64 lastSeq)
@@ -381,7 +203,8 @@ void RealtimeClient::removeChannel(const QString &roomId)
     if (!channel)
         return;
     if (channel->subscribed && m_link.isConnected())
-        typedRequest<Empty>(Op::Unsubscribe, UnsubscribeParams { roomId }.toJson(), false, {});
+        m_requests.request<Empty>(
+            Op::Unsubscribe, UnsubscribeParams { roomId }.toJson(), Retry::No, nullptr, {});
     Q_EMIT channelsChanged();
 }
 
@@ -405,8 +228,8 @@ void RealtimeClient::subscribeChannel(const QString &roomId)
     if (!channel)
         return;
     const SubscribeParams params { { roomId, channel->token }, m_eventMask };
-    typedRequest<Subscribed>(
-        Op::Subscribe, params.toJson(), false, [this, roomId](Outcome<Subscribed> outcome) {
+    m_requests.request<Subscribed>(Op::Subscribe, params.toJson(), Retry::No, this,
+        [this, roomId](Outcome<Subscribed> outcome) {
             const auto channel = m_channels.value(roomId);
             if (!channel)
                 return;

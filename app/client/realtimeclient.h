@@ -1,6 +1,7 @@
 #pragma once
 
 #include "link.h"
+#include "requestqueue.h"
 
 #include "protocol/events.h"
 #include "protocol/outcome.h"
@@ -27,6 +28,7 @@ namespace pc::client {
 // It connects when it has a URL and something to do, reconnects forever with backoff and
 // jitter, subscribes its channels again, and fills any gap in a room's messages from
 // history, so each message is emitted exactly once, in seq order.
+//
 class RealtimeClient : public QObject
 {
     Q_OBJECT
@@ -114,41 +116,23 @@ Q_SIGNALS:
     void connectionFailed(const QString &reason);
 
 private:
-    struct Pending;
     struct Channel;
 
-    void onConnected();
-    void onLost();
-    void onReply(const QJsonObject &reply);
-    void failOverdue();
     void onEvent(const QJsonObject &frame);
     void dispatch(const QString &channel, const protocol::AnyEvent &event);
     void deliverMessage(const QString &channel, const protocol::ChatMessage &message);
     void subscribeChannel(const QString &roomId);
     void sync(const QString &roomId);
-    void flushWaiting();
-    void transmit(const std::shared_ptr<Pending> &pending);
     void emitEvent(const QString &channel, const protocol::AnyEvent &event);
     void drainHeld(Channel &channel);
     void loseChannel(const QString &roomId, const protocol::Error &error);
 
-    // Sends a request (now, or once connected). retry: resent after a reconnect instead of
-    // failing with "unavailable".
-    void request(protocol::Op op, const QJsonObject &params, bool retry,
-        std::function<void(const QJsonObject &reply)> onReply);
-    template<typename T>
-    void typedRequest(
-        protocol::Op op, const QJsonObject &params, bool retry, protocol::Done<T> done);
-
+    // Declared in this order: each part uses the ones before it.
     Link m_link;
+    RequestQueue m_requests;
     QStringList m_eventNames;
     protocol::EventMask m_eventMask = protocol::kAllEvents;
-    QTimer m_deadlines; // fails requests nobody answered in time
-    int m_answerTimeoutMs;
-    qint64 m_nextId = 1;
     qint64 m_clockOffsetMs = 0;
-    std::map<qint64, std::shared_ptr<Pending>> m_inFlight; // by request id
-    QList<std::shared_ptr<Pending>> m_waiting;             // until connected
     QHash<QString, std::shared_ptr<Channel>> m_channels;
 };
 
