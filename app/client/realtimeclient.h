@@ -1,5 +1,6 @@
 #pragma once
 
+#include "channelsync.h"
 #include "link.h"
 #include "requestqueue.h"
 
@@ -29,6 +30,9 @@ namespace pc::client {
 // jitter, subscribes its channels again, and fills any gap in a room's messages from
 // history, so each message is emitted exactly once, in seq order.
 //
+// A facade: the link (Link), the requests (RequestQueue) and the followed rooms
+// (ChannelSync) do the work; this class composes them and turns what they deliver into the
+// typed signals of the schema.
 class RealtimeClient : public QObject
 {
     Q_OBJECT
@@ -49,7 +53,7 @@ public:
 
     QUrl url() const { return m_link.url(); }
     void setUrl(const QUrl &url);
-    QStringList channels() const { return m_channels.keys(); }
+    QStringList channels() const { return m_sync.channels(); }
     QStringList events() const { return m_eventNames; }
     void setEvents(const QStringList &names); // empty: every event
     Status status() const;
@@ -116,24 +120,14 @@ Q_SIGNALS:
     void connectionFailed(const QString &reason);
 
 private:
-    struct Channel;
-
-    void onEvent(const QJsonObject &frame);
-    void dispatch(const QString &channel, const protocol::AnyEvent &event);
-    void deliverMessage(const QString &channel, const protocol::ChatMessage &message);
-    void subscribeChannel(const QString &roomId);
-    void sync(const QString &roomId);
     void emitEvent(const QString &channel, const protocol::AnyEvent &event);
-    void drainHeld(Channel &channel);
-    void loseChannel(const QString &roomId, const protocol::Error &error);
 
     // Declared in this order: each part uses the ones before it.
     Link m_link;
     RequestQueue m_requests;
+    ChannelSync m_sync;
     QStringList m_eventNames;
-    protocol::EventMask m_eventMask = protocol::kAllEvents;
     qint64 m_clockOffsetMs = 0;
-    QHash<QString, std::shared_ptr<Channel>> m_channels;
 };
 
 } // namespace pc::client
