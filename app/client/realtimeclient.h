@@ -32,7 +32,8 @@ namespace pc::client {
 //
 // A facade: the link (Link), the requests (RequestQueue) and the followed rooms
 // (ChannelSync) do the work; this class composes them and turns what they deliver into the
-// typed signals of the schema.
+// typed signals of the schema. Request callbacks are guarded by this object only: one that
+// captures its owner should come wrapped in guarded(owner, ...) (guarded.h).
 class RealtimeClient : public QObject
 {
     Q_OBJECT

@@ -1,5 +1,6 @@
 // RealtimeClient against real hosts and a real Redis: status, reconnects, and gapless,
 // duplicate-free delivery across host restarts and forced disconnects.
+#include "guarded.h"
 #include "realtimeclient.h"
 #include "silentpeer.h"
 #include "testclient.h"
@@ -110,6 +111,8 @@ private Q_SLOTS:
     void twoMissedPongsMeanADeadLink();
     void aHostThatNeverAnswersIsGivenUpOn_data();
     void aHostThatNeverAnswersIsGivenUpOn();
+    void aReplyAfterItsOwnerIsGoneReachesNobody();
+    void destructionCallsNobodyAndClosesTheLink();
 };
 
 void tst_RealtimeClient::everyEventHasASignal()
@@ -337,6 +340,67 @@ void tst_RealtimeClient::aHostThatNeverAnswersIsGivenUpOn()
         QVERIFY(failed.first().first().toString().contains(QStringLiteral("did not answer")));
     }
     client.setUrl({});
+}
+
+// The owner of a callback (a page, a session) is freed while its request is in flight; the
+// reply then finds it gone and calls nobody. guarded() is how owners say so.
+void tst_RealtimeClient::aReplyAfterItsOwnerIsGoneReachesNobody()
+{
+    TestHost host;
+    QVERIFY(host.start());
+    RealtimeClient client;
+    client.setUrl(host.url());
+    QTRY_COMPARE(client.status(), RealtimeClient::Status::Connected);
+    struct Owner : QObject
+    {
+        int replies = 0;
+    };
+    int calls = 0;
+    auto *owner = new Owner;
+    client.createRoom({ 60, 2 },
+        client::guarded(owner, [owner, &calls](protocol::Outcome<protocol::RoomCreated>) {
+            ++calls;
+            ++owner->replies; // freed memory, were this called
+        }));
+    delete owner;
+    bool later = false; // one link, replies in order
+    client.createRoom({ 60, 2 }, [&](protocol::Outcome<protocol::RoomCreated>) { later = true; });
+    QTRY_VERIFY(later);
+    QCOMPARE(calls, 0);
+
+    // A live owner hears, and so does one whose request fails with the link.
+    auto *alive = new Owner;
+    std::optional<protocol::Error> failed;
+    client.createRoom({ 60, 2 },
+        client::guarded(alive, [&failed](protocol::Outcome<protocol::RoomCreated> outcome) {
+            if (const auto *e = std::get_if<protocol::Error>(&outcome))
+                failed = *e;
+        }));
+    client.abortConnection();
+    QVERIFY(failed.has_value());
+    QCOMPARE(failed->code, protocol::ErrorCode::Unavailable);
+    delete alive;
+}
+
+// A client destroyed with requests in flight calls none of them back and closes its link.
+void tst_RealtimeClient::destructionCallsNobodyAndClosesTheLink()
+{
+    TestHost host;
+    QVERIFY(host.start());
+    TestClient admin(host.url());
+    QVERIFY(admin.open());
+    const QString room = admin.createRoom(600, 3);
+    auto *member = new Member(host.url());
+    QVERIFY(member->join(room, QStringLiteral("Leaving")));
+    QTRY_COMPARE(member->client.status(), RealtimeClient::Status::Connected);
+    QTest::qWait(200); // subscribed
+    QCOMPARE(host.host().sessionCount(), 2);
+    int calls = 0;
+    member->client.roomInfo({ room, member->token }, [&](auto) { ++calls; });
+    member->client.createRoom({ 60, 2 }, [&](auto) { ++calls; });
+    delete member;
+    QTRY_COMPARE(host.host().sessionCount(), 1); // closed cleanly
+    QCOMPARE(calls, 0);
 }
 
 QTEST_GUILESS_MAIN(tst_RealtimeClient)
