@@ -1,5 +1,9 @@
 #pragma once
 
+#include "channelsync.h"
+#include "link.h"
+#include "requestqueue.h"
+
 #include "protocol/events.h"
 #include "protocol/outcome.h"
 #include "protocol/replies.h"
@@ -25,6 +29,11 @@ namespace pc::client {
 // It connects when it has a URL and something to do, reconnects forever with backoff and
 // jitter, subscribes its channels again, and fills any gap in a room's messages from
 // history, so each message is emitted exactly once, in seq order.
+//
+// A facade: the link (Link), the requests (RequestQueue) and the followed rooms
+// (ChannelSync) do the work; this class composes them and turns what they deliver into the
+// typed signals of the schema. Request callbacks are guarded by this object only: one that
+// captures its owner should come wrapped in guarded(owner, ...) (guarded.h).
 class RealtimeClient : public QObject
 {
     Q_OBJECT
@@ -43,13 +52,13 @@ public:
     explicit RealtimeClient(QObject *parent = nullptr);
     ~RealtimeClient() override; // unsubscribes and closes cleanly
 
-    QUrl url() const { return m_url; }
+    QUrl url() const { return m_link.url(); }
     void setUrl(const QUrl &url);
-    QStringList channels() const { return m_channels.keys(); }
+    QStringList channels() const { return m_sync.channels(); }
     QStringList events() const { return m_eventNames; }
     void setEvents(const QStringList &names); // empty: every event
-    Status status() const { return m_status; }
-    QString lastError() const { return m_lastError; }
+    Status status() const;
+    QString lastError() const { return m_link.lastError(); }
     int retryInMs() const;
 
     // Follows a room with a member's token; lastSeq is the last message already seen (0: all
@@ -60,7 +69,7 @@ public:
 
     Q_INVOKABLE void reconnectNow();
     // Drops the link at once, as a network failure would; it comes back by itself.
-    void abortConnection() { m_socket.abort(); }
+    void abortConnection() { m_link.abort(); }
 
     // Requests. Results arrive on the event loop with the contract's error code on failure;
     // "unavailable" also stands for a lost connection. Requests wait while (re)connecting.
@@ -82,7 +91,7 @@ public:
     qint64 hostClockOffsetMs() const { return m_clockOffsetMs; }
     void setHostClockOffsetMs(qint64 offset) { m_clockOffsetMs = offset; }
     // Keep-alive: a ping every interval; two unanswered pings mean a dead link.
-    void setPingIntervalMs(int ms) { m_pingTimer.setInterval(ms); }
+    void setPingIntervalMs(int ms) { m_link.setPingIntervalMs(ms); }
     // How long opening the link, and a request someone waits for (create, join, leave,
     // destroy), may take before it fails as unavailable. Every wait has an end.
     void setAnswerTimeoutMs(int ms);
@@ -112,59 +121,14 @@ Q_SIGNALS:
     void connectionFailed(const QString &reason);
 
 private:
-    struct Pending;
-    struct Channel;
-
-    void ensureConnected();
-    void open();
-    void setStatus(Status status);
-    void setLastError(const QString &error);
-    void scheduleReconnect();
-    void onConnected();
-    void onDisconnected();
-    void onText(const QString &text);
-    void onReply(const QJsonObject &reply);
-    void failOverdue();
-    void onEvent(const QJsonObject &frame);
-    void dispatch(const QString &channel, const protocol::AnyEvent &event);
-    void deliverMessage(const QString &channel, const protocol::ChatMessage &message);
-    void subscribeChannel(const QString &roomId);
-    void sync(const QString &roomId);
-    void flushWaiting();
-    void transmit(const std::shared_ptr<Pending> &pending);
     void emitEvent(const QString &channel, const protocol::AnyEvent &event);
-    void drainHeld(Channel &channel);
-    void loseChannel(const QString &roomId, const protocol::Error &error);
 
-    // Sends a request (now, or once connected). retry: resent after a reconnect instead of
-    // failing with "unavailable".
-    void request(protocol::Op op, const QJsonObject &params, bool retry,
-        std::function<void(const QJsonObject &reply)> onReply);
-    template<typename T>
-    void typedRequest(
-        protocol::Op op, const QJsonObject &params, bool retry, protocol::Done<T> done);
-
-    QWebSocket m_socket;
-    QUrl m_url;
-    Status m_status = Status::Disconnected;
-    QString m_lastError;
+    // Declared in this order: each part uses the ones before it.
+    Link m_link;
+    RequestQueue m_requests;
+    ChannelSync m_sync;
     QStringList m_eventNames;
-    protocol::EventMask m_eventMask = protocol::kAllEvents;
-    QTimer m_reconnectTimer;
-    QTimer m_pingTimer;
-    QTimer m_openTimeout; // the host took the connection but did not finish the handshake
-    QTimer m_deadlines;   // fails requests nobody answered in time
-    int m_answerTimeoutMs;
-    bool m_openTimedOut = false;
-    int m_missedPongs = 0;
-    int m_attempt = 0;
-    bool m_everConnected = false;
-    bool m_helloSeen = false;
-    qint64 m_nextId = 1;
     qint64 m_clockOffsetMs = 0;
-    std::map<qint64, std::shared_ptr<Pending>> m_inFlight; // by request id
-    QList<std::shared_ptr<Pending>> m_waiting;             // until connected
-    QHash<QString, std::shared_ptr<Channel>> m_channels;
 };
 
 } // namespace pc::client

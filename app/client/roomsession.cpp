@@ -1,5 +1,6 @@
 #include "roomsession.h"
 
+#include "guarded.h"
 #include "invitelink.h"
 #include "realtimeclient.h"
 
@@ -158,8 +159,9 @@ void RoomSession::join(const QString &invite, const QString &name)
     setState(State::Joining);
     Q_EMIT roomChanged();
     const QString roomId = link->roomId;
-    m_client->joinRoom(
-        RoomJoinParams { roomId, name, std::nullopt }, [this, roomId](Outcome<RoomJoined> outcome) {
+    // Guarded: the answer may come after this session is gone (its page closed).
+    m_client->joinRoom(RoomJoinParams { roomId, name, std::nullopt },
+        guarded(this, [this, roomId](Outcome<RoomJoined> outcome) {
             if (roomId != m_roomId || m_state != State::Joining)
                 return;
             if (const auto *error = std::get_if<Error>(&outcome))
@@ -182,7 +184,7 @@ void RoomSession::join(const QString &invite, const QString &name)
             m_client->addChannel(roomId, m_token, 0);
             updateCountdown();
             m_countdown.start();
-        });
+        }));
 }
 
 void RoomSession::create(int ttlSeconds, int maxParticipants, const QString &name)
@@ -193,7 +195,7 @@ void RoomSession::create(int ttlSeconds, int maxParticipants, const QString &nam
     setState(State::Creating);
     const QUrl url = m_client->url();
     m_client->createRoom(RoomCreateParams { ttlSeconds, maxParticipants },
-        [this, url, name](Outcome<RoomCreated> outcome) {
+        guarded(this, [this, url, name](Outcome<RoomCreated> outcome) {
             if (m_state != State::Creating)
                 return;
             if (const auto *error = std::get_if<Error>(&outcome))
@@ -204,7 +206,7 @@ void RoomSession::create(int ttlSeconds, int maxParticipants, const QString &nam
                                                         : m_inviteHost;
             m_inviteHost = host;
             join(host + QLatin1Char('/') + std::get<RoomCreated>(outcome).roomId, name);
-        });
+        }));
 }
 
 void RoomSession::send(const QString &text)
@@ -235,7 +237,7 @@ void RoomSession::transmit(const QString &clientMsgId, const QString &text)
     if (!m_sendSweep.isActive())
         m_sendSweep.start();
     const QString roomId = m_roomId;
-    m_client->send(params, [this, roomId, clientMsgId](Outcome<ChatMessage> outcome) {
+    m_client->send(params, guarded(this, [this, roomId, clientMsgId](Outcome<ChatMessage> outcome) {
         if (roomId != m_roomId)
             return;
         m_sendDeadlines.remove(clientMsgId);
@@ -245,7 +247,7 @@ void RoomSession::transmit(const QString &clientMsgId, const QString &text)
         }
         m_messages.setDelivery(clientMsgId, MessagesModel::Delivery::Failed);
         Q_EMIT sendFailed(std::get<Error>(outcome));
-    });
+    }));
 }
 
 // Still not stored after the time limit (the link is down, the host silent): say so. The
@@ -269,10 +271,10 @@ void RoomSession::destroyRoom()
 {
     if (!m_client || m_state != State::Joined)
         return;
-    m_client->destroyRoom({ m_roomId, m_token }, [this](Outcome<Empty> outcome) {
+    m_client->destroyRoom({ m_roomId, m_token }, guarded(this, [this](Outcome<Empty> outcome) {
         if (const auto *error = std::get_if<Error>(&outcome); error && m_state == State::Joined)
             Q_EMIT destroyFailed(*error);
-    });
+    }));
 }
 
 void RoomSession::leave()
