@@ -12,7 +12,7 @@ using namespace pc::protocol;
 using Retry = RequestQueue::Retry;
 
 RealtimeClient::RealtimeClient(QObject *parent)
-    : QObject(parent), m_requests(m_link), m_sync(m_link, m_requests)
+    : EventSignals(parent), m_requests(m_link), m_sync(m_link, m_requests)
 {
     connect(&m_link, &Link::stateChanged, this, &RealtimeClient::statusChanged);
     connect(&m_link, &Link::lastErrorChanged, this, &RealtimeClient::lastErrorChanged);
@@ -158,15 +158,7 @@ void RealtimeClient::listMessages(const MessagesListParams &params, Done<Message
 
 void RealtimeClient::emitEvent(const QString &channel, const AnyEvent &event)
 {
-    // One typed signal per schema event: an event without its signal does not compile.
-    switch (eventOf(event)) {
-#define PC_EMIT_TYPED(name, wire, signal, ...)                                                     \
-    case Event::name:                                                                              \
-        Q_EMIT signal(channel, std::get<protocol::name>(event));                                   \
-        break;
-        PC_PROTOCOL_EVENTS(PC_EMIT_TYPED)
-#undef PC_EMIT_TYPED
-    }
+    emitTyped(channel, event); // an event without its signal does not compile
     Q_EMIT this->event(
         channel, eventName(eventOf(event)).toString(), eventToJson(event).toVariantMap());
 }

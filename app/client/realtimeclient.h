@@ -4,6 +4,7 @@
 #include "link.h"
 #include "requestqueue.h"
 
+#include "protocol/event_signals.h"
 #include "protocol/events.h"
 #include "protocol/outcome.h"
 #include "protocol/replies.h"
@@ -34,7 +35,7 @@ namespace pc::client {
 // (ChannelSync) do the work; this class composes them and turns what they deliver into the
 // typed signals of the schema. Request callbacks are guarded by this object only: one that
 // captures its owner should come wrapped in guarded(owner, ...) (guarded.h).
-class RealtimeClient : public QObject
+class RealtimeClient : public EventSignals // one signal per schema event, generated
 {
     Q_OBJECT
     QML_ELEMENT
@@ -86,6 +87,13 @@ public:
         protocol::Done<protocol::ChatMessage> done = {});
     void listMessages(
         const protocol::MessagesListParams &params, protocol::Done<protocol::MessageList> done);
+    // Any op of the schema, as it is (not retried after a reconnect).
+    template<protocol::Op O>
+    void call(const typename protocol::OpTypes<O>::Params &params,
+        protocol::Done<typename protocol::OpTypes<O>::Reply> done = {})
+    {
+        m_requests.request(O, params.toJson(), RequestQueue::Retry::No, this, std::move(done));
+    }
 
     // Milliseconds to add to our clock to get the host's (from message timestamps).
     qint64 hostClockOffsetMs() const { return m_clockOffsetMs; }
@@ -103,14 +111,8 @@ Q_SIGNALS:
     void statusChanged();
     void lastErrorChanged();
 
-    // One signal per schema event (checked against PC_PROTOCOL_EVENTS by a test and by the
-    // compiler in dispatch()).
-    void chatMessage(const QString &channel, const pc::protocol::ChatMessage &message);
-    void chatDestroy(const QString &channel, const pc::protocol::ChatDestroy &destroy);
-    void presenceJoin(const QString &channel, const pc::protocol::PresenceJoin &join);
-    void presenceLeave(const QString &channel, const pc::protocol::PresenceLeave &leave);
-    void roomResync(const QString &channel, const pc::protocol::RoomResync &resync);
-    // Every event, for generic consumers (QML, the CLI).
+    // Every event, for generic consumers (QML, the CLI); the typed signal of each event comes
+    // from EventSignals (generated from the schema).
     void event(const QString &channel, const QString &name, const QVariantMap &data);
 
     // Older history than the client could fetch was trimmed by the host (missed: how many).

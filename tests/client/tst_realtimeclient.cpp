@@ -121,7 +121,7 @@ void tst_RealtimeClient::everyEventHasASignal()
     for (int i = 0; i < protocol::kEventCount; ++i) {
         const auto event = protocol::Event(i);
         bool found = false;
-        for (int m = meta.methodOffset(); m < meta.methodCount(); ++m) {
+        for (int m = 0; m < meta.methodCount(); ++m) { // with EventSignals, its generated base
             const QMetaMethod method = meta.method(m);
             if (method.methodType() == QMetaMethod::Signal
                 && method.name() == protocol::eventSignalName(event).toString().toLatin1()) {
