@@ -487,6 +487,18 @@
         <source>%1 left</source>
         <translation>%1 ist gegangen</translation>
     </message>
+    <message>
+        <source>%1 is typing…</source>
+        <translation>%1 schreibt…</translation>
+    </message>
+    <message>
+        <source>%1 and %2 are typing…</source>
+        <translation>%1 und %2 schreiben…</translation>
+    </message>
+    <message>
+        <source>Several people are typing…</source>
+        <translation>Mehrere schreiben…</translation>
+    </message>
 </context>
 <context>
     <name>pc::desktop::UserTexts</name>

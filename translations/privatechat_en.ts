@@ -487,6 +487,18 @@
         <source>%1 left</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>%1 is typing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 and %2 are typing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Several people are typing…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>pc::desktop::UserTexts</name>

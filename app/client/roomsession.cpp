@@ -18,6 +18,16 @@ RoomSession::RoomSession(QObject *parent) : QObject(parent)
     connect(&m_countdown, &QTimer::timeout, this, &RoomSession::updateCountdown);
     m_sendSweep.setInterval(500);
     connect(&m_sendSweep, &QTimer::timeout, this, &RoomSession::failOverdueSends);
+    m_typingSweep.setInterval(250);
+    connect(&m_typingSweep, &QTimer::timeout, this, [this] {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const auto before = m_typists.size();
+        m_typists.removeIf([now](const auto &t) { return t.second.until <= now; });
+        if (m_typists.isEmpty())
+            m_typingSweep.stop();
+        if (m_typists.size() != before)
+            Q_EMIT typingChanged();
+    });
 }
 
 RoomSession::~RoomSession() = default;
@@ -46,8 +56,15 @@ void RoomSession::connectClient()
             if (!mine(channel))
                 return;
             m_messages.appendMessage(message);
+            setTyping(message.participantId, std::nullopt); // it was this they typed
             if (message.participantId != m_participantId)
                 Q_EMIT messageArrived(message.sender, message.text);
+        });
+    m_clientConnections << connect(m_client, &RealtimeClient::chatTyping, this,
+        [this, mine](const QString &channel, const ChatTyping &typing) {
+            if (mine(channel) && typing.participantId != m_participantId)
+                setTyping(typing.participantId,
+                    Typist { typing.name, QDateTime::currentMSecsSinceEpoch() + 5000 });
         });
     m_clientConnections << connect(m_client, &RealtimeClient::presenceJoin, this,
         [this, mine](const QString &channel, const PresenceJoin &join) {
@@ -61,6 +78,7 @@ void RoomSession::connectClient()
             // Our own leave, made elsewhere with our token: our place here is over too.
             if (leave.participantId == m_participantId)
                 return endRoom(State::Removed);
+            setTyping(leave.participantId, std::nullopt);
             if (m_participants.remove(leave.participantId))
                 m_messages.appendNotice(tr("%1 left").arg(leave.name));
         });
@@ -218,6 +236,47 @@ void RoomSession::send(const QString &text)
     transmit(clientMsgId, text);
 }
 
+void RoomSession::typing()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (!m_client || m_state != State::Joined || now - m_typingSentAt < 3000)
+        return;
+    m_typingSentAt = now;
+    m_client->call<Op::ChatTyping>({ m_roomId, m_token }); // a hint: nobody waits for it
+}
+
+void RoomSession::setTyping(const QString &participantId, const std::optional<Typist> &typist)
+{
+    const auto at = std::find_if(m_typists.begin(), m_typists.end(),
+        [&](const auto &t) { return t.first == participantId; });
+    if (typist && at != m_typists.end())
+        at->second = *typist;
+    else if (typist)
+        m_typists.append({ participantId, *typist });
+    else if (at != m_typists.end())
+        m_typists.erase(at);
+    else
+        return;
+    if (!m_typists.isEmpty())
+        m_typingSweep.start();
+    Q_EMIT typingChanged();
+}
+
+QString RoomSession::typingText() const
+{
+    switch (m_typists.size()) {
+    case 0:
+        return {};
+    case 1:
+        return tr("%1 is typing…").arg(m_typists.at(0).second.name);
+    case 2:
+        return tr("%1 and %2 are typing…")
+            .arg(m_typists.at(0).second.name, m_typists.at(1).second.name);
+    default:
+        return tr("Several people are typing…");
+    }
+}
+
 void RoomSession::retry(const QString &clientMsgId)
 {
     const QString text = m_messages.pendingText(clientMsgId);
@@ -306,6 +365,9 @@ void RoomSession::endRoom(State state)
     m_messages.clear();
     m_sendDeadlines.clear();
     m_sendSweep.stop();
+    m_typists.clear();
+    m_typingSweep.stop();
+    Q_EMIT typingChanged();
     m_participants.reset({});
     setState(state);
 }

@@ -32,6 +32,8 @@ class RoomSession : public QObject
     Q_PROPERTY(qint64 expiresAt READ expiresAt NOTIFY roomChanged)
     Q_PROPERTY(int secondsLeft READ secondsLeft NOTIFY secondsLeftChanged)
     Q_PROPERTY(bool historyTrimmed READ historyTrimmed NOTIFY historyTrimmedChanged)
+    // "NAME is typing…" while someone else is (chat.typing, 5 s each), else empty.
+    Q_PROPERTY(QString typingText READ typingText NOTIFY typingChanged)
     Q_PROPERTY(pc::client::MessagesModel *messages READ messages CONSTANT)
     Q_PROPERTY(pc::client::ParticipantsModel *participants READ participants CONSTANT)
 
@@ -66,6 +68,7 @@ public:
     qint64 expiresAt() const { return m_expiresAt; }
     int secondsLeft() const { return m_secondsLeft; }
     bool historyTrimmed() const { return m_historyTrimmed; }
+    QString typingText() const;
     // Why the last create or join failed (Full, NotFound, Unreachable, Failed): the contract's
     // code and the host's message (Unreachable: unavailable).
     protocol::Error error() const { return m_error; }
@@ -80,6 +83,8 @@ public:
     // Shown at once as pending; sent now or when the link is back (its clientMsgId makes a
     // resend safe); marked not sent after sendTimeoutMs, never dropped without a word.
     Q_INVOKABLE void send(const QString &text);
+    // We are typing: tells the room, at most every 3 s (the host allows bursts of 3, 1 per 2 s).
+    Q_INVOKABLE void typing();
     // A message marked not sent, sent again (the same clientMsgId: it cannot appear twice).
     Q_INVOKABLE void retry(const QString &clientMsgId);
     void setSendTimeoutMs(int ms) { m_sendTimeoutMs = ms; }
@@ -96,6 +101,7 @@ Q_SIGNALS:
     void roomChanged();
     void secondsLeftChanged();
     void historyTrimmedChanged();
+    void typingChanged();
     // A message from someone else arrived (for notifications).
     void messageArrived(const QString &sender, const QString &text);
     void sendFailed(const pc::protocol::Error &error);
@@ -133,6 +139,15 @@ private:
     int m_sendTimeoutMs = 20'000;
     QHash<QString, qint64> m_sendDeadlines; // pending messages by clientMsgId
     QTimer m_sendSweep;
+    struct Typist
+    {
+        QString name;
+        qint64 until; // ms since the epoch, our clock
+    };
+    QList<std::pair<QString, Typist>> m_typists; // by participantId, in the order they began
+    QTimer m_typingSweep;
+    qint64 m_typingSentAt = 0;
+    void setTyping(const QString &participantId, const std::optional<Typist> &typist);
 };
 
 } // namespace pc::client

@@ -5,6 +5,8 @@
 #include "testhost.h"
 
 #include <QAbstractItemModelTester>
+#include <QElapsedTimer>
+#include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -60,6 +62,7 @@ private Q_SLOTS:
     void aRoomEndsOnTimeWithoutItsHost();
     void removedWhenTheHostForgetsUs();
     void aMessageSentWhileDisconnectedIsNeverLost();
+    void typingIsShownAndGoes();
     void aSessionGoneWithARequestInFlight_data();
     void aSessionGoneWithARequestInFlight();
 
@@ -232,6 +235,57 @@ void tst_RoomSession::aMessageSentWhileDisconnectedIsNeverLost()
     QCOMPARE(a.session.messages()->rowCount(), 2);
     QCOMPARE(b.session.messages()->rowCount(), 1);
     QCOMPARE(row(a.session.messages(), 1, "seq").toLongLong(), 1);
+}
+
+// chat.typing: B sees "A is typing…" (the sender stamped by the host), gone after 5 s or at
+// A's message; nothing stored; the host's own limit for the op (bursts of 3) holds.
+void tst_RoomSession::typingIsShownAndGoes()
+{
+    Person a(m_host->url());
+    Person b(m_host->url());
+    a.session.create(600, 3, QStringLiteral("Ada"));
+    QTRY_COMPARE(a.session.state(), RoomSession::State::Joined);
+    b.session.join(a.session.inviteLink(), QStringLiteral("Bo"));
+    QTRY_COMPARE(b.session.state(), RoomSession::State::Joined);
+
+    QSignalSpy heard(&b.client, &RealtimeClient::chatTyping);
+    a.session.typing();
+    a.session.typing(); // within 3 s of the last: not sent again
+    QTRY_COMPARE(b.session.typingText(), QStringLiteral("Ada is typing…"));
+    QCOMPARE(a.session.typingText(), QString()); // not about ourselves
+    QElapsedTimer shown;
+    shown.start();
+    QTRY_COMPARE_WITH_TIMEOUT(b.session.typingText(), QString(), 7000);
+    QVERIFY2(shown.elapsed() >= 4000, "gone before its 5 s");
+    QCOMPARE(heard.size(), 1);
+
+    TestClient raw(m_host->url());
+    QVERIFY(raw.open());
+    const QString token
+        = raw.join(a.session.roomId(), QStringLiteral("Cy")).value(k("token")).toString();
+    const QJsonObject member { { k("roomId"), a.session.roomId() }, { k("token"), token } };
+    QStringList codes;
+    for (int i = 0; i < 4; ++i) {
+        const QJsonObject reply = raw.request(QStringLiteral("chat.typing"), member);
+        codes << (reply.value(k("ok")).toBool()
+                ? QStringLiteral("ok")
+                : reply.value(k("error")).toObject().value(k("code")).toString());
+    }
+    QCOMPARE(codes,
+        (QStringList { QStringLiteral("ok"), QStringLiteral("ok"), QStringLiteral("ok"),
+            QStringLiteral("rate-limited") }));
+    QTRY_COMPARE(b.session.typingText(), QStringLiteral("Cy is typing…"));
+    raw.request(QStringLiteral("messages.send"),
+        { { k("roomId"), a.session.roomId() }, { k("token"), token },
+            { k("text"), QStringLiteral("hi") } });
+    QTRY_COMPARE(b.session.typingText(), QString()); // its message came
+    QCOMPARE(raw.request(QStringLiteral("messages.list"), member)
+                 .value(k("data"))
+                 .toObject()
+                 .value(k("messages"))
+                 .toArray()
+                 .size(),
+        1); // typing left nothing in the history
 }
 
 // Our membership is gone from the host's store (as when our token left elsewhere): at the next
