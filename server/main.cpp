@@ -105,7 +105,7 @@ int runWorkers(const QCommandLineParser &parser, const host::HostOptions &option
         redisOptions.url.toString() };
     for (const char *name : { "redis-prefix", "max-ttl", "rate-burst", "rate-per-second",
              "rate-abuse-limit", "idle-timeout", "handshake-timeout", "max-connections-per-address",
-             "rooms-per-minute", "rooms-per-minute-per-address", "max-rooms" }) {
+             "rooms-per-minute", "rooms-per-minute-per-address", "max-rooms", "metrics-listen" }) {
         const QString option = QLatin1StringView(name);
         if (parser.isSet(option))
             arguments << QStringLiteral("--") + option << parser.value(option);
@@ -201,6 +201,10 @@ int main(int argc, char *argv[])
         { QStringLiteral("max-rooms"),
             QStringLiteral("Live rooms this host (each worker) creates at most."),
             QStringLiteral("N"), QString::number(protocol::limits::kMaxLiveRooms) },
+        { QStringLiteral("metrics-listen"),
+            QStringLiteral("Serve /metrics (and /healthz) on this address instead of the host's "
+                           "port, to keep them private."),
+            QStringLiteral("HOST:PORT") },
         { QStringLiteral("workers"),
             QStringLiteral("Host processes sharing the port and the Redis, each with its own "
                            "event loop (Linux SO_REUSEPORT)."),
@@ -210,6 +214,10 @@ int main(int argc, char *argv[])
     QCommandLineOption workerOption(QStringLiteral("worker"));
     workerOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(workerOption);
+    QCommandLineOption workerNumberOption(
+        QStringLiteral("worker-number"), QString(), QStringLiteral("N"));
+    workerNumberOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(workerNumberOption);
     if (!parser.parse(QCoreApplication::arguments()))
         die(kBadUsage, parser.errorText());
     if (parser.isSet(QStringLiteral("help")))
@@ -227,6 +235,12 @@ int main(int argc, char *argv[])
         die(kBadUsage, QStringLiteral("--listen: ") + error);
     options.address = listen->address;
     options.port = listen->port;
+    if (parser.isSet(QStringLiteral("metrics-listen"))) {
+        options.metricsListen
+            = host::ListenAddress::parse(parser.value(QStringLiteral("metrics-listen")), &error);
+        if (!options.metricsListen)
+            die(kBadUsage, QStringLiteral("--metrics-listen: ") + error);
+    }
     options.redisPrefix = parser.value(QStringLiteral("redis-prefix")).toUtf8();
     options.maxTtl = int(numberOption<double>(
         parser, QStringLiteral("max-ttl"), protocol::limits::kMinTtl, protocol::limits::kMaxTtl));
@@ -253,6 +267,16 @@ int main(int argc, char *argv[])
     options.roomCaps.maxLiveRooms = numberOption(parser, QStringLiteral("max-rooms"), 1, 1 << 30);
     const int workers = numberOption(parser, QStringLiteral("workers"), 1, kMaxWorkers);
     options.sharePort = parser.isSet(workerOption);
+    if (parser.isSet(workerNumberOption)) {
+        options.workerNumber
+            = numberOption(parser, QStringLiteral("worker-number"), 1, kMaxWorkers);
+        if (options.metricsListen) // worker i: PORT + i - 1, one scrape target each
+            options.metricsListen->port += quint16(options.workerNumber - 1);
+    }
+    if (workers > 1 && options.metricsListen && options.metricsListen->port == 0)
+        die(kBadUsage,
+            QStringLiteral(
+                "--metrics-listen: with --workers, give a port (worker i takes PORT + i - 1)"));
 
     std::optional<redis::Url> redisUrl;
     if (parser.isSet(QStringLiteral("redis"))) {

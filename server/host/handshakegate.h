@@ -20,14 +20,17 @@ struct GateLimits
     int maxHeaderBytes = 8192;     // the whole HTTP request head
     int maxPerAddress = 256;       // open connections from one address; 0: no limit
     int maxConnections = 1 << 30;  // all open connections (the file descriptors we may use)
+    qint64 maxBodyBytes = 65536;   // an HTTP request's body (Content-Length)
 };
 
-// The door before QWebSocketServer. A connection is handed on only once its whole HTTP
-// request head is here, read once and scanned once (O(bytes) however slowly it trickles in),
-// within a deadline from accept; a Sec-WebSocket-Key that is not a base64 16-byte nonce gets
-// 400. It also counts every open connection, per address and in all: past an address' cap a
-// connection is refused with 429; at the total cap the oldest pending handshake makes room,
-// so a flood of silent connections cannot keep a legitimate client out.
+// The door before QWebSocketServer and the HTTP API. A connection is handed on only once its
+// whole HTTP request head is here, read once and scanned once (O(bytes) however slowly it
+// trickles in), within a deadline from accept: a WebSocket upgrade to ready(), any other
+// request to httpRequest(). A Sec-WebSocket-Key that is not a base64 16-byte nonce gets 400; an
+// HTTP body over maxBodyBytes 413, one without a Content-Length (chunked) 411. It also counts
+// every open connection, per address and in all: past an address' cap a connection is refused
+// with 429; at the total cap the oldest pending handshake makes room, so a flood of silent
+// connections cannot keep a legitimate client out.
 class HandshakeGate : public QObject
 {
     Q_OBJECT
@@ -42,6 +45,9 @@ public:
 Q_SIGNALS:
     // The request head is complete and sane: the socket replays it to whoever reads next.
     void ready(pc::host::DirectSocket *socket);
+    // A plain HTTP request: the socket replays its head and what came after it.
+    void httpRequest(pc::host::DirectSocket *socket);
+    void refused(); // a connection was refused (per-address cap, host full)
 
 private:
     struct Pending
@@ -51,7 +57,12 @@ private:
     };
 
     void onReadyRead(DirectSocket *socket);
-    void refuse(DirectSocket *socket, QByteArrayView status, QByteArrayView why);
+    void refuse(DirectSocket *socket, QByteArrayView status, QByteArrayView why,
+        QByteArrayView contentType = "text/plain; charset=utf-8");
+    // An HTTP request refused before the API: the JSON error object of the API's answers.
+    void refuseHttp(DirectSocket *socket, QByteArrayView status, const QString &why);
+    // Whether the request (not an upgrade) may go on to the API; refused when not.
+    bool admitHttp(DirectSocket *socket, QByteArrayView head);
     void sweep();
     void forget(DirectSocket *socket);
     bool evictOldestPending();

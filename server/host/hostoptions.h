@@ -1,9 +1,13 @@
 #pragma once
 
+#include "listenaddress.h"
+
 #include "protocol/limits.h"
 
 #include <QByteArray>
 #include <QHostAddress>
+
+#include <optional>
 
 namespace pc::host {
 
@@ -46,6 +50,9 @@ struct HostOptions
     // All connections: 0 takes what the open-file limit leaves after a reserve.
     int maxConnections = 0;
     bool sharePort = false; // listen with SO_REUSEPORT: one of --workers N processes
+    // --metrics-listen: /metrics (and /healthz) there; the host's own port has no /metrics then.
+    std::optional<ListenAddress> metricsListen;
+    int workerNumber = 0; // of --workers N: 1..N, a label on every metric; 0: no workers
 };
 
 } // namespace pc::host

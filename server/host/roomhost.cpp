@@ -4,9 +4,14 @@
 #include "directsocket.h"
 #include "filelimit.h"
 #include "handshakegate.h"
+#include "healthprobe.h"
 #include "hostlog.h"
+#include "httpapi.h"
+#include "httpexchange.h"
 #include "listenaddress.h"
 #include "outbox.h"
+#include "prometheustext.h"
+#include "replyto.h"
 #include "roomhub.h"
 #include "roomstore.h"
 #include "session.h"
@@ -19,6 +24,7 @@
 #include "redis/subscriber.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
 #include <QPointer>
 #include <QTimer>
 #include <QWebSocket>
@@ -34,39 +40,31 @@ namespace {
 
     const QString kPath = QStringLiteral("/api/realtime");
 
-    // A reply's data: built as JSON, or already encoded (spliced from the store).
-    QByteArray successReply(const QJsonValue &id, const QJsonObject &data)
-    {
-        return encodeReply(id, data);
-    }
-    QByteArray successReply(const QJsonValue &id, const QByteArray &data)
-    {
-        return encodeReplyData(id, data);
-    }
-
 } // namespace
 
+// One request, whichever way it came: a WebSocket frame or an HTTP route. The op runs the same
+// for both; only where the reply goes (ReplyTo) and whose limits it takes differ.
 struct RoomHost::Request
 {
-    Session *session;
-    QJsonValue id;
+    ReplyTo to;
+    Session *session;         // the WebSocket it came on; null over HTTP
+    ClientLimits *limits;     // the session's; over HTTP, its source address'
+    const QHostAddress *peer; // its source address
     QJsonObject body;
     qint64 rateWaitMs; // 0: within the rate limit
 
     // The callback that answers this request with an op's outcome.
     template<typename T, typename ToData> Done<T> answer(ToData toData) const
     {
-        return [session = QPointer<Session>(session), id = id, toData](Outcome<T> outcome) {
-            if (!session)
-                return;
+        return [to = to, toData](Outcome<T> outcome) {
             if (auto *error = std::get_if<Error>(&outcome))
-                session->reply(encodeErrorReply(id, *error));
+                to.fail(*error);
             else
-                session->reply(successReply(id, toData(std::get<T>(outcome))));
+                to.succeed(toData(std::get<T>(outcome)));
         };
     }
-    void fail(const Error &error) const { session->reply(encodeErrorReply(id, error)); }
-    void succeed(const QJsonObject &data = {}) const { session->reply(encodeReply(id, data)); }
+    void fail(const Error &error) const { to.fail(error); }
+    void succeed(const QJsonObject &data = {}) const { to.succeed(data); }
 };
 
 RoomHost::RoomHost(HostOptions options, redis::Options redis, QObject *parent)
@@ -75,19 +73,24 @@ RoomHost::RoomHost(HostOptions options, redis::Options redis, QObject *parent)
     , m_redis(std::make_unique<redis::Connection>(redis))
     , m_subscriber(std::make_unique<redis::Subscriber>(redis))
     , m_store(std::make_unique<RoomStore>(m_redis.get(), m_options.redisPrefix))
-    , m_hub(new RoomHub(m_store.get(), m_redis.get(), m_subscriber.get(), this))
+    , m_hub(new RoomHub(m_store.get(), m_redis.get(), m_subscriber.get(), &m_counters, this))
     , m_acceptor(new Acceptor(m_options.listenBacklog, this))
     , m_server(new QWebSocketServer(
           QStringLiteral("privatechat/" PC_VERSION), QWebSocketServer::NonSecureMode, this))
+    , m_health(new HealthProbe(m_redis.get(), m_subscriber.get(), &m_counters.redisRoundTrip, this))
     , m_idleSweep(new QTimer(this))
     , m_outbox(new Outbox(this))
 {
+    m_redis->setRoundTripObserver([this](std::chrono::nanoseconds t) {
+        m_counters.redisRoundTrip.observe(double(t.count()) / 1e9);
+    });
     m_idleSweep->setInterval(std::clamp(m_options.idleTimeoutMs / 4, 10, 1000));
     connect(m_idleSweep, &QTimer::timeout, this, [this] {
         const auto sessions = m_sessions; // closing may finish a session
         for (Session *session : sessions)
             session->sweep(m_options.idleTimeoutMs);
         m_roomCreationByAddress.removeIf([](auto it) { return it.value().isIdle(); });
+        m_httpLimits.removeIf([](auto it) { return it.value().isIdle(); });
     });
     m_idleSweep->start();
     m_server->setMaxPendingConnections(m_options.listenBacklog);
@@ -130,18 +133,82 @@ bool RoomHost::isRedisConnected() const
     return m_redis->isConnected();
 }
 
+GateLimits RoomHost::gateLimits() const
+{
+    GateLimits limits;
+    limits.handshakeTimeoutMs = m_options.handshakeTimeoutMs;
+    limits.maxPerAddress = m_options.maxConnectionsPerAddress;
+    limits.maxConnections = m_options.maxConnections > 0
+        ? m_options.maxConnections
+        : connectionBudget(limits::kReservedFileDescriptors);
+    limits.maxBodyBytes = m_options.maxIncomingMessageBytes; // as a WebSocket message
+    return limits;
+}
+
+HttpApi *RoomHost::makeHttpApi(bool withOps)
+{
+    HttpApi::Handlers handlers;
+    if (withOps) {
+        handlers.op
+            = [this](Op op, const QJsonObject &params, std::shared_ptr<HttpExchange> exchange,
+                  const QHostAddress &peer) { onHttpOp(op, params, std::move(exchange), peer); };
+    }
+    handlers.health = [this](HttpExchange &exchange) { respondHealth(exchange); };
+    // With --metrics-listen, /metrics is only there: an operator keeps it private.
+    if (!withOps || !m_options.metricsListen) {
+        handlers.metrics = [this](HttpExchange &exchange) {
+            exchange.respond(200, metricsText(), {}, PrometheusText::kContentType);
+        };
+    }
+    return new HttpApi(std::move(handlers), &m_counters, m_options.handshakeTimeoutMs, this);
+}
+
+// --metrics-listen: an acceptor and a gate of its own, and an HTTP side with only /metrics
+// and /healthz.
+bool RoomHost::listenForMetrics(QString *error)
+{
+    m_metricsAcceptor = new Acceptor(64, this);
+    GateLimits limits = gateLimits();
+    limits.maxConnections = 64; // a scraper or two: the descriptors are the host's
+    m_metricsGate = new HandshakeGate(limits, this);
+    HttpApi *metrics = makeHttpApi(false);
+    if (!metrics->open(error))
+        return false;
+    connect(m_metricsAcceptor, &QTcpServer::pendingConnectionAvailable, this, [this] {
+        while (QTcpSocket *socket = m_metricsAcceptor->nextPendingConnection())
+            m_metricsGate->admit(static_cast<DirectSocket *>(socket));
+    });
+    // Nothing but HTTP there: a WebSocket upgrade is dropped.
+    connect(m_metricsGate, &HandshakeGate::ready, this, [](DirectSocket *s) {
+        s->abort();
+        s->deleteLater();
+    });
+    connect(m_metricsGate, &HandshakeGate::httpRequest, metrics, &HttpApi::take);
+    if (!m_metricsAcceptor->listen(
+            m_options.metricsListen->address, m_options.metricsListen->port)) {
+        if (error) {
+            *error
+                = QStringLiteral("cannot listen on %1 for metrics: %2")
+                      .arg(m_options.metricsListen->toString(), m_metricsAcceptor->errorString());
+        }
+        return false;
+    }
+    return true;
+}
+
 bool RoomHost::listen(QString *error)
 {
     if (!m_gate) {
-        GateLimits limits;
-        limits.handshakeTimeoutMs = m_options.handshakeTimeoutMs;
-        limits.maxPerAddress = m_options.maxConnectionsPerAddress;
-        limits.maxConnections = m_options.maxConnections > 0
-            ? m_options.maxConnections
-            : connectionBudget(limits::kReservedFileDescriptors);
-        m_gate = new HandshakeGate(limits, this);
+        m_gate = new HandshakeGate(gateLimits(), this);
         connect(m_gate, &HandshakeGate::ready, this, &RoomHost::onRequestHead);
+        connect(m_gate, &HandshakeGate::refused, this, [this] { ++m_counters.connectionsRefused; });
+        m_http = makeHttpApi(true);
+        if (!m_http->open(error))
+            return false;
+        connect(m_gate, &HandshakeGate::httpRequest, m_http, &HttpApi::take);
     }
+    if (m_options.metricsListen && !m_metricsAcceptor && !listenForMetrics(error))
+        return false;
     QString why;
     const bool listening = m_options.sharePort
         ? m_acceptor->listenShared(m_options.address, m_options.port, &why)
@@ -175,9 +242,16 @@ QString RoomHost::urlFor(const QHostAddress &address, quint16 port)
     return QStringLiteral("ws://") + ListenAddress { address, port }.toString() + kPath;
 }
 
+quint16 RoomHost::metricsPort() const
+{
+    return m_metricsAcceptor ? m_metricsAcceptor->serverPort() : 0;
+}
+
 void RoomHost::shutdown()
 {
     m_acceptor->close();
+    if (m_metricsAcceptor)
+        m_metricsAcceptor->close();
     const auto sessions = m_sessions;
     for (Session *session : sessions)
         session->close(
@@ -218,7 +292,8 @@ void RoomHost::onNewConnection()
             socket->deleteLater();
             continue;
         }
-        auto *session = new Session(socket, tcp, m_outbox, m_options, this);
+        auto *session = new Session(socket, tcp, m_outbox, m_options, &m_counters, this);
+        ++m_counters.websocketsOpened;
         if (socket->requestUrl().path() != kPath) {
             session->close(QWebSocketProtocol::CloseCodePolicyViolated,
                 QStringLiteral("not found: the endpoint is %1").arg(kPath));
@@ -243,7 +318,7 @@ void RoomHost::onFinished(Session *session)
 
 void RoomHost::onBinary(Session *session)
 {
-    session->rateLimiter().take();
+    session->limits().requests().take();
     session->beginRequest();
     session->reply(encodeErrorReply(QJsonValue::Null,
         Error::badRequest(
@@ -252,8 +327,8 @@ void RoomHost::onBinary(Session *session)
 
 void RoomHost::onText(Session *session, const QByteArray &frame)
 {
-    const qint64 wait = session->rateLimiter().take();
-    if (session->rateLimiter().isAbused()) {
+    const qint64 wait = session->limits().requests().take();
+    if (session->limits().requests().isAbused()) {
         // The replies of what it sent before still go out, then the close.
         qCInfo(lcHost) << "session" << session->id() << "ignores the rate limit; closing";
         session->close(QWebSocketProtocol::CloseCodePolicyViolated,
@@ -266,8 +341,15 @@ void RoomHost::onText(Session *session, const QByteArray &frame)
         session->reply(encodeErrorReply(envelope.id, *envelope.error));
         return;
     }
-    const Request request { session, envelope.id, envelope.body, wait };
-    switch (*envelope.op) {
+    const Request request { ReplyTo(&m_counters, session, envelope.id), session, &session->limits(),
+        &session->peerAddress(), envelope.body, wait };
+    dispatch(*envelope.op, request, Transport::WebSocket);
+}
+
+void RoomHost::dispatch(Op op, const Request &request, Transport transport)
+{
+    m_counters.countRequest(op, transport);
+    switch (op) {
 #define PC_DISPATCH(name, ...)                                                                     \
     case Op::name:                                                                                 \
         run<Op::name>(request, &RoomHost::on##name);                                               \
@@ -281,6 +363,42 @@ void RoomHost::onText(Session *session, const QByteArray &frame)
         PC_RELAYED_OPS(PC_RELAY)
 #undef PC_RELAY
     }
+}
+
+// An HTTP request runs as a WebSocket one does; its source address is the client whose
+// buckets it takes (an address that keeps sending while limited is not asked the store).
+void RoomHost::onHttpOp(Op op, const QJsonObject &params, std::shared_ptr<HttpExchange> exchange,
+    const QHostAddress &peer)
+{
+    auto limits = m_httpLimits.find(peer);
+    if (limits == m_httpLimits.end())
+        limits = m_httpLimits.insert(peer, ClientLimits(m_options));
+    const qint64 wait = limits->requests().take();
+    const ReplyTo to(&m_counters, std::move(exchange));
+    if (limits->requests().isAbused()) {
+        m_counters.countRequest(op, Transport::Http);
+        return to.fail(Error::rateLimited(wait));
+    }
+    const Request request { to, nullptr, &*limits, &peer, params, wait };
+    dispatch(op, request, Transport::Http);
+}
+
+void RoomHost::respondHealth(HttpExchange &exchange) const
+{
+    if (const auto problem = healthProblem()) {
+        exchange.respond(503,
+            QJsonDocument(
+                QJsonObject { { QLatin1StringView("status"), QStringLiteral("unavailable") },
+                    { QLatin1StringView("reason"), *problem } })
+                .toJson(QJsonDocument::Compact));
+        return;
+    }
+    exchange.respond(200, R"({"status":"ok"})");
+}
+
+std::optional<QString> RoomHost::healthProblem() const
+{
+    return m_health->problem();
 }
 
 namespace {
@@ -335,9 +453,8 @@ template<Op O> bool RoomHost::withinOpRate(const Request &request)
 {
     if constexpr (OpTypes<O>::kBurst > 0) {
         const qint64 wait
-            = request.session
-                  ->opLimiter(
-                      O, RateLimiter::perMinute(OpTypes<O>::kBurst, OpTypes<O>::kPerSecond * 60))
+            = request.limits
+                  ->op(O, RateLimiter::perMinute(OpTypes<O>::kBurst, OpTypes<O>::kPerSecond * 60))
                   .take();
         if (wait > 0) {
             request.fail(Error::rateLimited(wait));
@@ -389,21 +506,21 @@ void RoomHost::refuseOverLimit(const Request &request, const Params &params)
     }
 }
 
-std::optional<Error> RoomHost::roomCapRefusal(Session *session)
+std::optional<Error> RoomHost::roomCapRefusal(const Request &request)
 {
     const auto limited = [](qint64 waitMs, const QString &why) {
         Error error = Error::rateLimited(waitMs);
         error.message = why.arg((waitMs + 999) / 1000);
         return error;
     };
-    if (const qint64 wait = session->roomCreation().take()) {
+    if (const qint64 wait = request.limits->roomCreation().take()) {
         return limited(wait,
             QStringLiteral("This connection created too many rooms; nothing was done. Retry in "
                            "%1 s."));
     }
-    auto bucket = m_roomCreationByAddress.find(session->peerAddress());
+    auto bucket = m_roomCreationByAddress.find(*request.peer);
     if (bucket == m_roomCreationByAddress.end()) {
-        bucket = m_roomCreationByAddress.insert(session->peerAddress(),
+        bucket = m_roomCreationByAddress.insert(*request.peer,
             RateLimiter(RateLimiter::perMinute(
                 m_options.roomCaps.perAddressBurst, m_options.roomCaps.perAddressPerMinute)));
     }
@@ -427,21 +544,28 @@ std::optional<Error> RoomHost::roomCapRefusal(Session *session)
 
 void RoomHost::onRoomCreate(const Request &request, const RoomCreateParams &params)
 {
-    if (const auto refusal = roomCapRefusal(request.session))
+    if (const auto refusal = roomCapRefusal(request))
         return request.fail(*refusal);
     const Done<RoomCreated> reply
         = request.answer<RoomCreated>([](const RoomCreated &r) { return r.toJson(); });
     m_store->create(params, [this, reply](Outcome<RoomCreated> outcome) {
-        if (const auto *room = std::get_if<RoomCreated>(&outcome))
+        if (const auto *room = std::get_if<RoomCreated>(&outcome)) {
             m_liveRooms.insert(room->roomId, room->expiresAt);
+            ++m_counters.roomsCreated;
+        }
         reply(outcome);
     });
 }
 
 void RoomHost::onRoomJoin(const Request &request, const RoomJoinParams &params)
 {
-    m_store->join(
-        params, request.answer<RoomJoined>([](const RoomJoined &r) { return r.toJson(); }));
+    const Done<RoomJoined> reply
+        = request.answer<RoomJoined>([](const RoomJoined &r) { return r.toJson(); });
+    m_store->join(params, [this, reply](Outcome<RoomJoined> outcome) {
+        if (std::holds_alternative<RoomJoined>(outcome))
+            ++m_counters.joins;
+        reply(outcome);
+    });
 }
 
 void RoomHost::onRoomLeave(const Request &request, const MemberParams &member)
@@ -450,7 +574,9 @@ void RoomHost::onRoomLeave(const Request &request, const MemberParams &member)
     const Done<PresenceLeave> reply
         = request.answer<PresenceLeave>([](const PresenceLeave &) { return QJsonObject(); });
     // The leave script publishes presence.leave; every host ends the member's subscriptions.
-    m_hub->beginLeave(session, member.roomId);
+    // (Over HTTP there is no connection of its own to keep out of its presence.leave.)
+    if (session)
+        m_hub->beginLeave(session, member.roomId);
     m_store->leave(member, [this, session, member, reply](Outcome<PresenceLeave> outcome) {
         if (session)
             m_hub->endLeave(session, member.roomId, std::holds_alternative<PresenceLeave>(outcome));
@@ -484,8 +610,13 @@ void RoomHost::onRoomDestroy(const Request &request, const MemberParams &member)
 
 void RoomHost::onMessagesSend(const Request &request, const MessagesSendParams &params)
 {
-    m_store->send(params,
-        request.answer<EncodedMessageSent>([](const EncodedMessageSent &m) { return m.encode(); }));
+    const Done<EncodedMessageSent> reply = request.answer<EncodedMessageSent>(
+        [](const EncodedMessageSent &m) { return m.encode(); });
+    m_store->send(params, [this, reply](Outcome<EncodedMessageSent> outcome) {
+        if (std::holds_alternative<EncodedMessageSent>(outcome))
+            ++m_counters.messagesReceived;
+        reply(outcome);
+    });
 }
 
 void RoomHost::onMessagesList(const Request &request, const MessagesListParams &params)
@@ -496,13 +627,16 @@ void RoomHost::onMessagesList(const Request &request, const MessagesListParams &
 
 void RoomHost::onSubscribe(const Request &request, const SubscribeParams &params)
 {
+    if (!request.session) // no HTTP route: a subscription is a connection's
+        return request.fail(Error::badRequest(QStringLiteral("subscribe needs a WebSocket.")));
     m_hub->subscribe(request.session, params.member, params.events,
         request.answer<Subscribed>([](const Subscribed &s) { return s.toJson(); }));
 }
 
 void RoomHost::onUnsubscribe(const Request &request, const UnsubscribeParams &params)
 {
-    m_hub->unsubscribe(request.session, params.channel);
+    if (request.session)
+        m_hub->unsubscribe(request.session, params.channel);
     request.succeed();
 }
 

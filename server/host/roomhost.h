@@ -1,5 +1,7 @@
 #pragma once
 
+#include "clientlimits.h"
+#include "hostcounters.h"
 #include "hostoptions.h"
 #include "ratelimiter.h"
 
@@ -29,6 +31,10 @@ namespace pc::host {
 class Acceptor;
 class DirectSocket;
 class HandshakeGate;
+class HealthProbe;
+class HttpApi;
+class HttpExchange;
+struct GateLimits;
 class RoomHub;
 class RoomStore;
 class Outbox;
@@ -55,6 +61,14 @@ public:
     int sessionCount() const { return int(m_sessions.size()); }
     // TCP connections that have not finished the WebSocket handshake yet.
     int handshakingCount() const;
+    // --metrics-listen's port once listening (0: none).
+    quint16 metricsPort() const;
+
+    const HostCounters &counters() const { return m_counters; }
+    // /metrics: this process' counters and gauges in the Prometheus text format.
+    QByteArray metricsText() const;
+    // /healthz: nullopt when it can serve rooms (Redis answers), else why not.
+    std::optional<QString> healthProblem() const;
 
     // Stops accepting and closes every session with 1001.
     void shutdown();
@@ -69,13 +83,20 @@ private:
     void onText(Session *session, const QByteArray &frame);
     void onBinary(Session *session);
     void onFinished(Session *session);
+    void onHttpOp(protocol::Op op, const QJsonObject &params,
+        std::shared_ptr<HttpExchange> exchange, const QHostAddress &peer);
+    void respondHealth(HttpExchange &exchange) const;
+    HttpApi *makeHttpApi(bool withOps);
+    bool listenForMetrics(QString *error);
+    GateLimits gateLimits() const;
     struct Request;
     // The op's params, or nullopt once the request was answered with an error: its own
     // (bad-request, too-large) first, then rate-limited when over the connection's limit.
     template<typename Params> std::optional<Params> accept(const Request &request);
     template<typename Params> void refuseOverLimit(const Request &request, const Params &params);
     // Why this room.create must wait (rooms per connection, per address, live rooms), if so.
-    std::optional<protocol::Error> roomCapRefusal(Session *session);
+    std::optional<protocol::Error> roomCapRefusal(const Request &request);
+    void dispatch(protocol::Op op, const Request &request, Transport transport);
 
     template<protocol::Op O>
     void run(const Request &request,
@@ -88,12 +109,18 @@ private:
 #undef PC_DECLARE_HANDLER
 
     HostOptions m_options;
+    HostCounters m_counters; // before everything that counts into it
     std::unique_ptr<redis::Connection> m_redis;
     std::unique_ptr<redis::Subscriber> m_subscriber;
     std::unique_ptr<RoomStore> m_store;
     RoomHub *m_hub;
     Acceptor *m_acceptor;
     HandshakeGate *m_gate = nullptr; // made in listen(): its budget depends on the file limit
+    HttpApi *m_http = nullptr;       // the same port's plain HTTP requests, from the gate
+    HealthProbe *m_health;
+    // --metrics-listen: a port of its own, with a gate of its own.
+    Acceptor *m_metricsAcceptor = nullptr;
+    HandshakeGate *m_metricsGate = nullptr;
     QWebSocketServer *m_server;
     QHash<quint64, Session *> m_sessions;
     QTimer *m_idleSweep; // closes idle sessions: a quarter of the idle timeout late at most
@@ -105,6 +132,8 @@ private:
     QHash<QHostAddress, RateLimiter> m_roomCreationByAddress;
     // Rooms this process created, until they end (here) or their deadline passes.
     QHash<QString, qint64> m_liveRooms;
+    // Over HTTP, each source address is one client (its buckets); forgotten when full again.
+    QHash<QHostAddress, ClientLimits> m_httpLimits;
 };
 
 } // namespace pc::host

@@ -1,5 +1,6 @@
 #include "roomhub.h"
 
+#include "hostcounters.h"
 #include "hostlog.h"
 #include "roomkeys.h"
 #include "session.h"
@@ -71,9 +72,13 @@ struct RoomHub::LocalRoom
     QTimer expiry;
 };
 
-RoomHub::RoomHub(
-    RoomStore *store, redis::Connection *redis, redis::Subscriber *subscriber, QObject *parent)
-    : QObject(parent), m_store(store), m_redis(redis), m_subscriber(subscriber)
+RoomHub::RoomHub(RoomStore *store, redis::Connection *redis, redis::Subscriber *subscriber,
+    HostCounters *counters, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_counters(counters)
+    , m_redis(redis)
+    , m_subscriber(subscriber)
 {
     connect(m_subscriber, &redis::Subscriber::message, this, &RoomHub::onBusMessage);
     connect(m_subscriber, &redis::Subscriber::subscribed, this, &RoomHub::onChannelActive);
@@ -165,6 +170,7 @@ void RoomHub::completeSubscribe(Session *session, const QString &roomId, EventMa
             if (event.seq == 0 || event.seq > sub->lastSeq) {
                 sub->lastSeq = std::max(sub->lastSeq, event.seq);
                 session->sendFrame(event.frame);
+                m_counters->messagesDelivered += event.seq > 0;
             }
             if (event.ends)
                 break; // a room ends once, however many hosts said so
@@ -296,6 +302,7 @@ void RoomHub::deliver(const QString &roomId, const EncodedEvent &event)
             if (seq <= sub.lastSeq)
                 continue; // already delivered, or before this subscription began
             sub.lastSeq = seq;
+            ++m_counters->messagesDelivered; // only chat.message has a seq
         }
         subscriber->sendFrame(frame);
         if (ends)

@@ -21,6 +21,7 @@ class Subscriber;
 namespace pc::host {
 
 class Session;
+struct HostCounters;
 
 // Fan-out in one host process: which local session is subscribed to which room, the room's
 // Redis channel while it has local subscribers, and the timer that ends the room on time.
@@ -33,7 +34,7 @@ class RoomHub : public QObject
     Q_OBJECT
 public:
     RoomHub(RoomStore *store, redis::Connection *redis, redis::Subscriber *subscriber,
-        QObject *parent = nullptr);
+        HostCounters *counters, QObject *parent = nullptr);
     ~RoomHub() override;
 
     // Subscribes a session to a room. The reply (through done) comes before any event of the
@@ -69,6 +70,7 @@ private:
     void onChannelActive(const QByteArray &channel, bool afterReconnect);
 
     RoomStore *m_store;
+    HostCounters *m_counters;
     redis::Connection *m_redis;
     redis::Subscriber *m_subscriber;
     QHash<QString, std::shared_ptr<LocalRoom>> m_rooms;

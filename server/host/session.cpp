@@ -1,6 +1,7 @@
 #include "session.h"
 
 #include "directsocket.h"
+#include "hostcounters.h"
 #include "hostlog.h"
 #include "outbox.h"
 #include "textframe.h"
@@ -19,16 +20,15 @@ namespace {
 } // namespace
 
 Session::Session(QWebSocket *socket, DirectSocket *tcp, Outbox *outbox, const HostOptions &options,
-    QObject *parent)
+    HostCounters *counters, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_tcp(tcp)
     , m_outbox(outbox)
+    , m_counters(counters)
     , m_id(nextSessionId++)
     , m_maxOutgoing(options.maxOutgoingQueueBytes)
-    , m_rateLimiter(options.rateLimit)
-    , m_roomCreation(RateLimiter::perMinute(
-          options.roomCaps.perConnectionBurst, options.roomCaps.perConnectionPerMinute))
+    , m_limits(options)
     , m_peerAddress(tcp->peerAddress())
 {
     m_socket->setParent(this);
@@ -146,6 +146,7 @@ void Session::dropSlowReader()
     m_pending.clear();
     m_inFlight = 0;
     m_slowReader = true;
+    ++m_counters->slowReadersDropped;
     close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("too slow"));
 }
 

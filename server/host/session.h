@@ -1,7 +1,7 @@
 #pragma once
 
+#include "clientlimits.h"
 #include "hostoptions.h"
-#include "ratelimiter.h"
 
 #include <QElapsedTimer>
 #include <QHostAddress>
@@ -11,16 +11,13 @@
 #include <QTimer>
 #include <QWebSocketProtocol>
 
-#include "protocol/schema.h"
-
-#include <map>
-
 class QWebSocket;
 
 namespace pc::host {
 
 class DirectSocket;
 class Outbox;
+struct HostCounters;
 
 // One client connection: its WebSocket, limits and the rooms it is subscribed to. What the
 // requests mean is RoomHost's business.
@@ -31,18 +28,12 @@ public:
     // tcp: the connection under the WebSocket. Whole frames are written to it, and any
     // bytes from it count as activity (pings raise no signal).
     Session(QWebSocket *socket, DirectSocket *tcp, Outbox *outbox, const HostOptions &options,
-        QObject *parent = nullptr);
+        HostCounters *counters, QObject *parent = nullptr);
     ~Session() override;
 
     quint64 id() const { return m_id; }
     bool isOpen() const { return m_open; }
-    RateLimiter &rateLimiter() { return m_rateLimiter; }
-    RateLimiter &roomCreation() { return m_roomCreation; }
-    // An op's own limit (made on first use from limit).
-    RateLimiter &opLimiter(protocol::Op op, const RateLimit &limit)
-    {
-        return m_opLimiters.try_emplace(op, limit).first->second;
-    }
+    ClientLimits &limits() { return m_limits; }
     const QHostAddress &peerAddress() const { return m_peerAddress; }
     // The rooms it is subscribed to, kept by RoomHub: usually one, so a list.
     const QList<QString> &rooms() const { return m_rooms; }
@@ -83,12 +74,11 @@ private:
     QWebSocket *m_socket;
     QPointer<DirectSocket> m_tcp;
     Outbox *m_outbox;
+    HostCounters *m_counters;
     QByteArray m_pending; // frames of this loop pass
     quint64 m_id;
     qint64 m_maxOutgoing;
-    RateLimiter m_rateLimiter;
-    RateLimiter m_roomCreation;
-    std::map<protocol::Op, RateLimiter> m_opLimiters; // empty for most: a few ops have their own
+    ClientLimits m_limits;
     QHostAddress m_peerAddress;
     QElapsedTimer m_sinceActivity; // restarted per frame
     QList<QString> m_rooms;

@@ -94,7 +94,10 @@ void WorkerPool::launch(Worker &worker)
         if (e == QProcess::FailedToStart)
             onExited(worker);
     });
-    process->start(m_program, m_arguments);
+    // Its number labels its metrics and picks its --metrics-listen port.
+    process->start(m_program,
+        m_arguments
+            + QStringList { QStringLiteral("--worker-number"), QString::number(worker.number) });
 }
 
 void WorkerPool::onExited(Worker &worker)

@@ -82,16 +82,21 @@ QByteArray encodeReply(const QJsonValue &id, const QJsonObject &data)
     return encodeReplyData(id, compact(data));
 }
 
-QByteArray encodeErrorReply(const QJsonValue &id, const Error &error)
+QByteArray encodeError(const Error &error)
 {
     QJsonObject e { { key("code"), errorCodeName(error.code).toString() },
         { key("message"), error.message } };
     if (error.code == ErrorCode::RateLimited)
         e.insert(key("retryAfterMs"), error.retryAfterMs);
+    return compact(e);
+}
+
+QByteArray encodeErrorReply(const QJsonValue &id, const Error &error)
+{
     QByteArray out = R"({"type":"reply","id":)";
     appendId(out, id);
     out += R"(,"ok":false,"error":)";
-    out += compact(e);
+    out += encodeError(error);
     out += '}';
     return out;
 }

@@ -34,6 +34,8 @@ QByteArray encodeHello(QStringView serverName);
 QByteArray encodeReplyData(const QJsonValue &id, QByteArrayView data);
 QByteArray encodeReply(const QJsonValue &id, const QJsonObject &data);
 QByteArray encodeErrorReply(const QJsonValue &id, const Error &error);
+// The error object of a failed reply, {"code":…,"message":…}: HTTP answers carry the same.
+QByteArray encodeError(const Error &error);
 QByteArray encodeEventFrame(QStringView channel, const EncodedEvent &event);
 template<SchemaEvent P> QByteArray encodeEventFrame(QStringView channel, const P &payload)
 {

@@ -115,6 +115,7 @@ class Schema:
                     raise SchemaError(f"{op['name']} is a member op: its script must check the member")
                 if not self.has_member(op["params"]):
                     raise SchemaError(f"{op['name']} is a member op: its params must hold MemberParams")
+        self.check_http()
         for ev in self.events:
             if ev["payload"] not in self.structs:
                 raise SchemaError(f"{ev['name']}: unknown payload {ev['payload']!r}")
@@ -130,6 +131,34 @@ class Schema:
                     raise SchemaError(f"script {name}: publishes the unknown event {n!r}")
             if sc["keys"][0] != "meta":
                 raise SchemaError(f"script {name}: KEYS[1] is always meta")
+
+    def check_http(self):
+        # Every code has its HTTP status; a route is one method and path, taken once; a route
+        # read from the query (GET, DELETE) has only flat params.
+        for e in self.errors:
+            if not isinstance(e.get("http"), int) or not 400 <= e["http"] <= 599:
+                raise SchemaError(f"error {e['code']}: http is its status, 400 to 599")
+        seen = set()
+        for op in self.ops:
+            route = op.get("http")
+            if route is None:
+                continue
+            if route.get("method") not in ("GET", "POST", "DELETE") or not route.get("path", "").startswith("/api/"):
+                raise SchemaError(f"{op['name']}: http is {{ method = GET, POST or DELETE, path = /api/... }}")
+            key = (route["method"], route["path"])
+            if key in seen:
+                raise SchemaError(f"{op['name']}: the route {key} twice")
+            seen.add(key)
+            if route["method"] != "POST":
+                for k, f in self.wire_fields(op["params"]):
+                    if f["type"] not in ("string", "roomId", "integer"):
+                        raise SchemaError(f"{op['name']}: {k} cannot travel in a query string")
+
+    def query_integers(self, op):
+        """The params of a query route that are integers: the query's text is read as one."""
+        if op["http"]["method"] == "POST":
+            return []
+        return [k for k, f in self.wire_fields(op["params"]) if f["type"] == "integer"]
 
     def relayed_fields(self, op):
         """A relay op's params other than the member: they go into its event as sent."""
@@ -286,6 +315,17 @@ def gen_lists(schema):
     L += ["", "#define PC_RELAYED_OPS(X) \\"]
     L += [f"    X({o['id']}, \"{o['name']}\", {o['access'].capitalize()}, {o['params']}, "
           f"{o['reply']}) \\" for o in schema.ops if "relay" in o]
+    L += ["", "", "// X(Name, Method, \"/path\", \"integer params\", token): the ops with an HTTP route. Get",
+          "// and Delete read the params from the query (the named ones as integers), Post from the",
+          "// body; token: the op takes one (from Authorization: Bearer).",
+          "#define PC_HTTP_ROUTES(X) \\"]
+    L += [f"    X({o['id']}, {o['http']['method'].capitalize()}, \"{o['http']['path']}\", "
+          f"\"{' '.join(schema.query_integers(o))}\", "
+          f"{str(any(k == 'token' for k, _ in schema.wire_fields(o['params']))).lower()}) \\"
+          for o in schema.ops if "http" in o]
+    L += ["", "", "// X(Name, status): the HTTP status of each error code.",
+          "#define PC_HTTP_STATUSES(X) \\"]
+    L += [f"    X({camel(e['code'])}, {e['http']}) \\" for e in schema.errors]
     L += ["", "", "// X(Name, \"wire.name\", clientSignal, always, seq): Name is also the payload struct.",
           "#define PC_PROTOCOL_EVENTS(X) \\"]
     L += [f"    X({e['id']}, \"{e['name']}\", {e['signal']}, {str(bool(e.get('always'))).lower()}, "
@@ -579,10 +619,12 @@ def gen_reference(schema):
          "ordering, reconnects — is in [protocol.md](protocol.md). \"Characters\" are UTF-16 code",
          "units.", "", "## Ops", "",
          "*member*: the op needs `roomId` (for `subscribe`: `channel`) and `token` of a current",
-         "member; *open*: anyone.", "", "| op | access | params | reply | |", "|---|---|---|---|---|"]
+         "member; *open*: anyone. HTTP: the op's route on the host's port ([http-api.md](http-api.md)).",
+         "", "| op | access | params | reply | HTTP | |", "|---|---|---|---|---|---|"]
     for op in schema.ops:
+        route = f"`{op['http']['method']} {op['http']['path']}`" if "http" in op else "—"
         L.append(f"| [`{op['name']}`](#{snake(op['name']).replace('_', '')}) | {op['access']} | "
-                 f"[{op['params']}](#type-{op['params'].lower()}) | [{op['reply']}](#type-{op['reply'].lower()}) | {op['doc']} |")
+                 f"[{op['params']}](#type-{op['params'].lower()}) | [{op['reply']}](#type-{op['reply'].lower()}) | {route} | {op['doc']} |")
     L.append("")
     for op in schema.ops:
         L += [f"### `{op['name']}`", "", op["doc"], ""]
@@ -612,9 +654,9 @@ def gen_reference(schema):
             L += [schema.structs[name]["doc"], ""]
         L += field_table(schema, name, name.endswith("Params"))
     L += ["## Error codes", "", "Checked in this order; the first that applies is returned.", "",
-          "| code | when | message |", "|---|---|---|"]
+          "| code | HTTP | when | message |", "|---|---|---|---|"]
     for e in schema.errors:
-        L.append(f"| `{e['code']}` | {e['when']} | {e.get('message', '(says which field and which limit)')} |")
+        L.append(f"| `{e['code']}` | {e['http']} | {e['when']} | {e.get('message', '(says which field and which limit)')} |")
     L += ["", "## Limits", "", "| name | value | |", "|---|---|---|"]
     for name, lim in schema.limits.items():
         L.append(f"| `{name}` | {lim['value']} | {lim['doc']} |")
@@ -639,7 +681,8 @@ def gen_dump(schema):
         "protocol": schema.version,
         "limits": {k: v["value"] for k, v in schema.limits.items()},
         "errors": [e["code"] for e in schema.errors],
-        "ops": [{"name": o["name"], "access": o["access"], "relay": o.get("relay"),
+        "http": {e["code"]: e["http"] for e in schema.errors},
+        "ops": [{"name": o["name"], "access": o["access"], "relay": o.get("relay"), "http": o.get("http"),
                  "rate": o.get("rate"), "params": fields(o["params"]),
                  "reply": fields(o["reply"])} for o in schema.ops],
         "events": [{"name": e["name"], "always": bool(e.get("always")), "seq": bool(e.get("seq")),

@@ -2,6 +2,8 @@
 
 #include "link.h"
 
+#include <chrono>
+
 namespace pc::redis {
 
 namespace {
@@ -94,8 +96,10 @@ void Connection::eval(const Script &script, const QList<QByteArray> &keys,
     command << QByteArrayLiteral("EVALSHA") << script.sha1() << QByteArray::number(keys.size())
             << keys << args;
     // The handler runs only while this Connection lives (the Link drops it otherwise).
-    auto retry = [this, command, source = script.source(), handler = std::move(handler)](
-                     const Reply &reply) mutable {
+    auto retry = [this, command, source = script.source(), handler = std::move(handler),
+                     started = std::chrono::steady_clock::now()](const Reply &reply) mutable {
+        if (m_roundTrip && !reply.isError())
+            m_roundTrip(std::chrono::steady_clock::now() - started);
         if (reply.type == Reply::Type::Error && reply.string.startsWith("NOSCRIPT")) {
             // Redis restarted or SCRIPT FLUSH ran: EVAL runs the script and caches it again.
             qCDebug(lcRedis) << "script" << command[1].left(12).constData()

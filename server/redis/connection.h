@@ -6,6 +6,7 @@
 
 #include <QObject>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -39,6 +40,11 @@ public:
     // EVALSHA; on NOSCRIPT, EVAL with the source. keys and args as Redis expects them.
     void eval(const Script &script, const QList<QByteArray> &keys, const QList<QByteArray> &args,
         ReplyHandler handler);
+    // Told the round trip of every script that got an answer (for the host's metrics).
+    void setRoundTripObserver(std::function<void(std::chrono::nanoseconds)> observer)
+    {
+        m_roundTrip = std::move(observer);
+    }
 
 Q_SIGNALS:
     void connected();
@@ -48,6 +54,7 @@ private:
     Options m_options;
     std::unique_ptr<Link> m_link;
     QList<Script> m_preloaded;
+    std::function<void(std::chrono::nanoseconds)> m_roundTrip;
 };
 
 } // namespace pc::redis

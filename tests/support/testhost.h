@@ -25,6 +25,7 @@ public:
     void stopHost();
     bool restartHost();
     QUrl url() const;
+    quint16 port() const { return m_port; }
     host::RoomHost &host() { return *m_host; }
     host::EmbeddedRedis &redis() { return *m_redis; }
     // Runs redis-cli against the test's Redis and returns its output.

@@ -1,0 +1,24 @@
+#include "gracefulclose.h"
+
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <sys/socket.h>
+
+namespace pc::host {
+
+void closeGracefully(QTcpSocket *socket, int graceMs)
+{
+    QTimer::singleShot(graceMs, socket, [socket] { socket->abort(); });
+    QObject::connect(socket, &QIODevice::readyRead, socket,
+        [socket] { socket->skip(socket->bytesAvailable()); });
+    const auto finish = [socket] {
+        if (socket->bytesToWrite() == 0)
+            ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
+    };
+    if (socket->bytesToWrite() == 0)
+        return finish();
+    QObject::connect(socket, &QIODevice::bytesWritten, socket, finish);
+}
+
+} // namespace pc::host
