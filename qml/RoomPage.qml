@@ -266,6 +266,7 @@ Item {
                     delegate: MessageDelegate {
                         width: ListView.view.width
                         onCopyInviteRequested: root.copyInvite()
+                        onRetryRequested: clientMsgId => root.session.retry(clientMsgId)
                     }
 
                     onContentYChanged: {
@@ -346,10 +347,26 @@ Item {
             }
         }
 
+        Text {
+            objectName: "typingText"
+            Layout.fillWidth: true
+            Layout.leftMargin: 14
+            // Keeps its line while empty, so the composer does not jump.
+            text: root.session.typingText.length > 0 ? root.session.typingText : " "
+            font.pixelSize: Theme.fontSmall
+            font.italic: true
+            color: Theme.textMuted
+            elide: Text.ElideRight
+        }
+
         Composer {
             id: composer
             objectName: "composer"
             Layout.fillWidth: true
+            onTextChanged: {
+                if (composer.text.length > 0)
+                    root.session.typing();
+            }
             onSubmitted: text => {
                 messageView.stick = true;
                 root.session.send(text);

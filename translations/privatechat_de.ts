@@ -262,6 +262,22 @@
         <source>Copy invite</source>
         <translation>Einladung kopieren</translation>
     </message>
+    <message>
+        <source>not sent</source>
+        <translation>nicht gesendet</translation>
+    </message>
+    <message>
+        <source>sending…</source>
+        <translation>wird gesendet…</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Erneut senden</translation>
+    </message>
+    <message>
+        <source>Send this message again</source>
+        <translation>Diese Nachricht erneut senden</translation>
+    </message>
 </context>
 <context>
     <name>ParticipantsPanel</name>
@@ -470,6 +486,18 @@
     <message>
         <source>%1 left</source>
         <translation>%1 ist gegangen</translation>
+    </message>
+    <message>
+        <source>%1 is typing…</source>
+        <translation>%1 schreibt…</translation>
+    </message>
+    <message>
+        <source>%1 and %2 are typing…</source>
+        <translation>%1 und %2 schreiben…</translation>
+    </message>
+    <message>
+        <source>Several people are typing…</source>
+        <translation>Mehrere schreiben…</translation>
     </message>
 </context>
 <context>

@@ -262,6 +262,22 @@
         <source>Copy invite</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>not sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sending…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send this message again</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ParticipantsPanel</name>
@@ -469,6 +485,18 @@
     </message>
     <message>
         <source>%1 left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is typing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 and %2 are typing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Several people are typing…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

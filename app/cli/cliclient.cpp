@@ -1,5 +1,6 @@
 #include "cliclient.h"
 
+#include "guarded.h"
 #include "invitelink.h"
 #include "qrcode.h"
 
@@ -48,8 +49,8 @@ void CliClient::create(
     const QUrl &server, const QString &authority, int ttl, int maxParticipants, bool qr)
 {
     m_client.setUrl(server);
-    m_client.createRoom(
-        { ttl, maxParticipants }, [this, authority, qr](Outcome<RoomCreated> outcome) {
+    m_client.createRoom({ ttl, maxParticipants },
+        guarded(this, [this, authority, qr](Outcome<RoomCreated> outcome) {
             if (const auto *error = std::get_if<Error>(&outcome))
                 return finish(
                     error->code == ErrorCode::Unavailable ? CannotJoin : Failed, error->message);
@@ -61,7 +62,7 @@ void CliClient::create(
                     std::fputs(code->toTerminal().toUtf8().constData(), stdout);
             }
             finish(Ok);
-        });
+        }));
 }
 
 void CliClient::join(const QUrl &server, const QString &roomId, const QString &name)
@@ -104,22 +105,24 @@ void CliClient::join(const QUrl &server, const QString &roomId, const QString &n
             printLine({ { QLatin1StringView("status"), QStringLiteral("room-gone") } });
             finish(Ok, error.message);
         });
-    m_client.joinRoom({ roomId, name, std::nullopt }, [this](Outcome<RoomJoined> outcome) {
-        if (const auto *error = std::get_if<Error>(&outcome)) {
-            const bool cannotJoin = error->code == ErrorCode::RoomFull
-                || error->code == ErrorCode::RoomNotFound || error->code == ErrorCode::Unavailable;
-            return finish(cannotJoin ? CannotJoin : Failed, error->message);
-        }
-        const RoomJoined &joined = std::get<RoomJoined>(outcome);
-        m_joined = true;
-        m_token = joined.token;
-        std::fprintf(stderr, "privatechat-cli: joined as %s; %d of %d here; %d s left\n",
-            qPrintable(joined.name), int(joined.room.participants.size()),
-            joined.room.maxParticipants, joined.room.ttl);
-        m_client.addChannel(m_roomId, m_token);
-        m_stdin = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this);
-        connect(m_stdin, &QSocketNotifier::activated, this, &CliClient::readStdin);
-    });
+    m_client.joinRoom(
+        { roomId, name, std::nullopt }, guarded(this, [this](Outcome<RoomJoined> outcome) {
+            if (const auto *error = std::get_if<Error>(&outcome)) {
+                const bool cannotJoin = error->code == ErrorCode::RoomFull
+                    || error->code == ErrorCode::RoomNotFound
+                    || error->code == ErrorCode::Unavailable;
+                return finish(cannotJoin ? CannotJoin : Failed, error->message);
+            }
+            const RoomJoined &joined = std::get<RoomJoined>(outcome);
+            m_joined = true;
+            m_token = joined.token;
+            std::fprintf(stderr, "privatechat-cli: joined as %s; %d of %d here; %d s left\n",
+                qPrintable(joined.name), int(joined.room.participants.size()),
+                joined.room.maxParticipants, joined.room.ttl);
+            m_client.addChannel(m_roomId, m_token);
+            m_stdin = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this);
+            connect(m_stdin, &QSocketNotifier::activated, this, &CliClient::readStdin);
+        }));
 }
 
 void CliClient::readStdin()
@@ -159,7 +162,7 @@ void CliClient::sendNext()
     params.member = { m_roomId, m_token };
     params.text = m_outbox.first().text;
     params.clientMsgId = m_outbox.first().clientMsgId;
-    m_client.send(params, [this](Outcome<ChatMessage> outcome) {
+    m_client.send(params, guarded(this, [this](Outcome<ChatMessage> outcome) {
         if (const auto *error = std::get_if<Error>(&outcome)) {
             if (error->code == ErrorCode::RateLimited) {
                 // As the host says: wait, then the same line again (nothing was stored).
@@ -171,7 +174,7 @@ void CliClient::sendNext()
         }
         m_outbox.removeFirst();
         sendNext();
-    });
+    }));
 }
 
 void CliClient::endOfInput()
@@ -179,7 +182,8 @@ void CliClient::endOfInput()
     if (m_stay || m_finished)
         return;
     // Every line is acknowledged: leave the room (its slot is free again) and stop.
-    m_client.leaveRoom({ m_roomId, m_token }, [this](Outcome<Empty>) { finish(Ok); });
+    m_client.leaveRoom(
+        { m_roomId, m_token }, guarded(this, [this](Outcome<Empty>) { finish(Ok); }));
 }
 
 } // namespace pc::client

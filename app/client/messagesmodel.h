@@ -23,12 +23,16 @@ public:
         ParticipantIdRole,
         SenderRole,
         TextRole,
-        TimestampRole, // ms since the epoch, host clock
-        TimeRole,      // hh:mm, local
-        OwnRole,       // sent by this member
-        NoticeRole,    // a join/leave notice, not a message
+        TimestampRole,   // ms since the epoch, host clock
+        TimeRole,        // hh:mm, local
+        OwnRole,         // sent by this member
+        NoticeRole,      // a join/leave notice, not a message
+        DeliveryRole,    // Delivery: stored, or ours still on its way, or not sent
+        ClientMsgIdRole, // ours not stored yet: the key to retry it
     };
     Q_ENUM(Role)
+    enum class Delivery { Stored, Pending, Failed };
+    Q_ENUM(Delivery)
 
     explicit MessagesModel(QObject *parent = nullptr);
 
@@ -41,6 +45,13 @@ public:
     // ignored.
     void appendMessage(const protocol::ChatMessage &message);
     void appendNotice(const QString &text);
+    // Our own message, shown at once (after every stored one) until the host has it.
+    void addPending(const QString &clientMsgId, const QString &sender, const QString &text);
+    // The host stored it (an acknowledgement or its own event, whichever came first).
+    void confirmPending(const QString &clientMsgId, const protocol::ChatMessage &message);
+    void setDelivery(const QString &clientMsgId, Delivery delivery);
+    QString pendingText(const QString &clientMsgId) const;
+    int pendingCount() const;
     void clear();
 
 Q_SIGNALS:
@@ -52,7 +63,11 @@ private:
         protocol::ChatMessage message;
         QString notice;
         QDateTime when;
+        QString clientMsgId {}; // ours, not in its place in seq order yet
+        Delivery delivery { Delivery::Stored };
     };
+    int firstPending() const; // our unplaced rows stay last: stored ones go in before them
+    int pendingRow(const QString &clientMsgId) const;
     QList<Row> m_rows;
     QString m_ownParticipantId;
     qint64 m_lastSeq = 0;

@@ -73,13 +73,4 @@ bool ParticipantsModel::remove(const QString &participantId)
     return false;
 }
 
-QString ParticipantsModel::nameOf(const QString &participantId) const
-{
-    for (const auto &p : m_rows) {
-        if (p.participantId == participantId)
-            return p.name;
-    }
-    return {};
-}
-
 } // namespace pc::client

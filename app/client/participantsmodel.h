@@ -33,7 +33,6 @@ public:
     void reset(const QList<protocol::Participant> &participants);
     bool add(const protocol::Participant &participant); // false when already there
     bool remove(const QString &participantId);
-    QString nameOf(const QString &participantId) const;
 
 Q_SIGNALS:
     void countChanged();

@@ -1,5 +1,10 @@
 #pragma once
 
+#include "channelsync.h"
+#include "link.h"
+#include "requestqueue.h"
+
+#include "protocol/event_signals.h"
 #include "protocol/events.h"
 #include "protocol/outcome.h"
 #include "protocol/replies.h"
@@ -25,7 +30,12 @@ namespace pc::client {
 // It connects when it has a URL and something to do, reconnects forever with backoff and
 // jitter, subscribes its channels again, and fills any gap in a room's messages from
 // history, so each message is emitted exactly once, in seq order.
-class RealtimeClient : public QObject
+//
+// A facade: the link (Link), the requests (RequestQueue) and the followed rooms
+// (ChannelSync) do the work; this class composes them and turns what they deliver into the
+// typed signals of the schema. Request callbacks are guarded by this object only: one that
+// captures its owner should come wrapped in guarded(owner, ...) (guarded.h).
+class RealtimeClient : public EventSignals // one signal per schema event, generated
 {
     Q_OBJECT
     QML_ELEMENT
@@ -43,13 +53,13 @@ public:
     explicit RealtimeClient(QObject *parent = nullptr);
     ~RealtimeClient() override; // unsubscribes and closes cleanly
 
-    QUrl url() const { return m_url; }
+    QUrl url() const { return m_link.url(); }
     void setUrl(const QUrl &url);
-    QStringList channels() const { return m_channels.keys(); }
+    QStringList channels() const { return m_sync.channels(); }
     QStringList events() const { return m_eventNames; }
     void setEvents(const QStringList &names); // empty: every event
-    Status status() const { return m_status; }
-    QString lastError() const { return m_lastError; }
+    Status status() const;
+    QString lastError() const { return m_link.lastError(); }
     int retryInMs() const;
 
     // Follows a room with a member's token; lastSeq is the last message already seen (0: all
@@ -60,7 +70,7 @@ public:
 
     Q_INVOKABLE void reconnectNow();
     // Drops the link at once, as a network failure would; it comes back by itself.
-    void abortConnection() { m_socket.abort(); }
+    void abortConnection() { m_link.abort(); }
 
     // Requests. Results arrive on the event loop with the contract's error code on failure;
     // "unavailable" also stands for a lost connection. Requests wait while (re)connecting.
@@ -77,12 +87,19 @@ public:
         protocol::Done<protocol::ChatMessage> done = {});
     void listMessages(
         const protocol::MessagesListParams &params, protocol::Done<protocol::MessageList> done);
+    // Any op of the schema, as it is (not retried after a reconnect).
+    template<protocol::Op O>
+    void call(const typename protocol::OpTypes<O>::Params &params,
+        protocol::Done<typename protocol::OpTypes<O>::Reply> done = {})
+    {
+        m_requests.request(O, params.toJson(), RequestQueue::Retry::No, this, std::move(done));
+    }
 
     // Milliseconds to add to our clock to get the host's (from message timestamps).
     qint64 hostClockOffsetMs() const { return m_clockOffsetMs; }
     void setHostClockOffsetMs(qint64 offset) { m_clockOffsetMs = offset; }
     // Keep-alive: a ping every interval; two unanswered pings mean a dead link.
-    void setPingIntervalMs(int ms) { m_pingTimer.setInterval(ms); }
+    void setPingIntervalMs(int ms) { m_link.setPingIntervalMs(ms); }
     // How long opening the link, and a request someone waits for (create, join, leave,
     // destroy), may take before it fails as unavailable. Every wait has an end.
     void setAnswerTimeoutMs(int ms);
@@ -94,14 +111,8 @@ Q_SIGNALS:
     void statusChanged();
     void lastErrorChanged();
 
-    // One signal per schema event (checked against PC_PROTOCOL_EVENTS by a test and by the
-    // compiler in dispatch()).
-    void chatMessage(const QString &channel, const pc::protocol::ChatMessage &message);
-    void chatDestroy(const QString &channel, const pc::protocol::ChatDestroy &destroy);
-    void presenceJoin(const QString &channel, const pc::protocol::PresenceJoin &join);
-    void presenceLeave(const QString &channel, const pc::protocol::PresenceLeave &leave);
-    void roomResync(const QString &channel, const pc::protocol::RoomResync &resync);
-    // Every event, for generic consumers (QML, the CLI).
+    // Every event, for generic consumers (QML, the CLI); the typed signal of each event comes
+    // from EventSignals (generated from the schema).
     void event(const QString &channel, const QString &name, const QVariantMap &data);
 
     // Older history than the client could fetch was trimmed by the host (missed: how many).
@@ -112,59 +123,14 @@ Q_SIGNALS:
     void connectionFailed(const QString &reason);
 
 private:
-    struct Pending;
-    struct Channel;
-
-    void ensureConnected();
-    void open();
-    void setStatus(Status status);
-    void setLastError(const QString &error);
-    void scheduleReconnect();
-    void onConnected();
-    void onDisconnected();
-    void onText(const QString &text);
-    void onReply(const QJsonObject &reply);
-    void failOverdue();
-    void onEvent(const QJsonObject &frame);
-    void dispatch(const QString &channel, const protocol::AnyEvent &event);
-    void deliverMessage(const QString &channel, const protocol::ChatMessage &message);
-    void subscribeChannel(const QString &roomId);
-    void sync(const QString &roomId);
-    void flushWaiting();
-    void transmit(const std::shared_ptr<Pending> &pending);
     void emitEvent(const QString &channel, const protocol::AnyEvent &event);
-    void drainHeld(Channel &channel);
-    void loseChannel(const QString &roomId, const protocol::Error &error);
 
-    // Sends a request (now, or once connected). retry: resent after a reconnect instead of
-    // failing with "unavailable".
-    void request(protocol::Op op, const QJsonObject &params, bool retry,
-        std::function<void(const QJsonObject &reply)> onReply);
-    template<typename T>
-    void typedRequest(
-        protocol::Op op, const QJsonObject &params, bool retry, protocol::Done<T> done);
-
-    QWebSocket m_socket;
-    QUrl m_url;
-    Status m_status = Status::Disconnected;
-    QString m_lastError;
+    // Declared in this order: each part uses the ones before it.
+    Link m_link;
+    RequestQueue m_requests;
+    ChannelSync m_sync;
     QStringList m_eventNames;
-    protocol::EventMask m_eventMask = protocol::kAllEvents;
-    QTimer m_reconnectTimer;
-    QTimer m_pingTimer;
-    QTimer m_openTimeout; // the host took the connection but did not finish the handshake
-    QTimer m_deadlines;   // fails requests nobody answered in time
-    int m_answerTimeoutMs;
-    bool m_openTimedOut = false;
-    int m_missedPongs = 0;
-    int m_attempt = 0;
-    bool m_everConnected = false;
-    bool m_helloSeen = false;
-    qint64 m_nextId = 1;
     qint64 m_clockOffsetMs = 0;
-    std::map<qint64, std::shared_ptr<Pending>> m_inFlight; // by request id
-    QList<std::shared_ptr<Pending>> m_waiting;             // until connected
-    QHash<QString, std::shared_ptr<Channel>> m_channels;
 };
 
 } // namespace pc::client

@@ -1,7 +1,10 @@
 #include "roomsession.h"
 
+#include "guarded.h"
 #include "invitelink.h"
 #include "realtimeclient.h"
+
+#include "protocol/ids.h"
 
 #include <QDateTime>
 
@@ -13,6 +16,18 @@ RoomSession::RoomSession(QObject *parent) : QObject(parent)
 {
     m_countdown.setInterval(250);
     connect(&m_countdown, &QTimer::timeout, this, &RoomSession::updateCountdown);
+    m_sendSweep.setInterval(500);
+    connect(&m_sendSweep, &QTimer::timeout, this, &RoomSession::failOverdueSends);
+    m_typingSweep.setInterval(250);
+    connect(&m_typingSweep, &QTimer::timeout, this, [this] {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const auto before = m_typists.size();
+        m_typists.removeIf([now](const auto &t) { return t.second.until <= now; });
+        if (m_typists.isEmpty())
+            m_typingSweep.stop();
+        if (m_typists.size() != before)
+            Q_EMIT typingChanged();
+    });
 }
 
 RoomSession::~RoomSession() = default;
@@ -41,8 +56,15 @@ void RoomSession::connectClient()
             if (!mine(channel))
                 return;
             m_messages.appendMessage(message);
+            setTyping(message.participantId, std::nullopt); // it was this they typed
             if (message.participantId != m_participantId)
                 Q_EMIT messageArrived(message.sender, message.text);
+        });
+    m_clientConnections << connect(m_client, &RealtimeClient::chatTyping, this,
+        [this, mine](const QString &channel, const ChatTyping &typing) {
+            if (mine(channel) && typing.participantId != m_participantId)
+                setTyping(typing.participantId,
+                    Typist { typing.name, QDateTime::currentMSecsSinceEpoch() + 5000 });
         });
     m_clientConnections << connect(m_client, &RealtimeClient::presenceJoin, this,
         [this, mine](const QString &channel, const PresenceJoin &join) {
@@ -56,6 +78,7 @@ void RoomSession::connectClient()
             // Our own leave, made elsewhere with our token: our place here is over too.
             if (leave.participantId == m_participantId)
                 return endRoom(State::Removed);
+            setTyping(leave.participantId, std::nullopt);
             if (m_participants.remove(leave.participantId))
                 m_messages.appendNotice(tr("%1 left").arg(leave.name));
         });
@@ -154,8 +177,9 @@ void RoomSession::join(const QString &invite, const QString &name)
     setState(State::Joining);
     Q_EMIT roomChanged();
     const QString roomId = link->roomId;
-    m_client->joinRoom(
-        RoomJoinParams { roomId, name, std::nullopt }, [this, roomId](Outcome<RoomJoined> outcome) {
+    // Guarded: the answer may come after this session is gone (its page closed).
+    m_client->joinRoom(RoomJoinParams { roomId, name, std::nullopt },
+        guarded(this, [this, roomId](Outcome<RoomJoined> outcome) {
             if (roomId != m_roomId || m_state != State::Joining)
                 return;
             if (const auto *error = std::get_if<Error>(&outcome))
@@ -178,7 +202,7 @@ void RoomSession::join(const QString &invite, const QString &name)
             m_client->addChannel(roomId, m_token, 0);
             updateCountdown();
             m_countdown.start();
-        });
+        }));
 }
 
 void RoomSession::create(int ttlSeconds, int maxParticipants, const QString &name)
@@ -189,7 +213,7 @@ void RoomSession::create(int ttlSeconds, int maxParticipants, const QString &nam
     setState(State::Creating);
     const QUrl url = m_client->url();
     m_client->createRoom(RoomCreateParams { ttlSeconds, maxParticipants },
-        [this, url, name](Outcome<RoomCreated> outcome) {
+        guarded(this, [this, url, name](Outcome<RoomCreated> outcome) {
             if (m_state != State::Creating)
                 return;
             if (const auto *error = std::get_if<Error>(&outcome))
@@ -200,31 +224,116 @@ void RoomSession::create(int ttlSeconds, int maxParticipants, const QString &nam
                                                         : m_inviteHost;
             m_inviteHost = host;
             join(host + QLatin1Char('/') + std::get<RoomCreated>(outcome).roomId, name);
-        });
+        }));
 }
 
 void RoomSession::send(const QString &text)
 {
     if (!m_client || m_state != State::Joined || text.trimmed().isEmpty())
         return;
+    const QString clientMsgId = ids::newMessageId();
+    m_messages.addPending(clientMsgId, m_name, text);
+    transmit(clientMsgId, text);
+}
+
+void RoomSession::typing()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (!m_client || m_state != State::Joined || now - m_typingSentAt < 3000)
+        return;
+    m_typingSentAt = now;
+    m_client->call<Op::ChatTyping>({ m_roomId, m_token }); // a hint: nobody waits for it
+}
+
+void RoomSession::setTyping(const QString &participantId, const std::optional<Typist> &typist)
+{
+    const auto at = std::find_if(m_typists.begin(), m_typists.end(),
+        [&](const auto &t) { return t.first == participantId; });
+    if (typist && at != m_typists.end())
+        at->second = *typist;
+    else if (typist)
+        m_typists.append({ participantId, *typist });
+    else if (at != m_typists.end())
+        m_typists.erase(at);
+    else
+        return;
+    if (!m_typists.isEmpty())
+        m_typingSweep.start();
+    Q_EMIT typingChanged();
+}
+
+QString RoomSession::typingText() const
+{
+    switch (m_typists.size()) {
+    case 0:
+        return {};
+    case 1:
+        return tr("%1 is typing…").arg(m_typists.at(0).second.name);
+    case 2:
+        return tr("%1 and %2 are typing…")
+            .arg(m_typists.at(0).second.name, m_typists.at(1).second.name);
+    default:
+        return tr("Several people are typing…");
+    }
+}
+
+void RoomSession::retry(const QString &clientMsgId)
+{
+    const QString text = m_messages.pendingText(clientMsgId);
+    if (!m_client || m_state != State::Joined || text.isEmpty())
+        return;
+    m_messages.setDelivery(clientMsgId, MessagesModel::Delivery::Pending);
+    transmit(clientMsgId, text);
+}
+
+void RoomSession::transmit(const QString &clientMsgId, const QString &text)
+{
     MessagesSendParams params;
     params.member = { m_roomId, m_token };
     params.text = text;
+    params.clientMsgId = clientMsgId;
+    m_sendDeadlines.insert(clientMsgId, QDateTime::currentMSecsSinceEpoch() + m_sendTimeoutMs);
+    if (!m_sendSweep.isActive())
+        m_sendSweep.start();
     const QString roomId = m_roomId;
-    m_client->send(params, [this, roomId](Outcome<ChatMessage> outcome) {
-        if (const auto *error = std::get_if<Error>(&outcome); error && roomId == m_roomId)
-            Q_EMIT sendFailed(*error);
-    });
+    m_client->send(params, guarded(this, [this, roomId, clientMsgId](Outcome<ChatMessage> outcome) {
+        if (roomId != m_roomId)
+            return;
+        m_sendDeadlines.remove(clientMsgId);
+        if (const auto *message = std::get_if<ChatMessage>(&outcome)) {
+            m_messages.confirmPending(clientMsgId, *message); // even after "not sent"
+            return;
+        }
+        m_messages.setDelivery(clientMsgId, MessagesModel::Delivery::Failed);
+        Q_EMIT sendFailed(std::get<Error>(outcome));
+    }));
+}
+
+// Still not stored after the time limit (the link is down, the host silent): say so. The
+// client keeps trying; an acknowledgement later still puts the message in its place.
+void RoomSession::failOverdueSends()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (auto it = m_sendDeadlines.begin(); it != m_sendDeadlines.end();) {
+        if (it.value() <= now) {
+            m_messages.setDelivery(it.key(), MessagesModel::Delivery::Failed);
+            it = m_sendDeadlines.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (m_sendDeadlines.isEmpty())
+        m_sendSweep.stop();
 }
 
 void RoomSession::destroyRoom()
 {
     if (!m_client || m_state != State::Joined)
         return;
-    m_client->destroyRoom({ m_roomId, m_token }, [this](Outcome<Empty> outcome) {
+    m_client->destroyRoom({ m_roomId, m_token }, guarded(this, [this](Outcome<Empty> outcome) {
         if (const auto *error = std::get_if<Error>(&outcome); error && m_state == State::Joined)
             Q_EMIT destroyFailed(*error);
-    });
+    }));
 }
 
 void RoomSession::leave()
@@ -254,6 +363,11 @@ void RoomSession::endRoom(State state)
         m_client->removeChannel(m_roomId);
     // What was said goes with the room, from memory as from the view.
     m_messages.clear();
+    m_sendDeadlines.clear();
+    m_sendSweep.stop();
+    m_typists.clear();
+    m_typingSweep.stop();
+    Q_EMIT typingChanged();
     m_participants.reset({});
     setState(state);
 }

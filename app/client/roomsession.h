@@ -32,6 +32,8 @@ class RoomSession : public QObject
     Q_PROPERTY(qint64 expiresAt READ expiresAt NOTIFY roomChanged)
     Q_PROPERTY(int secondsLeft READ secondsLeft NOTIFY secondsLeftChanged)
     Q_PROPERTY(bool historyTrimmed READ historyTrimmed NOTIFY historyTrimmedChanged)
+    // "NAME is typing…" while someone else is (chat.typing, 5 s each), else empty.
+    Q_PROPERTY(QString typingText READ typingText NOTIFY typingChanged)
     Q_PROPERTY(pc::client::MessagesModel *messages READ messages CONSTANT)
     Q_PROPERTY(pc::client::ParticipantsModel *participants READ participants CONSTANT)
 
@@ -66,6 +68,7 @@ public:
     qint64 expiresAt() const { return m_expiresAt; }
     int secondsLeft() const { return m_secondsLeft; }
     bool historyTrimmed() const { return m_historyTrimmed; }
+    QString typingText() const;
     // Why the last create or join failed (Full, NotFound, Unreachable, Failed): the contract's
     // code and the host's message (Unreachable: unavailable).
     protocol::Error error() const { return m_error; }
@@ -77,7 +80,14 @@ public:
     Q_INVOKABLE void join(const QString &invite, const QString &name);
     // Creates a room on the client's host, then joins it.
     Q_INVOKABLE void create(int ttlSeconds, int maxParticipants, const QString &name);
+    // Shown at once as pending; sent now or when the link is back (its clientMsgId makes a
+    // resend safe); marked not sent after sendTimeoutMs, never dropped without a word.
     Q_INVOKABLE void send(const QString &text);
+    // We are typing: tells the room, at most every 3 s (the host allows bursts of 3, 1 per 2 s).
+    Q_INVOKABLE void typing();
+    // A message marked not sent, sent again (the same clientMsgId: it cannot appear twice).
+    Q_INVOKABLE void retry(const QString &clientMsgId);
+    void setSendTimeoutMs(int ms) { m_sendTimeoutMs = ms; }
     Q_INVOKABLE void destroyRoom();
     Q_INVOKABLE void leave();
     // Stops creating or joining (the user's Cancel): back to Idle, the host no longer tried.
@@ -91,6 +101,7 @@ Q_SIGNALS:
     void roomChanged();
     void secondsLeftChanged();
     void historyTrimmedChanged();
+    void typingChanged();
     // A message from someone else arrived (for notifications).
     void messageArrived(const QString &sender, const QString &text);
     void sendFailed(const pc::protocol::Error &error);
@@ -106,6 +117,8 @@ private:
     void endRoom(State state);
     static constexpr qint64 kHostNoticeGraceMs = 2500;
     void connectClient();
+    void transmit(const QString &clientMsgId, const QString &text);
+    void failOverdueSends();
 
     QPointer<RealtimeClient> m_client;
     State m_state = State::Idle;
@@ -123,6 +136,18 @@ private:
     MessagesModel m_messages;
     ParticipantsModel m_participants;
     QList<QMetaObject::Connection> m_clientConnections;
+    int m_sendTimeoutMs = 20'000;
+    QHash<QString, qint64> m_sendDeadlines; // pending messages by clientMsgId
+    QTimer m_sendSweep;
+    struct Typist
+    {
+        QString name;
+        qint64 until; // ms since the epoch, our clock
+    };
+    QList<std::pair<QString, Typist>> m_typists; // by participantId, in the order they began
+    QTimer m_typingSweep;
+    qint64 m_typingSentAt = 0;
+    void setTyping(const QString &participantId, const std::optional<Typist> &typist);
 };
 
 } // namespace pc::client

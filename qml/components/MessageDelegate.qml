@@ -2,6 +2,7 @@ import QtQuick
 import QtQuick.Controls.Basic
 import QtQuick.Layouts
 import PrivateChat
+import PrivateChat.Client
 import PrivateChat.Desktop
 
 // One row of the messages model: a message (yours marked YOU) or a join/leave notice. Its
@@ -11,6 +12,7 @@ Item {
     id: root
 
     signal copyInviteRequested
+    signal retryRequested(string clientMsgId)
 
     function copy(): void {
         Desktop.copyText(messageText.selectedText.length > 0 ? messageText.selectedText : root.text);
@@ -22,6 +24,8 @@ Item {
     required property bool own
     required property bool notice
     required property int index
+    required property int delivery // MessagesModel.Delivery
+    required property string clientMsgId
 
     implicitHeight: root.notice ? noticeText.implicitHeight + 12 : body.implicitHeight + 14
     Accessible.role: Accessible.StaticText
@@ -82,6 +86,20 @@ Item {
                     text: root.time
                     font.pixelSize: Theme.fontSmall
                     color: Theme.textFaint
+                }
+                Text {
+                    objectName: "deliveryText"
+                    visible: root.delivery !== MessagesModel.Stored
+                    text: root.delivery === MessagesModel.Failed ? qsTr("not sent") : qsTr("sending…")
+                    font.pixelSize: Theme.fontSmall
+                    color: root.delivery === MessagesModel.Failed ? Theme.danger : Theme.textFaint
+                }
+                PcButton {
+                    objectName: "retryButton"
+                    visible: root.delivery === MessagesModel.Failed
+                    text: qsTr("Retry")
+                    Accessible.name: qsTr("Send this message again")
+                    onClicked: root.retryRequested(root.clientMsgId)
                 }
                 Item {
                     Layout.fillWidth: true

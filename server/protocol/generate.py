@@ -454,6 +454,7 @@ def gen_source(schema):
 def gen_event_signals(schema):
     """A QObject with one signal per event (moc reads this header: a macro would hide them)."""
     L = [f"// {HEADER}", "#pragma once", "", "#include \"protocol/events.h\"", "", "#include <QObject>",
+         "", "#include <type_traits>", "#include <variant>",
          "", "namespace pc::client {", "",
          "// One signal per schema event, and the one place that emits them.",
          "class EventSignals : public QObject", "{", "    Q_OBJECT", "public:",
@@ -470,7 +471,9 @@ def gen_event_signals(schema):
         first = False
         L += [f"                {kw} (std::is_same_v<P, pc::protocol::{e['payload']}>)",
               f"                    Q_EMIT {e['signal']}(channel, payload);"]
-    L += ["            },", "            event);", "    }", "};", "", "} // namespace pc::client", ""]
+    L += ["                else // an event of the schema without its signal does not compile",
+          "                    static_assert(std::is_same_v<P, std::monostate>, \"an event without a signal\");",
+          "            },", "            event);", "    }", "};", "", "} // namespace pc::client", ""]
     return "\n".join(L)
 
 

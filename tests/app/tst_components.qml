@@ -25,6 +25,8 @@ Item {
         time: "12:34"
         own: false
         notice: false
+        delivery: 0 // MessagesModel.Stored
+        clientMsgId: ""
     }
 
     TestCase {

@@ -1,16 +1,15 @@
 // RealtimeClient against real hosts and a real Redis: status, reconnects, and gapless,
 // duplicate-free delivery across host restarts and forced disconnects.
+#include "guarded.h"
 #include "realtimeclient.h"
+#include "silentpeer.h"
 #include "testclient.h"
 #include "testhost.h"
 
-#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QMetaMethod>
 #include <QSignalSpy>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
 
@@ -112,6 +111,8 @@ private Q_SLOTS:
     void twoMissedPongsMeanADeadLink();
     void aHostThatNeverAnswersIsGivenUpOn_data();
     void aHostThatNeverAnswersIsGivenUpOn();
+    void aReplyAfterItsOwnerIsGoneReachesNobody();
+    void destructionCallsNobodyAndClosesTheLink();
 };
 
 void tst_RealtimeClient::everyEventHasASignal()
@@ -120,7 +121,7 @@ void tst_RealtimeClient::everyEventHasASignal()
     for (int i = 0; i < protocol::kEventCount; ++i) {
         const auto event = protocol::Event(i);
         bool found = false;
-        for (int m = meta.methodOffset(); m < meta.methodCount(); ++m) {
+        for (int m = 0; m < meta.methodCount(); ++m) { // with EventSignals, its generated base
             const QMetaMethod method = meta.method(m);
             if (method.methodType() == QMetaMethod::Signal
                 && method.name() == protocol::eventSignalName(event).toString().toLatin1()) {
@@ -290,39 +291,13 @@ void tst_RealtimeClient::requestsCarryTheContractsErrors()
     QCOMPARE(created->ttl, 5);
 }
 
-// A peer that takes TCP connections and then says nothing; with `upgrade` it first completes
-// the WebSocket handshake.
-void serveSilently(QTcpServer &server, bool upgrade)
-{
-    QObject::connect(&server, &QTcpServer::newConnection, &server, [&server, upgrade] {
-        QTcpSocket *peer = server.nextPendingConnection();
-        peer->setParent(&server);
-        QObject::connect(peer, &QTcpSocket::readyRead, peer, [peer, upgrade] {
-            const QByteArray request = peer->readAll();
-            const qsizetype at = request.indexOf("Sec-WebSocket-Key: ");
-            if (!upgrade || at < 0)
-                return; // frames after the handshake: ignored
-            const QByteArray key = request.mid(at + 19, request.indexOf("\r\n", at) - at - 19);
-            const QByteArray accept = QCryptographicHash::hash(
-                key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", QCryptographicHash::Sha1)
-                                          .toBase64();
-            peer->write(
-                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                "Sec-WebSocket-Accept: "
-                + accept + "\r\n\r\n");
-        });
-    });
-}
-
 void tst_RealtimeClient::twoMissedPongsMeanADeadLink()
 {
     // A peer that completes the WebSocket handshake and then goes silent, pongs included.
-    QTcpServer silent;
-    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
-    serveSilently(silent, true);
+    SilentPeer silent(true);
     RealtimeClient client;
     client.setPingIntervalMs(100);
-    client.setUrl(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/realtime").arg(silent.serverPort())));
+    client.setUrl(silent.url());
     QTRY_COMPARE(client.status(), RealtimeClient::Status::Connected);
     QElapsedTimer clock;
     clock.start();
@@ -343,13 +318,11 @@ void tst_RealtimeClient::aHostThatNeverAnswersIsGivenUpOn_data()
 void tst_RealtimeClient::aHostThatNeverAnswersIsGivenUpOn()
 {
     QFETCH(bool, upgrade);
-    QTcpServer silent;
-    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
-    serveSilently(silent, upgrade);
+    SilentPeer silent(upgrade);
     RealtimeClient client;
     client.setAnswerTimeoutMs(800);
     QSignalSpy failed(&client, &RealtimeClient::connectionFailed);
-    client.setUrl(QUrl(QStringLiteral("ws://127.0.0.1:%1/api/realtime").arg(silent.serverPort())));
+    client.setUrl(silent.url());
     std::optional<protocol::Outcome<protocol::RoomJoined>> result;
     QElapsedTimer clock;
     clock.start();
@@ -367,6 +340,67 @@ void tst_RealtimeClient::aHostThatNeverAnswersIsGivenUpOn()
         QVERIFY(failed.first().first().toString().contains(QStringLiteral("did not answer")));
     }
     client.setUrl({});
+}
+
+// The owner of a callback (a page, a session) is freed while its request is in flight; the
+// reply then finds it gone and calls nobody. guarded() is how owners say so.
+void tst_RealtimeClient::aReplyAfterItsOwnerIsGoneReachesNobody()
+{
+    TestHost host;
+    QVERIFY(host.start());
+    RealtimeClient client;
+    client.setUrl(host.url());
+    QTRY_COMPARE(client.status(), RealtimeClient::Status::Connected);
+    struct Owner : QObject
+    {
+        int replies = 0;
+    };
+    int calls = 0;
+    auto *owner = new Owner;
+    client.createRoom({ 60, 2 },
+        client::guarded(owner, [owner, &calls](protocol::Outcome<protocol::RoomCreated>) {
+            ++calls;
+            ++owner->replies; // freed memory, were this called
+        }));
+    delete owner;
+    bool later = false; // one link, replies in order
+    client.createRoom({ 60, 2 }, [&](protocol::Outcome<protocol::RoomCreated>) { later = true; });
+    QTRY_VERIFY(later);
+    QCOMPARE(calls, 0);
+
+    // A live owner hears, and so does one whose request fails with the link.
+    auto *alive = new Owner;
+    std::optional<protocol::Error> failed;
+    client.createRoom({ 60, 2 },
+        client::guarded(alive, [&failed](protocol::Outcome<protocol::RoomCreated> outcome) {
+            if (const auto *e = std::get_if<protocol::Error>(&outcome))
+                failed = *e;
+        }));
+    client.abortConnection();
+    QVERIFY(failed.has_value());
+    QCOMPARE(failed->code, protocol::ErrorCode::Unavailable);
+    delete alive;
+}
+
+// A client destroyed with requests in flight calls none of them back and closes its link.
+void tst_RealtimeClient::destructionCallsNobodyAndClosesTheLink()
+{
+    TestHost host;
+    QVERIFY(host.start());
+    TestClient admin(host.url());
+    QVERIFY(admin.open());
+    const QString room = admin.createRoom(600, 3);
+    auto *member = new Member(host.url());
+    QVERIFY(member->join(room, QStringLiteral("Leaving")));
+    QTRY_COMPARE(member->client.status(), RealtimeClient::Status::Connected);
+    QTest::qWait(200); // subscribed
+    QCOMPARE(host.host().sessionCount(), 2);
+    int calls = 0;
+    member->client.roomInfo({ room, member->token }, [&](auto) { ++calls; });
+    member->client.createRoom({ 60, 2 }, [&](auto) { ++calls; });
+    delete member;
+    QTRY_COMPARE(host.host().sessionCount(), 1); // closed cleanly
+    QCOMPARE(calls, 0);
 }
 
 QTEST_GUILESS_MAIN(tst_RealtimeClient)

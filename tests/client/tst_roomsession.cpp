@@ -5,6 +5,8 @@
 #include "testhost.h"
 
 #include <QAbstractItemModelTester>
+#include <QElapsedTimer>
+#include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -59,6 +61,10 @@ private Q_SLOTS:
     void leaveTellsTheOthers();
     void aRoomEndsOnTimeWithoutItsHost();
     void removedWhenTheHostForgetsUs();
+    void aMessageSentWhileDisconnectedIsNeverLost();
+    void typingIsShownAndGoes();
+    void aSessionGoneWithARequestInFlight_data();
+    void aSessionGoneWithARequestInFlight();
 
 private:
     std::unique_ptr<TestHost> m_host;
@@ -187,6 +193,101 @@ void tst_RoomSession::aRoomEndsOnTimeWithoutItsHost()
     QCOMPARE(a.session.participants()->rowCount(), 0);
 }
 
+// Sent while the host is away: shown at once as pending, marked not sent after the time limit
+// (never silently gone), and once the host is back the client's own resend (same
+// clientMsgId) puts it in its place, once; Retry after that cannot post it twice.
+void tst_RoomSession::aMessageSentWhileDisconnectedIsNeverLost()
+{
+    using Delivery = pc::client::MessagesModel::Delivery;
+    TestHost host;
+    QVERIFY(host.start());
+    Person a(host.url());
+    Person b(host.url());
+    a.session.setSendTimeoutMs(500);
+    a.session.create(600, 2, QStringLiteral("A"));
+    QTRY_COMPARE(a.session.state(), RoomSession::State::Joined);
+    b.session.join(a.session.inviteLink(), QStringLiteral("B"));
+    QTRY_COMPARE(b.session.state(), RoomSession::State::Joined);
+    QTRY_COMPARE(a.session.messages()->rowCount(), 1); // "B joined"
+
+    host.stopHost();
+    QTRY_COMPARE(a.client.status(), RealtimeClient::Status::Reconnecting);
+    a.session.send(QStringLiteral("said while the host was away"));
+    QCOMPARE(a.session.messages()->rowCount(), 2); // at once
+    QCOMPARE(row(a.session.messages(), 1, "text").toString(),
+        QStringLiteral("said while the host was away"));
+    QCOMPARE(row(a.session.messages(), 1, "own").toBool(), true);
+    QCOMPARE(row(a.session.messages(), 1, "delivery").value<Delivery>(), Delivery::Pending);
+    QTRY_COMPARE(row(a.session.messages(), 1, "delivery").value<Delivery>(), Delivery::Failed);
+    const QString clientMsgId = row(a.session.messages(), 1, "clientMsgId").toString();
+    QVERIFY(!clientMsgId.isEmpty());
+
+    QVERIFY(host.restartHost());
+    a.client.reconnectNow();
+    b.client.reconnectNow();
+    QTRY_COMPARE_WITH_TIMEOUT(
+        row(a.session.messages(), 1, "delivery").value<Delivery>(), Delivery::Stored, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(b.session.messages()->rowCount(), 1, 10000);
+    QCOMPARE(row(b.session.messages(), 0, "text").toString(),
+        QStringLiteral("said while the host was away"));
+    a.session.retry(clientMsgId); // nothing left to retry: it is stored
+    QTest::qWait(300);
+    QCOMPARE(a.session.messages()->rowCount(), 2);
+    QCOMPARE(b.session.messages()->rowCount(), 1);
+    QCOMPARE(row(a.session.messages(), 1, "seq").toLongLong(), 1);
+}
+
+// chat.typing: B sees "A is typing…" (the sender stamped by the host), gone after 5 s or at
+// A's message; nothing stored; the host's own limit for the op (bursts of 3) holds.
+void tst_RoomSession::typingIsShownAndGoes()
+{
+    Person a(m_host->url());
+    Person b(m_host->url());
+    a.session.create(600, 3, QStringLiteral("Ada"));
+    QTRY_COMPARE(a.session.state(), RoomSession::State::Joined);
+    b.session.join(a.session.inviteLink(), QStringLiteral("Bo"));
+    QTRY_COMPARE(b.session.state(), RoomSession::State::Joined);
+
+    QSignalSpy heard(&b.client, &RealtimeClient::chatTyping);
+    a.session.typing();
+    a.session.typing(); // within 3 s of the last: not sent again
+    QTRY_COMPARE(b.session.typingText(), QStringLiteral("Ada is typing…"));
+    QCOMPARE(a.session.typingText(), QString()); // not about ourselves
+    QElapsedTimer shown;
+    shown.start();
+    QTRY_COMPARE_WITH_TIMEOUT(b.session.typingText(), QString(), 7000);
+    QVERIFY2(shown.elapsed() >= 4000, "gone before its 5 s");
+    QCOMPARE(heard.size(), 1);
+
+    TestClient raw(m_host->url());
+    QVERIFY(raw.open());
+    const QString token
+        = raw.join(a.session.roomId(), QStringLiteral("Cy")).value(k("token")).toString();
+    const QJsonObject member { { k("roomId"), a.session.roomId() }, { k("token"), token } };
+    QStringList codes;
+    for (int i = 0; i < 4; ++i) {
+        const QJsonObject reply = raw.request(QStringLiteral("chat.typing"), member);
+        codes << (reply.value(k("ok")).toBool()
+                ? QStringLiteral("ok")
+                : reply.value(k("error")).toObject().value(k("code")).toString());
+    }
+    QCOMPARE(codes,
+        (QStringList { QStringLiteral("ok"), QStringLiteral("ok"), QStringLiteral("ok"),
+            QStringLiteral("rate-limited") }));
+    QTRY_COMPARE(b.session.typingText(), QStringLiteral("Cy is typing…"));
+    raw.request(QStringLiteral("messages.send"),
+        { { k("roomId"), a.session.roomId() }, { k("token"), token },
+            { k("text"), QStringLiteral("hi") } });
+    QTRY_COMPARE(b.session.typingText(), QString()); // its message came
+    QCOMPARE(raw.request(QStringLiteral("messages.list"), member)
+                 .value(k("data"))
+                 .toObject()
+                 .value(k("messages"))
+                 .toArray()
+                 .size(),
+        1); // typing left nothing in the history
+}
+
 // Our membership is gone from the host's store (as when our token left elsewhere): at the next
 // subscribe the host says unauthorized, and the room is over for us, wiped.
 void tst_RoomSession::removedWhenTheHostForgetsUs()
@@ -205,6 +306,51 @@ void tst_RoomSession::removedWhenTheHostForgetsUs()
     QTRY_COMPARE_WITH_TIMEOUT(a.session.state(), RoomSession::State::Removed, 10000);
     QCOMPARE(a.session.messages()->rowCount(), 0);
     QCOMPARE(a.session.participants()->rowCount(), 0);
+}
+
+void tst_RoomSession::aSessionGoneWithARequestInFlight_data()
+{
+    QTest::addColumn<QString>("op");
+    for (const char *op : { "create", "join", "send", "destroy" })
+        QTest::newRow(op) << QString::fromLatin1(op);
+}
+
+// A page closes while its session waits for the host: the answer arrives after the session
+// is freed and must not reach it (ASan sees any touch: scripts/test --sanitize).
+void tst_RoomSession::aSessionGoneWithARequestInFlight()
+{
+    QFETCH(QString, op);
+    RealtimeClient client;
+    client.setUrl(m_host->url());
+    QTRY_COMPARE(client.status(), RealtimeClient::Status::Connected);
+    TestClient admin(m_host->url());
+    QVERIFY(admin.open());
+    const QString invite = QStringLiteral("privatechat://%1/%2")
+                               .arg(authority(m_host->url()), admin.createRoom(600, 3));
+    auto *session = new RoomSession;
+    session->setClient(&client);
+    if (op == QLatin1StringView("send") || op == QLatin1StringView("destroy")) {
+        session->join(invite, QStringLiteral("Gone"));
+        QTRY_COMPARE(session->state(), RoomSession::State::Joined);
+    }
+    if (op == QLatin1StringView("create"))
+        session->create(600, 2, QStringLiteral("Gone"));
+    else if (op == QLatin1StringView("join"))
+        session->join(invite, QStringLiteral("Gone"));
+    else if (op == QLatin1StringView("send"))
+        session->send(QStringLiteral("last words"));
+    else
+        session->destroyRoom();
+    delete session; // its request is on its way
+
+    // One link, replies in order: once a later request is answered, so was the session's.
+    bool answered = false;
+    client.createRoom({ 60, 2 }, [&](protocol::Outcome<protocol::RoomCreated> outcome) {
+        answered = std::holds_alternative<protocol::RoomCreated>(outcome);
+    });
+    QTRY_VERIFY(answered);
+    QTest::qWait(50);
+    QCOMPARE(client.status(), RealtimeClient::Status::Connected);
 }
 
 QTEST_GUILESS_MAIN(tst_RoomSession)

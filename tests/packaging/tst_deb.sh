@@ -56,6 +56,8 @@ done
 
 depends_on() { [[ ", $DEPENDS," == *", $1"[\ ,]* ]]; }
 check "Depends names redis-server" depends_on redis-server
+check "Depends names libqrencode (invite QR codes)" depends_on libqrencode4
+check "Recommends a colour emoji font" bash -c "dpkg-deb -f '$DEB' Recommends | grep -q fonts-noto-color-emoji"
 check "Depends names the Qt Core runtime" depends_on libqt6core6
 check "Depends names the Qt WebSockets runtime" depends_on libqt6websockets6
 QMLDIR=$(/usr/lib/qt6/bin/qtpaths6 --query QT_INSTALL_QML 2>/dev/null || echo /usr/lib/x86_64-linux-gnu/qt6/qml)

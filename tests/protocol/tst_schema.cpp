@@ -53,21 +53,24 @@ private Q_SLOTS:
 
 void tst_Schema::namesRoundTrip()
 {
-    QSet<QString> names;
+    // Every name reads back to its own entry (so none is there twice); an op and its event may
+    // share a name (they never meet on the wire: "op" and "event" are different fields).
     for (int i = 0; i < kOpCount; ++i) {
         const Op op = Op(i);
         QCOMPARE(opFromName(opName(op)), std::optional<Op>(op));
-        names.insert(opName(op).toString());
     }
     for (int i = 0; i < kEventCount; ++i) {
         const Event e = Event(i);
         QCOMPARE(eventFromName(eventName(e)), std::optional<Event>(e));
         QVERIFY(!eventSignalName(e).isEmpty());
-        names.insert(eventName(e).toString());
     }
-    QCOMPARE(names.size(), kOpCount + kEventCount);
-    QCOMPARE(kOpCount, 10);
-    QCOMPARE(kEventCount, 5);
+    // Protocol v1 is all there (additions come after it; the contract suite checks the rest).
+    for (const char *v1 : { "room.create", "room.join", "room.leave", "room.ttl", "room.info",
+             "room.destroy", "messages.send", "messages.list", "subscribe", "unsubscribe" })
+        QVERIFY2(opFromName(QLatin1StringView(v1)), v1);
+    for (const char *v1 :
+        { "chat.message", "chat.destroy", "presence.join", "presence.leave", "room.resync" })
+        QVERIFY2(eventFromName(QLatin1StringView(v1)), v1);
     QCOMPARE(opFromName(u"room.explode"), std::nullopt);
     QCOMPARE(errorCodeName(ErrorCode::RoomFull), QLatin1StringView("room-full"));
 }

@@ -114,6 +114,10 @@ function roomState(r, at) {
   };
 }
 
+// What an op's reply data may carry to be done right after the reply went out (a symbol key:
+// JSON.stringify leaves it out).
+const AFTER_REPLY = Symbol('after reply');
+
 function validId(id) {
   if (typeof id === 'number') return Number.isInteger(id) && Math.abs(id) <= Number.MAX_SAFE_INTEGER;
   return typeof id === 'string' && id.length >= 1 && id.length <= 64;
@@ -297,27 +301,28 @@ function createPeer({ opts, redis, bus, sendFrame, isUnavailable, server }) {
         await room.active; // from now on every event of the room reaches this process
         const r = await read(m, 0, 0);
         const state = roomState(r, 1);
+        const data = { channel: m.roomId, lastSeq: state.lastSeq };
         if (rooms.get(m.roomId) !== room || room.subs.get(conn) !== sub) {
           // the room ended meanwhile
-          queueMicrotask(() => sendFrame(conn, JSON.stringify({ type: 'event', channel: m.roomId,
-            event: 'chat.destroy', data: { isDestroyed: true, reason: 'destroyed' } })));
-          return { channel: m.roomId, lastSeq: state.lastSeq };
+          data[AFTER_REPLY] = () => sendFrame(conn, JSON.stringify({ type: 'event', channel: m.roomId,
+            event: 'chat.destroy', data: { isDestroyed: true, reason: 'destroyed' } }));
+          return data;
         }
         sub.events = events;
         armExpiry(room, state.expiresAt);
         if (first) {
           sub.lastSeq = state.lastSeq;
-          // Held events go out right after the reply.
-          queueMicrotask(() => {
+          // Held events go out right after the reply (onText runs this once it sent the reply).
+          data[AFTER_REPLY] = () => {
             sub.pending = false;
             for (const [seq, frame] of sub.held.splice(0)) {
               if (seq && seq <= sub.lastSeq) continue;
               if (seq) sub.lastSeq = seq;
               sendFrame(conn, frame);
             }
-          });
+          };
         }
-        return { channel: m.roomId, lastSeq: state.lastSeq };
+        return data;
       } catch (e) {
         if (first && room.subs.get(conn) === sub) {
           room.subs.delete(conn);
@@ -388,7 +393,9 @@ function createPeer({ opts, redis, bus, sendFrame, isUnavailable, server }) {
       if (typeof body.op !== 'string') fail('bad-request', '"op" is missing or not a string.');
       const op = OPS[body.op];
       if (!op) fail('unknown-op', KNOWN.has(body.op) ? `"${body.op}" is not implemented by the benchmark peer.` : `Unknown op "${body.op}".`);
-      reply(conn, id, await op(conn, body));
+      const data = await op(conn, body);
+      reply(conn, id, data);
+      if (data[AFTER_REPLY]) data[AFTER_REPLY]();
     } catch (e) {
       replyError(conn, id, e);
     }

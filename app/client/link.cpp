@@ -1,0 +1,206 @@
+#include "link.h"
+
+#include "clientlog.h"
+
+#include "protocol/schema.h"
+
+#include <QJsonDocument>
+#include <QRandomGenerator>
+
+namespace pc::client {
+
+namespace {
+
+    constexpr int kPingIntervalMs = 15'000; // the contract's keep-alive
+    constexpr int kOpenTimeoutMs = 15'000;  // a host that is up answers in milliseconds
+
+} // namespace
+
+Link::Link(QObject *parent) : QObject(parent)
+{
+    m_openTimeout.setSingleShot(true);
+    m_openTimeout.setInterval(kOpenTimeoutMs);
+    connect(&m_openTimeout, &QTimer::timeout, this, [this] {
+        qCDebug(lcClient) << "the host did not finish the WebSocket handshake in time";
+        m_openTimedOut = true;
+        m_socket.abort();
+    });
+    m_reconnectTimer.setSingleShot(true);
+    connect(&m_reconnectTimer, &QTimer::timeout, this, &Link::connectSocket);
+    m_pingTimer.setInterval(kPingIntervalMs);
+    connect(&m_pingTimer, &QTimer::timeout, this, [this] {
+        if (m_missedPongs >= 2) {
+            qCInfo(lcClient) << "two pings unanswered; the link is dead";
+            m_socket.abort();
+            return;
+        }
+        ++m_missedPongs;
+        m_socket.ping();
+    });
+    connect(&m_socket, &QWebSocket::pong, this, [this] { m_missedPongs = 0; });
+    connect(&m_socket, &QWebSocket::connected, this, &Link::onConnected);
+    connect(&m_socket, &QWebSocket::disconnected, this, &Link::onDisconnected);
+    connect(&m_socket, &QWebSocket::textMessageReceived, this, &Link::onText);
+    connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+        [this] { setLastError(m_socket.errorString()); });
+}
+
+Link::~Link()
+{
+    closeForGood();
+}
+
+void Link::closeForGood()
+{
+    m_reconnectTimer.stop();
+    m_pingTimer.stop();
+    m_openTimeout.stop();
+    m_socket.disconnect(this);
+    if (m_socket.state() == QAbstractSocket::ConnectedState) {
+        m_socket.flush();
+        m_socket.close(QWebSocketProtocol::CloseCodeNormal);
+    }
+}
+
+void Link::setUrl(const QUrl &url)
+{
+    if (url == m_url)
+        return;
+    m_url = url;
+    m_reconnectTimer.stop();
+    m_everConnected = false;
+    m_attempt = 0;
+    if (m_socket.state() != QAbstractSocket::UnconnectedState) {
+        m_socket.abort(); // onDisconnected tells of the old link
+        // The new host is tried at once, not after a backoff meant for the old one.
+        m_reconnectTimer.stop();
+        m_attempt = 0;
+    }
+    if (m_url.isEmpty())
+        setState(State::Disconnected);
+    else
+        open();
+}
+
+int Link::retryInMs() const
+{
+    return m_reconnectTimer.isActive() ? m_reconnectTimer.remainingTime() : 0;
+}
+
+void Link::setState(State state)
+{
+    if (state == m_state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged();
+}
+
+void Link::setLastError(const QString &error)
+{
+    if (error == m_lastError)
+        return;
+    m_lastError = error;
+    Q_EMIT lastErrorChanged();
+}
+
+void Link::open()
+{
+    if (m_url.isEmpty() || m_reconnectTimer.isActive()
+        || m_socket.state() != QAbstractSocket::UnconnectedState)
+        return;
+    connectSocket();
+}
+
+void Link::connectSocket()
+{
+    if (m_url.isEmpty())
+        return;
+    setState(m_everConnected ? State::Reconnecting : State::Connecting);
+    m_openTimedOut = false;
+    m_openTimeout.start();
+    m_socket.open(m_url);
+}
+
+void Link::reconnectNow()
+{
+    m_attempt = 0;
+    m_reconnectTimer.stop();
+    if (m_socket.state() == QAbstractSocket::ConnectedState)
+        return;
+    m_socket.abort();
+    connectSocket();
+}
+
+void Link::scheduleReconnect()
+{
+    // Full jitter, so a crowd of clients dropped at once does not come back at once.
+    const qint64 ceiling = qint64(m_backoff.firstMs) << std::min(m_attempt, 16);
+    const int cap = int(std::min<qint64>(m_backoff.maxMs, ceiling));
+    ++m_attempt;
+    const int delay = std::max(m_backoff.minMs, int(QRandomGenerator::global()->bounded(cap + 1)));
+    m_reconnectTimer.start(delay);
+    // One signal for the state and the new retryInMs.
+    m_state = m_everConnected ? State::Reconnecting : State::Connecting;
+    Q_EMIT stateChanged();
+}
+
+void Link::onConnected()
+{
+    m_openTimeout.stop();
+    m_everConnected = true;
+    m_attempt = 0;
+    m_missedPongs = 0;
+    m_pingTimer.start();
+    setLastError({});
+    setState(State::Connected);
+    Q_EMIT connected();
+}
+
+void Link::onDisconnected()
+{
+    m_pingTimer.stop();
+    m_openTimeout.stop();
+    const bool wasConnected = m_state == State::Connected;
+    if (!wasConnected) {
+        const QString why = m_socket.errorString();
+        Q_EMIT connectionFailed(m_openTimedOut
+                ? QStringLiteral("The host took the connection but did not answer.")
+                : why.isEmpty() || why == QLatin1StringView("Unknown error")
+                ? QStringLiteral("The host cannot be reached.")
+                : why);
+    }
+    // The state first: whoever hears of the loss and asks again finds the link down.
+    if (m_url.isEmpty())
+        setState(State::Disconnected);
+    else
+        scheduleReconnect();
+    if (wasConnected)
+        Q_EMIT lost();
+}
+
+void Link::onText(const QString &text)
+{
+    const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
+    const QString type = frame.value(QLatin1StringView("type")).toString();
+    if (type == QLatin1StringView("reply")) {
+        Q_EMIT replyReceived(frame);
+    } else if (type == QLatin1StringView("event")) {
+        Q_EMIT eventReceived(frame);
+    } else if (type == QLatin1StringView("hello")) {
+        const QJsonValue version = frame.value(QLatin1StringView("protocol"));
+        if (version.toInt() != protocol::kProtocolVersion) {
+            setLastError(QStringLiteral("The host speaks another protocol version."));
+            qCWarning(lcClient) << "host protocol" << version;
+        }
+    }
+}
+
+void Link::sendFrame(const QJsonObject &frame)
+{
+    if (m_state != State::Connected)
+        return;
+    m_socket.sendTextMessage(
+        QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+}
+
+} // namespace pc::client
