@@ -1,10 +1,26 @@
 #include "invitelink.h"
 
 #include "protocol/ids.h"
+#include "tls/fingerprint.h"
 
 #include <QHostAddress>
+#include <QUrlQuery>
 
 namespace pc::client {
+
+namespace {
+    constexpr auto kBase64url = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
+    constexpr qsizetype kRoomKeyBytes = 32;
+
+    QByteArray decodeKey(const QString &text)
+    {
+        const auto decoded = QByteArray::fromBase64Encoding(text.toLatin1(),
+            QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded || decoded.decoded.size() != kRoomKeyBytes)
+            return {};
+        return decoded.decoded;
+    }
+} // namespace
 
 std::optional<InviteLink> InviteLink::parse(const QString &text, QString *error)
 {
@@ -19,12 +35,33 @@ std::optional<InviteLink> InviteLink::parse(const QString &text, QString *error)
         rest = rest.mid(scheme.size());
     else if (rest.contains(QStringLiteral("://")))
         return fail(tr("An invite starts with privatechat:// (or is HOST:PORT/ROOM)."));
+    InviteLink link;
+    if (const qsizetype hash = rest.indexOf(QLatin1Char('#')); hash >= 0) {
+        const QString fragment = rest.mid(hash + 1);
+        rest.truncate(hash);
+        if (fragment.startsWith(QLatin1StringView("k="))) {
+            link.roomKey = decodeKey(fragment.mid(2));
+            link.keyDamaged = link.roomKey.isEmpty();
+        }
+    }
+    if (const qsizetype question = rest.indexOf(QLatin1Char('?')); question >= 0) {
+        const QUrlQuery query(rest.mid(question + 1));
+        rest.truncate(question);
+        if (query.hasQueryItem(QStringLiteral("fp"))) {
+            link.fingerprint = query.queryItemValue(QStringLiteral("fp"));
+            if (!tls::isFingerprint(link.fingerprint))
+                return fail(tr("The invite's host fingerprint (fp=) is damaged: ask for the "
+                               "invite again."));
+        }
+        link.plain = query.queryItemValue(QStringLiteral("plain")) == QLatin1StringView("1");
+        if (link.plain && !link.fingerprint.isEmpty())
+            return fail(tr("The invite says both fp= and plain=1: ask for the invite again."));
+    }
     while (rest.endsWith(QLatin1Char('/')))
         rest.chop(1);
     const qsizetype slash = rest.lastIndexOf(QLatin1Char('/'));
     if (slash <= 0)
         return fail(tr("The invite has no room ID: it looks like HOST:PORT/ROOMID."));
-    InviteLink link;
     link.roomId = rest.mid(slash + 1);
     if (!protocol::ids::isValidRoomId(link.roomId))
         return fail(tr("\"%1\" is not a room ID (21 letters, digits, _ or -).").arg(link.roomId));
@@ -75,13 +112,38 @@ QString InviteLink::authority() const
 
 QString InviteLink::toString() const
 {
-    return QStringLiteral("privatechat://") + authority() + QLatin1Char('/') + roomId;
+    QString text = QStringLiteral("privatechat://") + authority() + QLatin1Char('/') + roomId;
+    if (!fingerprint.isEmpty())
+        text += QStringLiteral("?fp=") + fingerprint;
+    else if (plain)
+        text += QStringLiteral("?plain=1");
+    if (!roomKey.isEmpty())
+        text += QStringLiteral("#k=") + QString::fromLatin1(roomKey.toBase64(kBase64url));
+    return text;
+}
+
+bool InviteLink::isTls() const
+{
+    if (!fingerprint.isEmpty())
+        return true;
+    if (plain)
+        return false;
+    return !(host == QLatin1StringView("localhost") || QHostAddress(host).isLoopback());
+}
+
+InviteLink InviteLink::forRoom(const QString &otherRoomId, const QByteArray &key) const
+{
+    InviteLink link = *this;
+    link.roomId = otherRoomId;
+    link.roomKey = key;
+    link.keyDamaged = false;
+    return link;
 }
 
 QUrl InviteLink::serverUrl() const
 {
     QUrl url;
-    url.setScheme(QStringLiteral("ws"));
+    url.setScheme(isTls() ? QStringLiteral("wss") : QStringLiteral("ws"));
     url.setHost(host);
     url.setPort(port);
     url.setPath(QStringLiteral("/api/realtime"));

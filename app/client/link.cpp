@@ -3,9 +3,12 @@
 #include "clientlog.h"
 
 #include "protocol/schema.h"
+#include "tls/fingerprint.h"
 
 #include <QJsonDocument>
 #include <QRandomGenerator>
+#include <QSslCertificate>
+#include <QSslConfiguration>
 
 namespace pc::client {
 
@@ -41,6 +44,7 @@ Link::Link(QObject *parent) : QObject(parent)
     connect(&m_socket, &QWebSocket::connected, this, &Link::onConnected);
     connect(&m_socket, &QWebSocket::disconnected, this, &Link::onDisconnected);
     connect(&m_socket, &QWebSocket::textMessageReceived, this, &Link::onText);
+    connect(&m_socket, &QWebSocket::sslErrors, this, &Link::onSslErrors);
     connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
         [this] { setLastError(m_socket.errorString()); });
 }
@@ -62,11 +66,13 @@ void Link::closeForGood()
     }
 }
 
-void Link::setUrl(const QUrl &url)
+void Link::setUrl(const QUrl &url, const QString &pin)
 {
-    if (url == m_url)
+    if (url == m_url && pin == m_pin)
         return;
     m_url = url;
+    m_pin = pin;
+    m_refusal = Refusal::None;
     m_reconnectTimer.stop();
     m_everConnected = false;
     m_attempt = 0;
@@ -105,7 +111,7 @@ void Link::setLastError(const QString &error)
 
 void Link::open()
 {
-    if (m_url.isEmpty() || m_reconnectTimer.isActive()
+    if (m_url.isEmpty() || m_refusal != Refusal::None || m_reconnectTimer.isActive()
         || m_socket.state() != QAbstractSocket::UnconnectedState)
         return;
     connectSocket();
@@ -118,13 +124,40 @@ void Link::connectSocket()
     setState(m_everConnected ? State::Reconnecting : State::Connecting);
     m_openTimedOut = false;
     m_openTimeout.start();
+    if (m_url.scheme() == QLatin1StringView("wss")) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setProtocol(QSsl::TlsV1_2OrLater);
+        // With a pin no CA vouches for anyone: every certificate raises sslErrors, and only
+        // the pinned one is let through there.
+        if (!m_pin.isEmpty())
+            tls.setCaCertificates({});
+        m_socket.setSslConfiguration(tls);
+    }
     m_socket.open(m_url);
+}
+
+// Runs inside the TLS handshake, before the WebSocket's request is written: a refused host
+// gets no byte of ours.
+void Link::onSslErrors(const QList<QSslError> &errors)
+{
+    QSslCertificate certificate = m_socket.sslConfiguration().peerCertificate();
+    if (certificate.isNull() && !errors.isEmpty())
+        certificate = errors.first().certificate();
+    if (!m_pin.isEmpty() && tls::certificateFingerprint(certificate) == m_pin) {
+        m_socket.ignoreSslErrors();
+        return;
+    }
+    m_refusal = m_pin.isEmpty() ? Refusal::UntrustedCertificate : Refusal::NotPinnedHost;
+    qCWarning(lcClient) << "refused the host's certificate:"
+                        << (m_pin.isEmpty() ? errors.value(0).errorString()
+                                            : QStringLiteral("not the pinned one"));
 }
 
 void Link::reconnectNow()
 {
     m_attempt = 0;
     m_reconnectTimer.stop();
+    m_refusal = Refusal::None; // the user's own try: ask the host again, once
     if (m_socket.state() == QAbstractSocket::ConnectedState)
         return;
     m_socket.abort();
@@ -161,6 +194,18 @@ void Link::onDisconnected()
     m_pingTimer.stop();
     m_openTimeout.stop();
     const bool wasConnected = m_state == State::Connected;
+    if (m_refusal != Refusal::None) {
+        setState(State::Disconnected); // no retry: the same host would be refused again
+        if (wasConnected)
+            Q_EMIT lost();
+        Q_EMIT connectionFailed(m_refusal == Refusal::NotPinnedHost
+                ? QStringLiteral("This host is not the one in your invite. Someone may be "
+                                 "intercepting the connection.")
+                : QStringLiteral("The host's certificate is not trusted by this computer, and "
+                                 "the invite does not name the host's own. Ask for a new "
+                                 "invite."));
+        return;
+    }
     if (!wasConnected) {
         const QString why = m_socket.errorString();
         Q_EMIT connectionFailed(m_openTimedOut

@@ -29,9 +29,22 @@ public:
     explicit Link(QObject *parent = nullptr);
     ~Link() override;
 
+    // Why the link gave up for good: the host's identity cannot be the one meant. Never retried
+    // (it would not change, and a user must not be taught to click through it).
+    enum class Refusal {
+        None,
+        NotPinnedHost,        // wss:// with a pin: another certificate answered
+        UntrustedCertificate, // wss:// without a pin: the system's CAs do not vouch for it
+    };
+    Q_ENUM(Refusal)
+
     QUrl url() const { return m_url; }
-    // A new URL drops the current link; an empty one leaves the link down.
-    void setUrl(const QUrl &url);
+    // A new URL (or pin) drops the current link; an empty one leaves the link down. pin: the
+    // fingerprint (pc::tls) of the one certificate a wss:// host may show; empty: the system's
+    // CAs decide.
+    void setUrl(const QUrl &url, const QString &pin = {});
+    QString pin() const { return m_pin; }
+    Refusal refusal() const { return m_refusal; }
     State state() const { return m_state; }
     bool isConnected() const { return m_state == State::Connected; }
     QString lastError() const { return m_lastError; }
@@ -75,9 +88,12 @@ private:
     void onConnected();
     void onDisconnected();
     void onText(const QString &text);
+    void onSslErrors(const QList<QSslError> &errors);
 
     QWebSocket m_socket;
     QUrl m_url;
+    QString m_pin;
+    Refusal m_refusal = Refusal::None;
     State m_state = State::Disconnected;
     QString m_lastError;
     Backoff m_backoff;

@@ -45,12 +45,14 @@ RealtimeClient::Status RealtimeClient::status() const
     return Status::Disconnected;
 }
 
-void RealtimeClient::setUrl(const QUrl &url)
+void RealtimeClient::setServer(const QUrl &url, const QString &pin)
 {
-    if (url == m_link.url())
+    if (url == m_link.url() && pin == m_link.pin())
         return;
-    m_link.setUrl(url);
-    Q_EMIT urlChanged();
+    const bool urlChanged = url != m_link.url();
+    m_link.setUrl(url, pin);
+    if (urlChanged)
+        Q_EMIT this->urlChanged();
 }
 
 void RealtimeClient::setEvents(const QStringList &names)

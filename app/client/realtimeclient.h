@@ -54,7 +54,13 @@ public:
     ~RealtimeClient() override; // unsubscribes and closes cleanly
 
     QUrl url() const { return m_link.url(); }
-    void setUrl(const QUrl &url);
+    void setUrl(const QUrl &url) { setServer(url, {}); }
+    // pin: the fingerprint of the one certificate a wss:// host may show (see Link).
+    void setServer(const QUrl &url, const QString &pin);
+    QString pin() const { return m_link.pin(); }
+    // Set when the link gave up on the host's identity for good (no retry until the next
+    // setUrl or reconnectNow).
+    Link::Refusal refusal() const { return m_link.refusal(); }
     QStringList channels() const { return m_sync.channels(); }
     QStringList events() const { return m_eventNames; }
     void setEvents(const QStringList &names); // empty: every event

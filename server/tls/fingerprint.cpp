@@ -6,7 +6,7 @@
 namespace pc::tls {
 
 namespace {
-constexpr auto kBase64url = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
+    constexpr auto kBase64url = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
 }
 
 QString certificateFingerprint(const QSslCertificate &certificate)
@@ -30,8 +30,8 @@ bool isFingerprint(const QString &text)
             return false;
     }
     // The last character carries 2 bits of padding: they must be zero for a canonical digest.
-    const auto decoded = QByteArray::fromBase64Encoding(text.toLatin1(),
-        QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded = QByteArray::fromBase64Encoding(
+        text.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     return decoded && decoded.decoded.size() == 32
         && QString::fromLatin1(decoded.decoded.toBase64(kBase64url)) == text;
 }
