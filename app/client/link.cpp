@@ -136,7 +136,7 @@ void Link::connectSocket()
     m_socket.open(m_url);
 }
 
-// Runs inside the TLS handshake, before the WebSocket's request is written: a refused host
+// Runs as the TLS handshake ends, before the WebSocket's request is written: a refused host
 // gets no byte of ours.
 void Link::onSslErrors(const QList<QSslError> &errors)
 {

@@ -3,6 +3,7 @@
 #include "link.h"
 #include "silentpeer.h"
 #include "testhost.h"
+#include "tlspeer.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -25,7 +26,75 @@ private Q_SLOTS:
     void aHandshakeThatNeverEndsIsGivenUpOn();
     void twoUnansweredPingsMeanADeadLink();
     void aLiveHostAnswersEveryPing();
+    void initTestCase();
+    void thePinnedCertificateIsAccepted();
+    void anotherCertificateIsRefusedBeforeAnyByte();
+    void withoutAPinTheSystemCAsDecide();
+
+private:
+    QTemporaryDir m_certificates;
+    TestCertificate m_host, m_interceptor;
 };
+
+void tst_Link::initTestCase()
+{
+    QVERIFY(m_certificates.isValid());
+    m_host = TestCertificate::make(m_certificates.path(), QStringLiteral("host"));
+    m_interceptor = TestCertificate::make(m_certificates.path(), QStringLiteral("interceptor"));
+    QVERIFY(!m_host.certificate.isNull() && !m_interceptor.certificate.isNull());
+    QVERIFY(m_host.fingerprint != m_interceptor.fingerprint);
+}
+
+void tst_Link::thePinnedCertificateIsAccepted()
+{
+    TlsPeer peer(m_host, true);
+    Link link;
+    QSignalSpy connected(&link, &Link::connected);
+    link.setUrl(peer.url(), m_host.fingerprint);
+    QTRY_COMPARE(connected.size(), 1);
+    QCOMPARE(link.refusal(), Link::Refusal::None);
+    QVERIFY(peer.received().startsWith("GET /api/realtime HTTP/1.1"));
+}
+
+// The interceptor: another certificate on the host's address. The link refuses it as the TLS
+// handshake ends, before the WebSocket request: not one byte of ours reaches it (the handshake
+// itself tells it only the host name we asked for), and the link does not try again by itself.
+void tst_Link::anotherCertificateIsRefusedBeforeAnyByte()
+{
+    TlsPeer interceptor(m_interceptor, true);
+    Link link;
+    link.setBackoff({ 50, 100, 50 });
+    QSignalSpy failed(&link, &Link::connectionFailed);
+    link.setUrl(interceptor.url(), m_host.fingerprint);
+    QTRY_COMPARE(failed.size(), 1);
+    QCOMPARE(failed.first().first().toString(),
+        QStringLiteral("This host is not the one in your invite. Someone may be intercepting the "
+                       "connection."));
+    QCOMPARE(link.refusal(), Link::Refusal::NotPinnedHost);
+    QCOMPARE(link.state(), Link::State::Disconnected);
+    QTest::qWait(500); // five backoffs' worth: no retry
+    QCOMPARE(interceptor.connections(), 1);
+    QVERIFY(interceptor.received().isEmpty());
+    QCOMPARE(failed.size(), 1);
+    // The user's own "Retry now" asks once more, and is refused the same way.
+    link.reconnectNow();
+    QTRY_COMPARE(failed.size(), 2);
+    QCOMPARE(interceptor.connections(), 2);
+    QVERIFY(interceptor.received().isEmpty());
+}
+
+void tst_Link::withoutAPinTheSystemCAsDecide()
+{
+    TlsPeer selfSigned(m_host, true);
+    Link link;
+    QSignalSpy failed(&link, &Link::connectionFailed);
+    link.setUrl(selfSigned.url());
+    QTRY_COMPARE(failed.size(), 1);
+    QCOMPARE(link.refusal(), Link::Refusal::UntrustedCertificate);
+    QVERIFY(failed.first().first().toString().startsWith(
+        QStringLiteral("The host's certificate is not trusted by this computer")));
+    QVERIFY(selfSigned.received().isEmpty());
+}
 
 void tst_Link::connectsAndCarriesFrames()
 {
