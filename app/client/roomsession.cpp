@@ -110,6 +110,20 @@ void RoomSession::connectClient()
         });
     m_clientConnections << connect(
         m_client, &RealtimeClient::connectionFailed, this, [this](const QString &reason) {
+            // Another host's certificate: never talked to, never retried - at any stage.
+            if (m_client->refusal() != Link::Refusal::None) {
+                m_error = { ErrorCode::Unavailable, reason };
+                const State refused = m_client->refusal() == Link::Refusal::NotPinnedHost
+                    ? State::NotTheHost
+                    : State::Untrusted;
+                if (m_state == State::Joined)
+                    return endRoom(refused);
+                if (m_state == State::Joining || m_state == State::Creating) {
+                    m_client->setUrl({});
+                    setState(refused);
+                }
+                return;
+            }
             // Only a host we never reached counts as unreachable; later drops are reconnected.
             if (m_state == State::Joining || m_state == State::Creating) {
                 m_client->setUrl({});
@@ -121,15 +135,17 @@ void RoomSession::connectClient()
 
 QString RoomSession::inviteLink() const
 {
-    if (m_roomId.isEmpty())
+    if (m_roomId.isEmpty() || m_link.host.isEmpty())
         return {};
-    const auto link = InviteLink::parse(m_inviteHost + QLatin1Char('/') + m_roomId);
-    return link ? link->toString() : QString();
+    return m_link.toString();
 }
 
 void RoomSession::setInviteHost(const QString &hostAndPort)
 {
-    m_inviteHost = hostAndPort;
+    // HOST:PORT parsed as an invite would be: brackets, default port.
+    const auto parsed = InviteLink::parse(hostAndPort + QStringLiteral("/AAAAAAAAAAAAAAAAAAAAA"));
+    m_link.host = parsed ? parsed->host : QString();
+    m_link.port = parsed ? parsed->port : InviteLink::kDefaultPort;
     Q_EMIT roomChanged();
 }
 
@@ -171,9 +187,16 @@ void RoomSession::join(const QString &invite, const QString &name)
     m_participants.reset({});
     m_historyTrimmed = false;
     m_roomId = link->roomId;
-    if (m_inviteHost.isEmpty() || m_client->url() != link->serverUrl())
-        m_inviteHost = link->authority();
-    m_client->setUrl(link->serverUrl());
+    // The invite's host part stays ours (a LAN address instead of 127.0.0.1) for our own host.
+    const bool sameHost
+        = m_client->url() == link->serverUrl() && m_client->pin() == link->fingerprint;
+    const InviteLink previous = m_link;
+    m_link = *link;
+    if (sameHost && !previous.host.isEmpty()) {
+        m_link.host = previous.host;
+        m_link.port = previous.port;
+    }
+    m_client->setServer(link->serverUrl(), link->fingerprint);
     setState(State::Joining);
     Q_EMIT roomChanged();
     const QString roomId = link->roomId;
@@ -211,19 +234,21 @@ void RoomSession::create(int ttlSeconds, int maxParticipants, const QString &nam
     if (!m_client || m_client->url().isEmpty())
         return failWith({ ErrorCode::Internal, QStringLiteral("no room host is set") });
     setState(State::Creating);
+    // The invite names the host as the client reaches it (its pin, or plain=1 for ws://),
+    // unless setInviteHost chose another address.
     const QUrl url = m_client->url();
+    InviteLink host;
+    host.host = url.host();
+    host.port = quint16(url.port(InviteLink::kDefaultPort));
+    host.fingerprint = m_client->pin();
+    host.plain = url.scheme() == QLatin1StringView("ws");
     m_client->createRoom(RoomCreateParams { ttlSeconds, maxParticipants },
-        guarded(this, [this, url, name](Outcome<RoomCreated> outcome) {
+        guarded(this, [this, host, name](Outcome<RoomCreated> outcome) {
             if (m_state != State::Creating)
                 return;
             if (const auto *error = std::get_if<Error>(&outcome))
                 return failWith(*error);
-            const QString host = m_inviteHost.isEmpty() ? InviteLink { url.host(),
-                quint16(url.port(InviteLink::kDefaultPort)),
-                {} }.authority()
-                                                        : m_inviteHost;
-            m_inviteHost = host;
-            join(host + QLatin1Char('/') + std::get<RoomCreated>(outcome).roomId, name);
+            join(host.forRoom(std::get<RoomCreated>(outcome).roomId).toString(), name);
         }));
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "invitelink.h"
 #include "messagesmodel.h"
 #include "participantsmodel.h"
 
@@ -50,7 +51,11 @@ public:
         Expired,
         Left,
         Removed, // the host no longer knows us as a member (our place ended elsewhere)
-        Failed,  // anything else; error() says what
+        // The host's certificate is not the invite's (or, unpinned, no CA vouches for it):
+        // refused before a byte of ours went out, and not tried again.
+        NotTheHost,
+        Untrusted,
+        Failed, // anything else; error() says what
     };
     Q_ENUM(State)
 
@@ -78,7 +83,7 @@ public:
     // Joins a room by invite link (privatechat://HOST:PORT/ID or HOST:PORT/ID); points the
     // client at that host.
     Q_INVOKABLE void join(const QString &invite, const QString &name);
-    // Creates a room on the client's host, then joins it.
+    // Creates a room on the client's host (its URL and pin), then joins it.
     Q_INVOKABLE void create(int ttlSeconds, int maxParticipants, const QString &name);
     // Shown at once as pending; sent now or when the link is back (its clientMsgId makes a
     // resend safe); marked not sent after sendTimeoutMs, never dropped without a word.
@@ -123,7 +128,7 @@ private:
     QPointer<RealtimeClient> m_client;
     State m_state = State::Idle;
     QString m_roomId;
-    QString m_inviteHost; // HOST:PORT
+    InviteLink m_link; // the room's invite: its host, pin and key
     QString m_name;
     QString m_token;
     QString m_participantId;

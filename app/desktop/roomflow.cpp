@@ -275,8 +275,14 @@ void RoomFlow::onSessionState()
         case Session::Full:
         case Session::NotFound:
         case Session::Unreachable:
+        case Session::NotTheHost:
+        case Session::Untrusted:
         case Session::Failed: {
             const protocol::Error error = m_session->error();
+            if (s == Session::NotTheHost)
+                return fail(Failure::NotTheHost, {}, error);
+            if (s == Session::Untrusted)
+                return fail(Failure::UntrustedHost, {}, error);
             const QString why = UserTexts::error(error);
             // Our own host failing us is a hosting failure, whatever it answered.
             if (m_hosting)
@@ -300,6 +306,9 @@ void RoomFlow::onSessionState()
             return onRoomEnded(EndReason::Expired);
         case Session::Removed:
             return onRoomEnded(EndReason::Removed);
+        case Session::NotTheHost:
+        case Session::Untrusted:
+            return onRoomEnded(EndReason::NotTheHost);
         case Session::Left:
             return onRoomEnded(EndReason::Left);
         default:

@@ -68,9 +68,10 @@ public:
         None,
         Destroyed, // someone pressed Destroy now, or we stopped hosting it
         Expired,
-        HostGone, // the host on this computer stopped under the room
-        Removed,  // the host no longer knows us as a member
-        Left,     // we left
+        HostGone,   // the host on this computer stopped under the room
+        Removed,    // the host no longer knows us as a member
+        NotTheHost, // on a reconnect, another certificate answered for the room's host
+        Left,       // we left
     };
     Q_ENUM(EndReason)
 
@@ -83,6 +84,8 @@ public:
         Full,
         Refused, // the host said no for another reason (error() says which)
         BadInvite,
+        NotTheHost,    // the certificate is not the one the invite pins (an interceptor?)
+        UntrustedHost, // an invite without a pin, and no CA vouches for the host
     };
     Q_ENUM(Failure)
 

@@ -47,6 +47,10 @@ QString UserTexts::ended(RoomFlow::EndReason reason, const QString &detail)
     case R::Removed:
         return tr("You are no longer in the room: its host does not know you as a member any "
                   "more, for example because you left it in another window.");
+    case R::NotTheHost:
+        return tr("The connection to the room's host was refused: another computer answered in "
+                  "its place. Someone may be intercepting the connection, so the room was closed "
+                  "here.");
     case R::Left:
     case R::None:
         break;
@@ -71,6 +75,12 @@ QString UserTexts::failed(RoomFlow::Failure failure, const QString &detail)
         return tr("The room host said no: %1").arg(detail);
     case F::BadInvite:
         return tr("That is not an invite: %1").arg(detail);
+    case F::NotTheHost:
+        return tr("This host is not the one in your invite. Someone may be intercepting the "
+                  "connection.");
+    case F::UntrustedHost:
+        return tr("This host's identity cannot be checked: the invite does not name it and no "
+                  "authority this computer trusts vouches for it. Ask for a new invite.");
     case F::None:
         break;
     }
