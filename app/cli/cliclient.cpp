@@ -45,17 +45,15 @@ void CliClient::finish(int code, const QString &message)
     QCoreApplication::exit(code);
 }
 
-void CliClient::create(
-    const QUrl &server, const QString &authority, int ttl, int maxParticipants, bool qr)
+void CliClient::create(const InviteLink &host, int ttl, int maxParticipants, bool qr)
 {
-    m_client.setUrl(server);
-    m_client.createRoom({ ttl, maxParticipants },
-        guarded(this, [this, authority, qr](Outcome<RoomCreated> outcome) {
+    m_client.setServer(host.serverUrl(), host.fingerprint);
+    m_client.createRoom(
+        { ttl, maxParticipants }, guarded(this, [this, host, qr](Outcome<RoomCreated> outcome) {
             if (const auto *error = std::get_if<Error>(&outcome))
                 return finish(
                     error->code == ErrorCode::Unavailable ? CannotJoin : Failed, error->message);
-            const QString link = QStringLiteral("privatechat://%1/%2")
-                                     .arg(authority, std::get<RoomCreated>(outcome).roomId);
+            const QString link = host.forRoom(std::get<RoomCreated>(outcome).roomId).toString();
             std::printf("%s\n", qPrintable(link));
             if (qr) {
                 if (const auto code = QrCode::encode(link))
@@ -65,8 +63,9 @@ void CliClient::create(
         }));
 }
 
-void CliClient::join(const QUrl &server, const QString &roomId, const QString &name)
+void CliClient::join(const InviteLink &link, const QString &name)
 {
+    const QString &roomId = link.roomId;
     m_roomId = roomId;
     connect(&m_client, &RealtimeClient::statusChanged, this, [this] {
         if (m_client.status() == m_printedStatus)
@@ -76,7 +75,7 @@ void CliClient::join(const QUrl &server, const QString &roomId, const QString &n
             = QMetaEnum::fromType<RealtimeClient::Status>().valueToKey(int(m_printedStatus));
         printLine({ { QLatin1StringView("status"), QString::fromLatin1(name).toLower() } });
     });
-    m_client.setUrl(server);
+    m_client.setServer(link.serverUrl(), link.fingerprint);
     connect(&m_client, &RealtimeClient::event, this,
         [this](const QString &channel, const QString &name, const QVariantMap &data) {
             // Written by hand to keep the documented key order: event, channel, data.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "invitelink.h"
 #include "realtimeclient.h"
 
 #include <QObject>
@@ -18,9 +19,9 @@ public:
     explicit CliClient(QObject *parent = nullptr);
 
     // qr: the invite also as a QR code in the terminal, after the link line.
-    void create(const QUrl &server, const QString &authority, int ttl, int maxParticipants,
-        bool qr = false);
-    void join(const QUrl &server, const QString &roomId, const QString &name);
+    // host: the room host (roomId empty); the printed invite names it as given.
+    void create(const InviteLink &host, int ttl, int maxParticipants, bool qr = false);
+    void join(const InviteLink &link, const QString &name);
     // How long to wait for the host to answer before giving up (exit 3).
     void setTimeoutSeconds(int seconds) { m_client.setAnswerTimeoutMs(seconds * 1000); }
     // Whether the end of input ends the session (once every line is acknowledged, it leaves

@@ -5,6 +5,7 @@
 #include "pc_version.h"
 
 #include "protocol/limits.h"
+#include "tls/fingerprint.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -53,8 +54,14 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
-        { QStringLiteral("server"), QStringLiteral("The room host, for --create."),
+        { QStringLiteral("server"),
+            QStringLiteral("The room host, for --create: HOST:PORT or wss://HOST:PORT (TLS), "
+                           "ws://HOST:PORT (plain)."),
             QStringLiteral("HOST:PORT") },
+        { QStringLiteral("fingerprint"),
+            QStringLiteral("With --server: accept only the host certificate with this "
+                           "fingerprint (the host prints it), not the system's CAs."),
+            QStringLiteral("FP") },
         { QStringLiteral("create"), QStringLiteral("Create a room and print its invite link.") },
         { QStringLiteral("ttl"), QStringLiteral("Room lifetime in seconds (with --create)."),
             QStringLiteral("S") },
@@ -96,19 +103,22 @@ int main(int argc, char *argv[])
     if (create) {
         if (!parser.isSet(QStringLiteral("server")))
             usageError(QStringLiteral("--create needs --server HOST:PORT"));
-        const auto server = client::InviteLink::parse(
-            parser.value(QStringLiteral("server")) + QStringLiteral("/AAAAAAAAAAAAAAAAAAAAA"),
-            &why);
+        const QString fingerprint = parser.value(QStringLiteral("fingerprint"));
+        if (parser.isSet(QStringLiteral("fingerprint")) && !tls::isFingerprint(fingerprint))
+            usageError(QStringLiteral("--fingerprint: \"%1\" is not a fingerprint (43 characters "
+                                      "of base64url, as the host prints it)")
+                           .arg(fingerprint));
+        const auto server = client::InviteLink::parseServer(
+            parser.value(QStringLiteral("server")), fingerprint, &why);
         if (!server)
             usageError(QStringLiteral("--server: ") + why);
         const int ttl = intOption(parser, QStringLiteral("ttl"), protocol::limits::kMinTtl,
             protocol::limits::kMaxTtl, protocol::limits::kDefaultTtl);
         const int max = intOption(parser, QStringLiteral("max"), protocol::limits::kMinParticipants,
             protocol::limits::kMaxParticipants, protocol::limits::kDefaultParticipants);
-        cli.create(
-            server->serverUrl(), server->authority(), ttl, max, parser.isSet(QStringLiteral("qr")));
+        cli.create(*server, ttl, max, parser.isSet(QStringLiteral("qr")));
     } else {
-        for (const char *option : { "server", "ttl", "max" }) {
+        for (const char *option : { "server", "fingerprint", "ttl", "max" }) {
             if (parser.isSet(QLatin1StringView(option)))
                 usageError(QStringLiteral("--%1 goes with --create, not --join")
                                .arg(QLatin1StringView(option)));
@@ -121,7 +131,7 @@ int main(int argc, char *argv[])
         if (name.trimmed().isEmpty() || name.size() > protocol::limits::kMaxNameLength)
             usageError(QStringLiteral("--name must be 1 to %1 characters, not only spaces")
                            .arg(protocol::limits::kMaxNameLength));
-        cli.join(link->serverUrl(), link->roomId, name);
+        cli.join(*link, name);
     }
     return app.exec();
 }

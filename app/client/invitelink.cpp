@@ -122,9 +122,43 @@ QString InviteLink::toString() const
     return text;
 }
 
+std::optional<InviteLink> InviteLink::parseServer(
+    const QString &text, const QString &fingerprint, QString *error)
+{
+    QString rest = text.trimmed();
+    bool plain = false;
+    if (rest.startsWith(QLatin1StringView("ws://"), Qt::CaseInsensitive)) {
+        plain = true;
+        rest = rest.mid(5);
+    } else if (rest.startsWith(QLatin1StringView("wss://"), Qt::CaseInsensitive)) {
+        rest = rest.mid(6);
+    }
+    if (rest.contains(QLatin1Char('/')) || rest.contains(QLatin1Char('?'))
+        || rest.contains(QLatin1Char('#'))) {
+        if (error)
+            *error = tr("a host is HOST:PORT, ws://HOST:PORT or wss://HOST:PORT.");
+        return std::nullopt;
+    }
+    auto link = parse(rest + QStringLiteral("/AAAAAAAAAAAAAAAAAAAAA"), error);
+    if (!link)
+        return std::nullopt;
+    link->roomId.clear();
+    if (!fingerprint.isEmpty()) {
+        if (plain) {
+            if (error)
+                *error = tr("a ws:// host has no fingerprint to pin.");
+            return std::nullopt;
+        }
+        link->fingerprint = fingerprint;
+    }
+    link->plain = plain;
+    link->requireTls = !plain;
+    return link;
+}
+
 bool InviteLink::isTls() const
 {
-    if (!fingerprint.isEmpty())
+    if (!fingerprint.isEmpty() || requireTls)
         return true;
     if (plain)
         return false;

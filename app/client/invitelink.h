@@ -27,8 +27,16 @@ public:
     bool plain = false;      // plain=1
     QByteArray roomKey;      // k=: 32 bytes, or empty (none, or damaged: see keyDamaged)
     bool keyDamaged = false; // a k= that is no key: the room opens, its messages do not
+    // wss:// even to a loopback host without fp (privatechat-cli --server HOST:PORT); not part
+    // of the link's text.
+    bool requireTls = false;
 
     static std::optional<InviteLink> parse(const QString &text, QString *error = nullptr);
+    // A host without a room, as privatechat-cli --server takes it: HOST:PORT or wss://HOST:PORT
+    // (wss://; pinned when fingerprint is given - one that tls::isFingerprint accepts) or
+    // ws://HOST:PORT (plain).
+    static std::optional<InviteLink> parseServer(
+        const QString &text, const QString &fingerprint, QString *error = nullptr);
     QString toString() const;  // privatechat://…, with its fp or plain and its key
     QString authority() const; // HOST:PORT, IPv6 in brackets
     QUrl serverUrl() const;    // ws:// or wss://HOST:PORT/api/realtime (see above)

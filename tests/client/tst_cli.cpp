@@ -128,14 +128,18 @@ void tst_Cli::initTestCase()
 
 void tst_Cli::createPrintsTheInvite()
 {
-    const Finished run = runToEnd({ QStringLiteral("--server"), authority(m_host->url()),
-        QStringLiteral("--create"), QStringLiteral("--ttl"), QStringLiteral("60"),
-        QStringLiteral("--max"), QStringLiteral("3") });
+    const Finished run
+        = runToEnd({ QStringLiteral("--server"), QStringLiteral("ws://") + authority(m_host->url()),
+            QStringLiteral("--create"), QStringLiteral("--ttl"), QStringLiteral("60"),
+            QStringLiteral("--max"), QStringLiteral("3") });
     QCOMPARE(run.code, 0);
     const QString line = QString::fromUtf8(run.out).trimmed();
     const QString prefix = QStringLiteral("privatechat://%1/").arg(authority(m_host->url()));
     QVERIFY2(line.startsWith(prefix), qPrintable(line));
-    const QString room = line.mid(prefix.size());
+    // A ws:// host: the invite says plain=1.
+    const QString room = line.mid(prefix.size()).section(QLatin1Char('?'), 0, 0);
+    QVERIFY2(line.mid(prefix.size() + room.size()).startsWith(QStringLiteral("?plain=1")),
+        qPrintable(line));
     TestClient check(m_host->url());
     QVERIFY(check.open());
     const QJsonObject joined = check.join(room, QStringLiteral("Check"));
@@ -147,8 +151,9 @@ void tst_Cli::createPrintsTheInvite()
 // read by a real scanner (zbarimg) as the invite printed above them.
 void tst_Cli::createPrintsAQrCodeThatScans()
 {
-    const Finished run = runToEnd({ QStringLiteral("--server"), authority(m_host->url()),
-        QStringLiteral("--create"), QStringLiteral("--qr") });
+    const Finished run
+        = runToEnd({ QStringLiteral("--server"), QStringLiteral("ws://") + authority(m_host->url()),
+            QStringLiteral("--create"), QStringLiteral("--qr") });
     QCOMPARE(run.code, 0);
     QStringList lines = QString::fromUtf8(run.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     QVERIFY(lines.size() > 10);
@@ -264,33 +269,58 @@ void tst_Cli::cannotJoin()
 void tst_Cli::badArguments_data()
 {
     QTest::addColumn<QStringList>("args");
-    QTest::addRow("nothing") << QStringList {};
+    QTest::addColumn<QString>("error");
+    const QString link = QStringLiteral("h:1/AAAAAAAAAAAAAAAAAAAAA");
+    const QString fp = QStringLiteral("47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU");
+    const QString either = QStringLiteral("say either --create (with --server) or --join LINK");
+    const auto create = [](const QString &server, QStringList more) {
+        return QStringList { QStringLiteral("--server"), server, QStringLiteral("--create") }
+        + more;
+    };
+    QTest::addRow("nothing") << QStringList {} << either;
     QTest::addRow("both") << QStringList { QStringLiteral("--create"), QStringLiteral("--join"),
-        QStringLiteral("h:1/AAAAAAAAAAAAAAAAAAAAA") };
-    QTest::addRow("create without server") << QStringList { QStringLiteral("--create") };
-    QTest::addRow("bad link") << QStringList { QStringLiteral("--join"),
-        QStringLiteral("nonsense") };
+        link } << either;
+    QTest::addRow("create without server") << QStringList { QStringLiteral("--create") }
+                                           << QStringLiteral("--create needs --server HOST:PORT");
+    QTest::addRow("bad link") << QStringList {
+        QStringLiteral("--join"), QStringLiteral("nonsense")
+    } << QStringLiteral("--join: The invite has no room ID: it looks like HOST:PORT/ROOMID.");
     QTest::addRow("ttl too small")
-        << QStringList { QStringLiteral("--server"), QStringLiteral("h:1"),
-               QStringLiteral("--create"), QStringLiteral("--ttl"), QStringLiteral("3") };
-    QTest::addRow("max too big") << QStringList { QStringLiteral("--server"), QStringLiteral("h:1"),
-        QStringLiteral("--create"), QStringLiteral("--max"), QStringLiteral("101") };
-    QTest::addRow("empty name") << QStringList { QStringLiteral("--join"),
-        QStringLiteral("h:1/AAAAAAAAAAAAAAAAAAAAA"), QStringLiteral("--name"),
-        QStringLiteral(" ") };
-    QTest::addRow("unknown option") << QStringList { QStringLiteral("--frobnicate") };
-    QTest::addRow("timeout zero") << QStringList { QStringLiteral("--join"),
-        QStringLiteral("h:1/AAAAAAAAAAAAAAAAAAAAA"), QStringLiteral("--timeout"),
-        QStringLiteral("0") };
+        << create(QStringLiteral("h:1"), { QStringLiteral("--ttl"), QStringLiteral("3") })
+        << QStringLiteral("--ttl must be a whole number from 5 to 604800");
+    QTest::addRow("max too big") << create(
+        QStringLiteral("h:1"), { QStringLiteral("--max"), QStringLiteral("101") })
+                                 << QStringLiteral("--max must be a whole number from 2 to 100");
+    QTest::addRow("empty name") << QStringList {
+        QStringLiteral("--join"), link, QStringLiteral("--name"), QStringLiteral(" ")
+    } << QStringLiteral("--name must be 1 to 100 characters, not only spaces");
+    QTest::addRow("unknown option") << QStringList { QStringLiteral("--frobnicate") }
+                                    << QStringLiteral("Unknown option 'frobnicate'.");
+    QTest::addRow("timeout zero") << QStringList {
+        QStringLiteral("--join"), link, QStringLiteral("--timeout"), QStringLiteral("0")
+    } << QStringLiteral("--timeout must be a whole number from 1 to 3600");
+    QTest::addRow("server with a path") << create(QStringLiteral("h:1/x"),
+        {}) << QStringLiteral("--server: a host is HOST:PORT, ws://HOST:PORT or wss://HOST:PORT.");
+    QTest::addRow("bad fingerprint")
+        << create(QStringLiteral("h:1"), { QStringLiteral("--fingerprint"), QStringLiteral("abc") })
+        << QStringLiteral("--fingerprint: \"abc\" is not a fingerprint (43 characters of "
+                          "base64url, as the host prints it)");
+    QTest::addRow("fingerprint for ws")
+        << create(QStringLiteral("ws://h:1"), { QStringLiteral("--fingerprint"), fp })
+        << QStringLiteral("--server: a ws:// host has no fingerprint to pin.");
+    QTest::addRow("fingerprint with join")
+        << QStringList { QStringLiteral("--join"), link, QStringLiteral("--fingerprint"), fp }
+        << QStringLiteral("--fingerprint goes with --create, not --join");
 }
 
 void tst_Cli::badArguments()
 {
     QFETCH(QStringList, args);
+    QFETCH(QString, error);
     const Finished run = runToEnd(args);
     QCOMPARE(run.code, 2);
     QVERIFY(run.out.isEmpty());
-    QCOMPARE(run.err.trimmed().split('\n').size(), 1);
+    QCOMPARE(QString::fromUtf8(run.err.trimmed()), QStringLiteral("privatechat-cli: ") + error);
 }
 
 void tst_Cli::hostKilledAndRestartedMidChat()
