@@ -195,6 +195,19 @@ Item {
                     selectionColor: Theme.selection
                 }
                 Text {
+                    objectName: "privacyText"
+                    Layout.fillWidth: true
+                    text: !root.session.endToEnd
+                          ? qsTr("⚠ Not end-to-end encrypted: the room's host can read it.")
+                          : root.session.keyMissing
+                            ? qsTr("🔒 End-to-end encrypted, but your invite has no room key: messages cannot be read or sent. Ask for the whole invite (with the part after #).")
+                            : qsTr("🔒 End-to-end encrypted. Safety code %1 — compare it with the others by voice or in person.").arg(root.session.safetyCode)
+                    wrapMode: Text.Wrap
+                    font.pixelSize: Theme.fontSmall
+                    color: root.session.endToEnd && !root.session.keyMissing ? Theme.accent : Theme.amber
+                    Accessible.name: text
+                }
+                Text {
                     Layout.fillWidth: true
                     visible: root.hosting
                     text: qsTr("Hosting on this computer. Others join with the invite; quitting or stopping ends the room for everyone.")
@@ -363,6 +376,7 @@ Item {
             id: composer
             objectName: "composer"
             Layout.fillWidth: true
+            enabled: root.session.canWrite
             onTextChanged: {
                 if (composer.text.length > 0)
                     root.session.typing();

@@ -45,15 +45,20 @@ void CliClient::finish(int code, const QString &message)
     QCoreApplication::exit(code);
 }
 
-void CliClient::create(const InviteLink &host, int ttl, int maxParticipants, bool qr)
+void CliClient::create(const InviteLink &host, int ttl, int maxParticipants, bool qr, bool endToEnd)
 {
     m_client.setServer(host.serverUrl(), host.fingerprint);
+    RoomCreateParams params { ttl, maxParticipants };
+    params.e2e = endToEnd;
     m_client.createRoom(
-        { ttl, maxParticipants }, guarded(this, [this, host, qr](Outcome<RoomCreated> outcome) {
+        params, guarded(this, [this, host, qr, endToEnd](Outcome<RoomCreated> outcome) {
             if (const auto *error = std::get_if<Error>(&outcome))
                 return finish(
                     error->code == ErrorCode::Unavailable ? CannotJoin : Failed, error->message);
-            const QString link = host.forRoom(std::get<RoomCreated>(outcome).roomId).toString();
+            // The key exists only here and in the link: the host never learns it.
+            const QString link = host.forRoom(std::get<RoomCreated>(outcome).roomId,
+                                         endToEnd ? RoomCipher::newKey() : QByteArray())
+                                     .toString();
             std::printf("%s\n", qPrintable(link));
             if (qr) {
                 if (const auto code = QrCode::encode(link))
@@ -86,8 +91,9 @@ void CliClient::join(const InviteLink &link, const QString &name)
                     .chopped(1);
             };
             const QByteArray line = "{\"event\":" + quoted(name) + ",\"channel\":" + quoted(channel)
-                + ",\"data\":"
-                + QJsonDocument(QJsonObject::fromVariantMap(data)).toJson(QJsonDocument::Compact)
+                + (m_sealed.isEndToEnd() ? ",\"e2e\":true" : "") + ",\"data\":"
+                + QJsonDocument(QJsonObject::fromVariantMap(opened(name, data)))
+                      .toJson(QJsonDocument::Compact)
                 + "}\n";
             std::fputs(line.constData(), stdout);
             std::fflush(stdout);
@@ -104,24 +110,80 @@ void CliClient::join(const InviteLink &link, const QString &name)
             printLine({ { QLatin1StringView("status"), QStringLiteral("room-gone") } });
             finish(Ok, error.message);
         });
-    m_client.joinRoom(
-        { roomId, name, std::nullopt }, guarded(this, [this](Outcome<RoomJoined> outcome) {
-            if (const auto *error = std::get_if<Error>(&outcome)) {
-                const bool cannotJoin = error->code == ErrorCode::RoomFull
-                    || error->code == ErrorCode::RoomNotFound
-                    || error->code == ErrorCode::Unavailable;
-                return finish(cannotJoin ? CannotJoin : Failed, error->message);
-            }
-            const RoomJoined &joined = std::get<RoomJoined>(outcome);
-            m_joined = true;
-            m_token = joined.token;
-            std::fprintf(stderr, "privatechat-cli: joined as %s; %d of %d here; %d s left\n",
-                qPrintable(joined.name), int(joined.room.participants.size()),
-                joined.room.maxParticipants, joined.room.ttl);
-            m_client.addChannel(m_roomId, m_token);
-            m_stdin = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this);
-            connect(m_stdin, &QSocketNotifier::activated, this, &CliClient::readStdin);
-        }));
+    m_link = link;
+    m_sealed.reset(roomId, link.roomKey);
+    requestJoin(name, false);
+}
+
+void CliClient::requestJoin(const QString &name, bool sealed)
+{
+    RoomJoinParams params = m_sealed.joinParams(name, sealed);
+    params.roomId = m_roomId;
+    m_client.joinRoom(params, guarded(this, [this, name, sealed](Outcome<RoomJoined> outcome) {
+        if (const auto *error = std::get_if<Error>(&outcome)) {
+            // An end-to-end room, and the link lacked its key: in, to show it locked.
+            if (!sealed && SealedRoom::refusedForPlainName(*error))
+                return requestJoin(name, true);
+            const bool cannotJoin = error->code == ErrorCode::RoomFull
+                || error->code == ErrorCode::RoomNotFound || error->code == ErrorCode::Unavailable;
+            return finish(cannotJoin ? CannotJoin : Failed, error->message);
+        }
+        const RoomJoined &joined = std::get<RoomJoined>(outcome);
+        m_joined = true;
+        m_token = joined.token;
+        m_participantId = joined.participantId;
+        m_name = name;
+        m_sealed.setEndToEnd(joined.room.e2e.value_or(false));
+        QJsonObject status { { QLatin1StringView("status"), QStringLiteral("joined") } };
+        if (m_sealed.isEndToEnd()) {
+            status.insert(QLatin1StringView("e2e"), true);
+            if (m_sealed.hasKey())
+                status.insert(
+                    QLatin1StringView("safetyCode"), m_sealed.safetyCode(m_link.fingerprint));
+        }
+        printLine(status);
+        std::fprintf(stderr, "privatechat-cli: joined as %s; %d of %d here; %d s left%s\n",
+            qPrintable(name), int(joined.room.participants.size()), joined.room.maxParticipants,
+            joined.room.ttl,
+            !m_sealed.isEndToEnd()  ? "; not end-to-end encrypted"
+                : m_sealed.hasKey() ? "; end-to-end encrypted"
+                                    : "; end-to-end encrypted, but the link has no key: "
+                                      "nothing can be read or sent");
+        m_client.addChannel(m_roomId, m_token);
+        m_stdin = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this);
+        connect(m_stdin, &QSocketNotifier::activated, this, &CliClient::readStdin);
+    }));
+}
+
+QVariantMap CliClient::opened(const QString &event, QVariantMap data) const
+{
+    if (!m_sealed.isEndToEnd())
+        return data;
+    if (event == eventName(Event::ChatMessage)) {
+        auto message = ChatMessage::fromJson(QJsonObject::fromVariantMap(data));
+        if (!message)
+            return data;
+        const bool open = m_sealed.open(*message) == MessagesModel::Seal::Opened;
+        data.remove(QStringLiteral("ciphertext"));
+        data.insert(QStringLiteral("sender"), message->sender);
+        if (open) {
+            data.insert(QStringLiteral("text"), message->text);
+        } else {
+            data.remove(QStringLiteral("text"));
+            data.insert(QStringLiteral("error"), QStringLiteral("undecryptable"));
+        }
+        return data;
+    }
+    const QString sealedKey = QStringLiteral("sealedName");
+    if (data.contains(sealedKey)) {
+        const QString name = m_sealed.nameOf(
+            data.value(QStringLiteral("name")).toString(), data.value(sealedKey).toString());
+        data.remove(sealedKey);
+        if (name.isEmpty())
+            data.insert(QStringLiteral("error"), QStringLiteral("undecryptable"));
+        data.insert(QStringLiteral("name"), name);
+    }
+    return data;
 }
 
 void CliClient::readStdin()
@@ -141,8 +203,17 @@ void CliClient::readStdin()
         const QString text
             = QString::fromUtf8(m_pendingInput.left(newline)).remove(QLatin1Char('\r'));
         m_pendingInput.remove(0, newline + 1);
-        if (!text.trimmed().isEmpty())
-            m_outbox.append({ text, ids::newMessageId() });
+        if (text.trimmed().isEmpty())
+            continue;
+        if (const auto error = SealedRoom::checkText(text)) {
+            std::fprintf(stderr, "privatechat-cli: not sent: %s\n", qPrintable(error->message));
+            continue;
+        }
+        if (!m_sealed.canWrite()) {
+            std::fprintf(stderr, "privatechat-cli: not sent: the link has no room key\n");
+            continue;
+        }
+        m_outbox.append({ text, ids::newMessageId() });
     }
     if (!m_sending)
         sendNext();
@@ -157,10 +228,8 @@ void CliClient::sendNext()
         return;
     }
     m_sending = true;
-    MessagesSendParams params;
-    params.member = { m_roomId, m_token };
-    params.text = m_outbox.first().text;
-    params.clientMsgId = m_outbox.first().clientMsgId;
+    const MessagesSendParams params = m_sealed.sendParams({ m_roomId, m_token },
+        m_outbox.first().clientMsgId, m_participantId, m_name, m_outbox.first().text);
     m_client.send(params, guarded(this, [this](Outcome<ChatMessage> outcome) {
         if (const auto *error = std::get_if<Error>(&outcome)) {
             if (error->code == ErrorCode::RateLimited) {

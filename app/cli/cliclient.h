@@ -2,6 +2,7 @@
 
 #include "invitelink.h"
 #include "realtimeclient.h"
+#include "sealedroom.h"
 
 #include <QObject>
 #include <QSocketNotifier>
@@ -19,8 +20,10 @@ public:
     explicit CliClient(QObject *parent = nullptr);
 
     // qr: the invite also as a QR code in the terminal, after the link line.
-    // host: the room host (roomId empty); the printed invite names it as given.
-    void create(const InviteLink &host, int ttl, int maxParticipants, bool qr = false);
+    // host: the room host (roomId empty); the printed invite names it as given. endToEnd: a
+    // new room key in the invite's fragment.
+    void create(const InviteLink &host, int ttl, int maxParticipants, bool qr = false,
+        bool endToEnd = true);
     void join(const InviteLink &link, const QString &name);
     // How long to wait for the host to answer before giving up (exit 3).
     void setTimeoutSeconds(int seconds) { m_client.setAnswerTimeoutMs(seconds * 1000); }
@@ -34,12 +37,19 @@ private:
     void readStdin();
     void sendNext();
     void endOfInput();
+    void requestJoin(const QString &name, bool sealed);
+    // An event's data as printed: an end-to-end room's names and text opened.
+    QVariantMap opened(const QString &event, QVariantMap data) const;
 
     RealtimeClient m_client;
     QSocketNotifier *m_stdin = nullptr;
     QByteArray m_pendingInput;
     QString m_roomId;
     QString m_token;
+    QString m_participantId;
+    QString m_name;
+    InviteLink m_link;
+    SealedRoom m_sealed;
     // Lines waiting to be sent, in input order: one in flight at a time, so a line refused
     // as rate-limited is sent again (after retryAfterMs) before any later one.
     struct Line

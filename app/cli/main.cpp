@@ -72,6 +72,9 @@ int main(int argc, char *argv[])
         { QStringLiteral("name"),
             QStringLiteral("Your name in the room (default: a generated one)."),
             QStringLiteral("NAME") },
+        { QStringLiteral("no-e2e"),
+            QStringLiteral("With --create: a room that is not end-to-end encrypted (its host can "
+                           "read it), for clients that cannot seal messages.") },
         { QStringLiteral("qr"),
             QStringLiteral("With --create: print the invite as a QR code too, to scan with a "
                            "phone.") },
@@ -116,9 +119,10 @@ int main(int argc, char *argv[])
             protocol::limits::kMaxTtl, protocol::limits::kDefaultTtl);
         const int max = intOption(parser, QStringLiteral("max"), protocol::limits::kMinParticipants,
             protocol::limits::kMaxParticipants, protocol::limits::kDefaultParticipants);
-        cli.create(*server, ttl, max, parser.isSet(QStringLiteral("qr")));
+        cli.create(*server, ttl, max, parser.isSet(QStringLiteral("qr")),
+            !parser.isSet(QStringLiteral("no-e2e")));
     } else {
-        for (const char *option : { "server", "fingerprint", "ttl", "max" }) {
+        for (const char *option : { "server", "fingerprint", "ttl", "max", "no-e2e" }) {
             if (parser.isSet(QLatin1StringView(option)))
                 usageError(QStringLiteral("--%1 goes with --create, not --join")
                                .arg(QLatin1StringView(option)));

@@ -44,6 +44,8 @@ QVariant MessagesModel::data(const QModelIndex &index, int role) const
         return QVariant::fromValue(row.delivery);
     case ClientMsgIdRole:
         return row.clientMsgId;
+    case SealRole:
+        return QVariant::fromValue(row.seal);
     }
     return {};
 }
@@ -53,7 +55,7 @@ QHash<int, QByteArray> MessagesModel::roleNames() const
     return { { IdRole, "messageId" }, { SeqRole, "seq" }, { ParticipantIdRole, "participantId" },
         { SenderRole, "sender" }, { TextRole, "text" }, { TimestampRole, "timestamp" },
         { TimeRole, "time" }, { OwnRole, "own" }, { NoticeRole, "notice" },
-        { DeliveryRole, "delivery" }, { ClientMsgIdRole, "clientMsgId" } };
+        { DeliveryRole, "delivery" }, { ClientMsgIdRole, "clientMsgId" }, { SealRole, "seal" } };
 }
 
 void MessagesModel::setOwnParticipantId(const QString &participantId)
@@ -63,7 +65,7 @@ void MessagesModel::setOwnParticipantId(const QString &participantId)
         Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1), { OwnRole });
 }
 
-void MessagesModel::appendMessage(const protocol::ChatMessage &message)
+void MessagesModel::appendMessage(const protocol::ChatMessage &message, Seal seal)
 {
     if (message.seq <= m_lastSeq)
         return;
@@ -79,7 +81,9 @@ void MessagesModel::appendMessage(const protocol::ChatMessage &message)
     }
     const int at = firstPending();
     beginInsertRows({}, at, at);
-    m_rows.insert(at, { message, {}, QDateTime::fromMSecsSinceEpoch(message.timestamp) });
+    Row row { message, {}, QDateTime::fromMSecsSinceEpoch(message.timestamp) };
+    row.seal = seal;
+    m_rows.insert(at, row);
     endInsertRows();
     Q_EMIT countChanged();
 }
@@ -125,7 +129,8 @@ void MessagesModel::addPending(
     Q_EMIT countChanged();
 }
 
-void MessagesModel::confirmPending(const QString &clientMsgId, const protocol::ChatMessage &message)
+void MessagesModel::confirmPending(
+    const QString &clientMsgId, const protocol::ChatMessage &message, Seal seal)
 {
     const int row = pendingRow(clientMsgId);
     if (row < 0)
@@ -142,6 +147,7 @@ void MessagesModel::confirmPending(const QString &clientMsgId, const protocol::C
     m_rows[row].message = message;
     m_rows[row].when = QDateTime::fromMSecsSinceEpoch(message.timestamp);
     m_rows[row].delivery = Delivery::Stored;
+    m_rows[row].seal = seal;
     Q_EMIT dataChanged(index(row), index(row));
 }
 

@@ -29,10 +29,15 @@ public:
         NoticeRole,      // a join/leave notice, not a message
         DeliveryRole,    // Delivery: stored, or ours still on its way, or not sent
         ClientMsgIdRole, // ours not stored yet: the key to retry it
+        SealRole,        // Seal: a plain room's message, or opened, or not
     };
     Q_ENUM(Role)
     enum class Delivery { Stored, Pending, Failed };
     Q_ENUM(Delivery)
+    // How an end-to-end room's message came: opened with the room key (its sender and text
+    // are what its author sealed), or not (no text, no name shown as its author's).
+    enum class Seal { None, Opened, Undecryptable };
+    Q_ENUM(Seal)
 
     explicit MessagesModel(QObject *parent = nullptr);
 
@@ -43,12 +48,14 @@ public:
     void setOwnParticipantId(const QString &participantId);
     // Messages arrive once each, in seq order (RealtimeClient's promise); anything else is
     // ignored.
-    void appendMessage(const protocol::ChatMessage &message);
+    // message: as shown (an end-to-end room's already opened: sender and text from its letter).
+    void appendMessage(const protocol::ChatMessage &message, Seal seal = Seal::None);
     void appendNotice(const QString &text);
     // Our own message, shown at once (after every stored one) until the host has it.
     void addPending(const QString &clientMsgId, const QString &sender, const QString &text);
     // The host stored it (an acknowledgement or its own event, whichever came first).
-    void confirmPending(const QString &clientMsgId, const protocol::ChatMessage &message);
+    void confirmPending(
+        const QString &clientMsgId, const protocol::ChatMessage &message, Seal seal = Seal::None);
     void setDelivery(const QString &clientMsgId, Delivery delivery);
     QString pendingText(const QString &clientMsgId) const;
     int pendingCount() const;
@@ -65,6 +72,7 @@ private:
         QDateTime when;
         QString clientMsgId {}; // ours, not in its place in seq order yet
         Delivery delivery { Delivery::Stored };
+        Seal seal { Seal::None };
     };
     int firstPending() const; // our unplaced rows stay last: stored ones go in before them
     int pendingRow(const QString &clientMsgId) const;

@@ -55,21 +55,29 @@ void RoomSession::connectClient()
         [this, mine](const QString &channel, const ChatMessage &message) {
             if (!mine(channel))
                 return;
-            m_messages.appendMessage(message);
+            ChatMessage shown = message;
+            const auto seal = m_sealed.open(shown);
+            m_messages.appendMessage(shown, seal);
             setTyping(message.participantId, std::nullopt); // it was this they typed
-            if (message.participantId != m_participantId)
-                Q_EMIT messageArrived(message.sender, message.text);
+            if (message.participantId != m_participantId
+                && seal != MessagesModel::Seal::Undecryptable)
+                Q_EMIT messageArrived(shown.sender, shown.text);
         });
     m_clientConnections << connect(m_client, &RealtimeClient::chatTyping, this,
         [this, mine](const QString &channel, const ChatTyping &typing) {
             if (mine(channel) && typing.participantId != m_participantId)
                 setTyping(typing.participantId,
-                    Typist { typing.name, QDateTime::currentMSecsSinceEpoch() + 5000 });
+                    Typist { shownName(typing.name, typing.sealedName),
+                        QDateTime::currentMSecsSinceEpoch() + 5000 });
         });
     m_clientConnections << connect(m_client, &RealtimeClient::presenceJoin, this,
         [this, mine](const QString &channel, const PresenceJoin &join) {
-            if (mine(channel) && m_participants.add({ join.participantId, join.name }))
-                m_messages.appendNotice(tr("%1 joined").arg(join.name));
+            if (!mine(channel))
+                return;
+            const QString name = shownName(join.name, join.sealedName);
+            Participant member { join.participantId, name };
+            if (m_participants.add(member))
+                m_messages.appendNotice(tr("%1 joined").arg(name));
         });
     m_clientConnections << connect(m_client, &RealtimeClient::presenceLeave, this,
         [this, mine](const QString &channel, const PresenceLeave &leave) {
@@ -80,7 +88,7 @@ void RoomSession::connectClient()
                 return endRoom(State::Removed);
             setTyping(leave.participantId, std::nullopt);
             if (m_participants.remove(leave.participantId))
-                m_messages.appendNotice(tr("%1 left").arg(leave.name));
+                m_messages.appendNotice(tr("%1 left").arg(shownName(leave.name, leave.sealedName)));
         });
     m_clientConnections << connect(m_client, &RealtimeClient::chatDestroy, this,
         [this, mine](const QString &channel, const ChatDestroy &destroy) {
@@ -183,6 +191,8 @@ void RoomSession::join(const QString &invite, const QString &name)
     const auto link = InviteLink::parse(invite, &why);
     if (!link)
         return failWith(Error::badRequest(why));
+    if (const auto error = SealedRoom::checkName(name))
+        return failWith(*error);
     m_messages.clear();
     m_participants.reset({});
     m_historyTrimmed = false;
@@ -197,20 +207,32 @@ void RoomSession::join(const QString &invite, const QString &name)
         m_link.port = previous.port;
     }
     m_client->setServer(link->serverUrl(), link->fingerprint);
+    m_sealed.reset(link->roomId, link->roomKey);
     setState(State::Joining);
     Q_EMIT roomChanged();
-    const QString roomId = link->roomId;
+    requestJoin(link->roomId, name, false);
+}
+
+void RoomSession::requestJoin(const QString &roomId, const QString &name, bool sealed)
+{
+    RoomJoinParams params = m_sealed.joinParams(name, sealed);
+    params.roomId = roomId;
     // Guarded: the answer may come after this session is gone (its page closed).
-    m_client->joinRoom(RoomJoinParams { roomId, name, std::nullopt },
-        guarded(this, [this, roomId](Outcome<RoomJoined> outcome) {
+    m_client->joinRoom(
+        params, guarded(this, [this, roomId, name, sealed](Outcome<RoomJoined> outcome) {
             if (roomId != m_roomId || m_state != State::Joining)
                 return;
-            if (const auto *error = std::get_if<Error>(&outcome))
+            if (const auto *error = std::get_if<Error>(&outcome)) {
+                // An end-to-end room, and the invite lacked its key: in, to see it locked.
+                if (!sealed && SealedRoom::refusedForPlainName(*error))
+                    return requestJoin(roomId, name, true);
                 return failWith(*error);
+            }
             const RoomJoined &joined = std::get<RoomJoined>(outcome);
+            m_sealed.setEndToEnd(joined.room.e2e.value_or(false));
             m_token = joined.token;
             m_participantId = joined.participantId;
-            m_name = joined.name;
+            m_name = shownName(joined.name, joined.sealedName);
             m_maxParticipants = joined.room.maxParticipants;
             m_expiresAt = joined.room.expiresAt;
             // Until a message of ours says better: the host's deadline less its ttl is its now.
@@ -218,7 +240,10 @@ void RoomSession::join(const QString &invite, const QString &name)
                 m_client->setHostClockOffsetMs(joined.room.expiresAt
                     - qint64(joined.room.ttl) * 1000 - QDateTime::currentMSecsSinceEpoch() + 500);
             m_participants.setSelf(m_participantId);
-            m_participants.reset(joined.room.participants);
+            QList<Participant> members = joined.room.participants;
+            for (Participant &member : members)
+                member.name = shownName(member.name, member.sealedName);
+            m_participants.reset(members);
             m_messages.setOwnParticipantId(m_participantId);
             setState(State::Joined);
             Q_EMIT roomChanged();
@@ -228,7 +253,13 @@ void RoomSession::join(const QString &invite, const QString &name)
         }));
 }
 
-void RoomSession::create(int ttlSeconds, int maxParticipants, const QString &name)
+QString RoomSession::shownName(const QString &name, const std::optional<QString> &sealedName) const
+{
+    const QString shown = m_sealed.nameOf(name, sealedName);
+    return shown.isEmpty() && sealedName ? tr("🔒 unknown") : shown;
+}
+
+void RoomSession::create(int ttlSeconds, int maxParticipants, const QString &name, bool endToEnd)
 {
     m_error = {};
     if (!m_client || m_client->url().isEmpty())
@@ -242,19 +273,22 @@ void RoomSession::create(int ttlSeconds, int maxParticipants, const QString &nam
     host.port = quint16(url.port(InviteLink::kDefaultPort));
     host.fingerprint = m_client->pin();
     host.plain = url.scheme() == QLatin1StringView("ws");
-    m_client->createRoom(RoomCreateParams { ttlSeconds, maxParticipants },
-        guarded(this, [this, host, name](Outcome<RoomCreated> outcome) {
+    RoomCreateParams params { ttlSeconds, maxParticipants };
+    params.e2e = endToEnd;
+    m_client->createRoom(
+        params, guarded(this, [this, host, name, endToEnd](Outcome<RoomCreated> outcome) {
             if (m_state != State::Creating)
                 return;
             if (const auto *error = std::get_if<Error>(&outcome))
                 return failWith(*error);
-            join(host.forRoom(std::get<RoomCreated>(outcome).roomId).toString(), name);
+            const QByteArray key = endToEnd ? RoomCipher::newKey() : QByteArray();
+            join(host.forRoom(std::get<RoomCreated>(outcome).roomId, key).toString(), name);
         }));
 }
 
 void RoomSession::send(const QString &text)
 {
-    if (!m_client || m_state != State::Joined || text.trimmed().isEmpty())
+    if (!m_client || m_state != State::Joined || text.trimmed().isEmpty() || !m_sealed.canWrite())
         return;
     const QString clientMsgId = ids::newMessageId();
     m_messages.addPending(clientMsgId, m_name, text);
@@ -313,10 +347,13 @@ void RoomSession::retry(const QString &clientMsgId)
 
 void RoomSession::transmit(const QString &clientMsgId, const QString &text)
 {
-    MessagesSendParams params;
-    params.member = { m_roomId, m_token };
-    params.text = text;
-    params.clientMsgId = clientMsgId;
+    const MessagesSendParams params
+        = m_sealed.sendParams({ m_roomId, m_token }, clientMsgId, m_participantId, m_name, text);
+    if (const auto error = SealedRoom::checkText(text)) {
+        m_messages.setDelivery(clientMsgId, MessagesModel::Delivery::Failed);
+        Q_EMIT sendFailed(*error);
+        return;
+    }
     m_sendDeadlines.insert(clientMsgId, QDateTime::currentMSecsSinceEpoch() + m_sendTimeoutMs);
     if (!m_sendSweep.isActive())
         m_sendSweep.start();
@@ -326,7 +363,9 @@ void RoomSession::transmit(const QString &clientMsgId, const QString &text)
             return;
         m_sendDeadlines.remove(clientMsgId);
         if (const auto *message = std::get_if<ChatMessage>(&outcome)) {
-            m_messages.confirmPending(clientMsgId, *message); // even after "not sent"
+            ChatMessage shown = *message;
+            const auto seal = m_sealed.open(shown);
+            m_messages.confirmPending(clientMsgId, shown, seal); // even after "not sent"
             return;
         }
         m_messages.setDelivery(clientMsgId, MessagesModel::Delivery::Failed);

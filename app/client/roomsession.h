@@ -3,6 +3,7 @@
 #include "invitelink.h"
 #include "messagesmodel.h"
 #include "participantsmodel.h"
+#include "sealedroom.h"
 
 #include "protocol/errors.h"
 
@@ -35,6 +36,13 @@ class RoomSession : public QObject
     Q_PROPERTY(bool historyTrimmed READ historyTrimmed NOTIFY historyTrimmedChanged)
     // "NAME is typing…" while someone else is (chat.typing, 5 s each), else empty.
     Q_PROPERTY(QString typingText READ typingText NOTIFY typingChanged)
+    // End to end (the host says so on join): names and texts leave only sealed with the key.
+    Q_PROPERTY(bool endToEnd READ endToEnd NOTIFY roomChanged)
+    // An end-to-end room entered without its key: nothing can be read or written.
+    Q_PROPERTY(bool keyMissing READ keyMissing NOTIFY roomChanged)
+    Q_PROPERTY(bool canWrite READ canWrite NOTIFY roomChanged)
+    // 4 groups of 4 digits from the room key and the host's fingerprint, to compare.
+    Q_PROPERTY(QString safetyCode READ safetyCode NOTIFY roomChanged)
     Q_PROPERTY(pc::client::MessagesModel *messages READ messages CONSTANT)
     Q_PROPERTY(pc::client::ParticipantsModel *participants READ participants CONSTANT)
 
@@ -74,6 +82,10 @@ public:
     int secondsLeft() const { return m_secondsLeft; }
     bool historyTrimmed() const { return m_historyTrimmed; }
     QString typingText() const;
+    bool endToEnd() const { return m_sealed.isEndToEnd(); }
+    bool keyMissing() const { return m_sealed.isEndToEnd() && !m_sealed.hasKey(); }
+    bool canWrite() const { return m_sealed.canWrite(); }
+    QString safetyCode() const { return m_sealed.safetyCode(m_link.fingerprint); }
     // Why the last create or join failed (Full, NotFound, Unreachable, Failed): the contract's
     // code and the host's message (Unreachable: unavailable).
     protocol::Error error() const { return m_error; }
@@ -83,8 +95,10 @@ public:
     // Joins a room by invite link (privatechat://HOST:PORT/ID or HOST:PORT/ID); points the
     // client at that host.
     Q_INVOKABLE void join(const QString &invite, const QString &name);
-    // Creates a room on the client's host (its URL and pin), then joins it.
-    Q_INVOKABLE void create(int ttlSeconds, int maxParticipants, const QString &name);
+    // Creates a room on the client's host (its URL and pin), then joins it. endToEnd: with a
+    // new room key, in the invite's fragment only.
+    Q_INVOKABLE void create(
+        int ttlSeconds, int maxParticipants, const QString &name, bool endToEnd = true);
     // Shown at once as pending; sent now or when the link is back (its clientMsgId makes a
     // resend safe); marked not sent after sendTimeoutMs, never dropped without a word.
     Q_INVOKABLE void send(const QString &text);
@@ -123,12 +137,16 @@ private:
     static constexpr qint64 kHostNoticeGraceMs = 2500;
     void connectClient();
     void transmit(const QString &clientMsgId, const QString &text);
+    void requestJoin(const QString &roomId, const QString &name, bool sealed);
+    // A member's name as shown, opened in an end-to-end room.
+    QString shownName(const QString &name, const std::optional<QString> &sealedName) const;
     void failOverdueSends();
 
     QPointer<RealtimeClient> m_client;
     State m_state = State::Idle;
     QString m_roomId;
     InviteLink m_link; // the room's invite: its host, pin and key
+    SealedRoom m_sealed;
     QString m_name;
     QString m_token;
     QString m_participantId;

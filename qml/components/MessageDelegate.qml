@@ -15,7 +15,7 @@ Item {
     signal retryRequested(string clientMsgId)
 
     function copy(): void {
-        Desktop.copyText(messageText.selectedText.length > 0 ? messageText.selectedText : root.text);
+        Desktop.copyText(messageText.selectedText.length > 0 ? messageText.selectedText : root.shownText);
     }
 
     required property string sender
@@ -26,12 +26,16 @@ Item {
     required property int index
     required property int delivery // MessagesModel.Delivery
     required property string clientMsgId
+    required property int seal // MessagesModel.Seal
+    readonly property bool undecryptable: root.seal === MessagesModel.Undecryptable
+    readonly property string shownText: root.undecryptable
+        ? qsTr("🔒 This message could not be decrypted — was the invite complete?") : root.text
 
     implicitHeight: root.notice ? noticeText.implicitHeight + 12 : body.implicitHeight + 14
     Accessible.role: Accessible.StaticText
     Accessible.name: root.notice ? root.text
                                  : qsTr("%1 at %2: %3").arg(root.own ? qsTr("You") : root.sender)
-                                                      .arg(root.time).arg(root.text)
+                                                      .arg(root.time).arg(root.shownText)
 
     Text {
         id: noticeText
@@ -75,7 +79,7 @@ Item {
                 Layout.fillWidth: true
 
                 Text {
-                    text: root.own ? qsTr("YOU") : root.sender
+                    text: root.own ? qsTr("YOU") : root.undecryptable ? qsTr("someone") : root.sender
                     font.pixelSize: Theme.fontSmall
                     font.bold: true
                     color: root.own ? Theme.accent : Theme.amber
@@ -109,14 +113,15 @@ Item {
                 id: messageText
                 objectName: "messageText"
                 Layout.fillWidth: true
-                text: root.text
+                text: root.shownText
                 readOnly: true
                 selectByMouse: true
                 persistentSelection: true // the menu takes focus, the selection stays
                 wrapMode: TextEdit.Wrap
                 textFormat: TextEdit.PlainText
                 font.pixelSize: Theme.fontNormal
-                color: Theme.text
+                font.italic: root.undecryptable
+                color: root.undecryptable ? Theme.textMuted : Theme.text
                 selectionColor: Theme.selection
                 selectedTextColor: Theme.text
                 Keys.onPressed: event => {

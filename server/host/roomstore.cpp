@@ -62,6 +62,26 @@ namespace {
         const QByteArray status = reply.elements.first().string;
         if (status == "ok")
             return std::nullopt;
+        // An end-to-end room refusing plain values, or another room sealed ones.
+        if (status.startsWith("e2e-")) {
+            static const QHash<QByteArray, QString> kE2e {
+                { "e2e-sealed-name",
+                    QStringLiteral("This room is end-to-end encrypted: join with sealedName.") },
+                { "e2e-plain-name",
+                    QStringLiteral("This room is not end-to-end encrypted: join with name.") },
+                { "e2e-ciphertext",
+                    QStringLiteral(
+                        "This room is end-to-end encrypted: send ciphertext, not text.") },
+                { "e2e-client-msg-id",
+                    QStringLiteral(
+                        "This room is end-to-end encrypted: a message needs its clientMsgId.") },
+                { "e2e-text",
+                    QStringLiteral(
+                        "This room is not end-to-end encrypted: send text, not ciphertext.") },
+            };
+            if (const auto it = kE2e.constFind(status); it != kE2e.cend())
+                return Error::badRequest(*it);
+        }
         const auto code = errorCodeFromName(QString::fromLatin1(status));
         switch (code.value_or(ErrorCode::Internal)) {
         case ErrorCode::RoomNotFound:
@@ -85,8 +105,10 @@ namespace {
     MemberRecord decodeMember(const QByteArray &json)
     {
         const QJsonObject o = QJsonDocument::fromJson(json).object();
+        const QJsonValue sealed = o.value(QLatin1StringView("s"));
         return { { o.value(QLatin1StringView("p")).toString(),
-                     o.value(QLatin1StringView("n")).toString() },
+                     o.value(QLatin1StringView("n")).toString(),
+                     sealed.isString() ? std::optional(sealed.toString()) : std::nullopt },
             qint64(o.value(QLatin1StringView("j")).toDouble()) };
     }
 
@@ -112,6 +134,8 @@ namespace {
         room.maxParticipants = int(e.value(S::maxParticipants).toInteger());
         room.lastSeq = e.value(S::seq).toInteger();
         room.participants = decodeParticipants(e.value(S::records));
+        if (e.value(S::e2e).string == "1")
+            room.e2e = true;
         return room;
     }
 
@@ -138,11 +162,12 @@ void RoomStore::create(const RoomCreateParams &params, Done<RoomCreated> done)
 {
     const qint64 created = now();
     RoomCreated room { ids::newRoomId(), params.ttl, created + qint64(params.ttl) * 1000,
-        params.maxParticipants };
+        params.maxParticipants, params.e2e ? std::optional(true) : std::nullopt };
     const RoomKeys keys(m_prefix, room.roomId);
     const scripts::Create::Args args { .now = number(created),
         .expiresAt = number(room.expiresAt),
-        .maxParticipants = number(room.maxParticipants) };
+        .maxParticipants = number(room.maxParticipants),
+        .e2e = params.e2e ? "1" : "0" };
     m_redis->eval(m_create, scripts::Create::keys(keys), args.list(),
         [this, params, room, done](const redis::Reply &reply) {
             // A 126-bit ID that collides means a broken random generator; try once more.
@@ -168,14 +193,15 @@ void RoomStore::join(const RoomJoinParams &params, Done<RoomJoined> done)
         .tokenHash = memberKey(token),
         .rejoin = rejoin ? "1" : "0",
         .participantId = ids::newParticipantId().toLatin1(),
-        .name = params.name.toUtf8(),
-        .channel = keys.channel };
+        .name = params.name.value_or(QString()).toUtf8(),
+        .channel = keys.channel,
+        .sealedName = params.sealedName.value_or(QString()).toLatin1() };
     m_redis->eval(m_join, S::keys(keys), args.list(), [token, done](const redis::Reply &reply) {
         if (auto error = scriptError(reply, "join"))
             return done(*error);
         const MemberRecord me = decodeMember(reply.elements.value(S::record).string);
         done(RoomJoined { token, me.participant.participantId, me.participant.name,
-            decodeRoom<S>(reply.elements) });
+            me.participant.sealedName, decodeRoom<S>(reply.elements) });
     });
 }
 
@@ -205,7 +231,8 @@ void RoomStore::leave(const MemberParams &member, Done<PresenceLeave> done)
         if (auto error = scriptError(reply, "leave"))
             return done(*error);
         const MemberRecord me = decodeMember(reply.elements.value(S::record).string);
-        done(PresenceLeave { me.participant.participantId, me.participant.name });
+        done(PresenceLeave {
+            me.participant.participantId, me.participant.name, me.participant.sealedName });
     });
 }
 
@@ -275,11 +302,12 @@ void RoomStore::send(const MessagesSendParams &params, Done<EncodedMessageSent> 
     const S::Args args { .now = number(now()),
         .tokenHash = memberKey(params.member.token),
         .messageId = ids::newMessageId().toLatin1(),
-        .text = params.text.toUtf8(),
+        .text = params.text.value_or(QString()).toUtf8(),
         .clientMsgId = params.clientMsgId.value_or(QString()).toUtf8(),
         .channel = keys.channel,
         .history = number(limits::kHistoryLength),
-        .roomId = params.member.roomId.toLatin1() };
+        .roomId = params.member.roomId.toLatin1(),
+        .ciphertext = params.ciphertext.value_or(QString()).toLatin1() };
     m_redis->eval(m_send, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
         if (auto error = scriptError(reply, "send"))
             return done(*error);

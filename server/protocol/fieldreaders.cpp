@@ -2,6 +2,11 @@
 
 #include "ids.h"
 #include "json.h"
+#include "limits.h"
+
+#include <QStringList>
+
+#include <algorithm>
 
 namespace pc::protocol::fields {
 
@@ -62,6 +67,51 @@ std::optional<Error> readStringOrEmpty(const QJsonObject &o, const char *field, 
     auto error = readOptionalString(o, field, value);
     out = value.value_or(QString());
     return error;
+}
+
+std::optional<Error> readOptionalBoolean(
+    const QJsonObject &o, const char *field, std::optional<bool> &out)
+{
+    out.reset();
+    if (!o.contains(key(field)))
+        return std::nullopt;
+    bool value = false;
+    auto error = readBoolean(o, field, true, value);
+    if (!error)
+        out = value;
+    return error;
+}
+
+bool isSealedValue(const QString &s)
+{
+    if (s.size() < limits::kMinSealedLength)
+        return false;
+    return std::all_of(s.cbegin(), s.cend(), [](QChar c) {
+        const char16_t u = c.unicode();
+        return (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9')
+            || u == '-' || u == '_';
+    });
+}
+
+Error notSealed(const char *field)
+{
+    return Error::badRequest(QStringLiteral(
+        "The field \"%1\" is not a sealed value (base64url, at least %2 characters).")
+                                 .arg(key(field))
+                                 .arg(limits::kMinSealedLength));
+}
+
+std::optional<Error> exactlyOneOf(std::initializer_list<const char *> names, int present)
+{
+    if (present == 1)
+        return std::nullopt;
+    if (present == 0)
+        return missing(*names.begin());
+    QStringList quoted;
+    for (const char *name : names)
+        quoted << QLatin1Char('"') + key(name) + QLatin1Char('"');
+    return Error::badRequest(QStringLiteral("Give one of the fields %1, not more.")
+                                 .arg(quoted.join(QStringLiteral(", "))));
 }
 
 std::optional<Error> readRoomId(const QJsonObject &o, const char *field, QString &out)

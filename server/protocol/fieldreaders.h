@@ -41,6 +41,8 @@ namespace fields {
     }
     std::optional<Error> readBoolean(
         const QJsonObject &o, const char *key, bool required, bool &out);
+    std::optional<Error> readOptionalBoolean(
+        const QJsonObject &o, const char *key, std::optional<bool> &out);
     std::optional<Error> readTrue(const QJsonObject &o, const char *key);
     std::optional<Error> readEnumIndex(const QJsonObject &o, const char *key,
         std::initializer_list<const char *> names, int &index);
@@ -54,6 +56,12 @@ namespace fields {
         return error;
     }
     std::optional<Error> readEvents(const QJsonObject &o, const char *key, EventMask &out);
+    // A sealed value (an end-to-end room's name or text): base64url, of a length a nonce and a
+    // tag take at least; what it holds is not the host's to know.
+    bool isSealedValue(const QString &s);
+    Error notSealed(const char *key);
+    // Exactly one of the named optional fields: none is the first one missing.
+    std::optional<Error> exactlyOneOf(std::initializer_list<const char *> names, int present);
     Error notAnObject(const char *key);
     Error notAnArray(const char *key);
     Error badItem(const char *key, qsizetype index, const Error &inner);

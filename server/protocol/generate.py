@@ -174,10 +174,11 @@ class Schema:
         if op.get("script") != "relay" or op["access"] != "member" or op["reply"] != "Empty":
             raise SchemaError(f"{op['name']}: a relay op is a member op with script relay and reply Empty")
         payload = {k for k, _ in self.wire_fields(events[op["relay"]]["payload"])}
-        sent = {k for k, _ in self.relayed_fields(op)} | {"participantId", "name"}
+        # The sender, stamped by relay.lua: its sealed name too in an end-to-end room.
+        sent = {k for k, _ in self.relayed_fields(op)} | {"participantId", "name", "sealedName"}
         if payload != sent:
             raise SchemaError(f"{op['name']}: {op['relay']}'s payload must be its params and "
-                              f"participantId, name (has {sorted(payload)}, would get {sorted(sent)})")
+                              f"participantId, name, sealedName (has {sorted(payload)}, would get {sorted(sent)})")
 
     def has_member(self, sname):
         if sname == "MemberParams":
@@ -363,6 +364,8 @@ def gen_reader(schema, key, f, L, phase):
                 schema.cpp_value(f["max"]) if "max" in f else "limits::kMaxSafeInteger")
             req = "false" if "default" in f else "true"
             call = f"readInteger(o, {k}, {lo}, {hi}, {req}, {path})"
+        elif t == "boolean" and f.get("optional"):
+            call = f"readOptionalBoolean(o, {k}, {path})"
         elif t == "boolean":
             call = f"readBoolean(o, {k}, {'false' if 'default' in f else 'true'}, {path})"
         elif t == "true":
@@ -378,6 +381,11 @@ def gen_reader(schema, key, f, L, phase):
             call = f"readObject(o, {k}, {path}, options)"
         L.append(f"    if (auto error = {call})")
         L.append("        return error;")
+        if f.get("format") == "sealed":  # opaque to the host: only its form is checked
+            value = f"*{path}" if f.get("optional") else path
+            guard = f"{path} && " if f.get("optional") else ""
+            L.append(f"    if ({guard}!isSealedValue({value}))")
+            L.append(f"        return notSealed({k});")
         if f.get("host_max"):  # the default too stays within what this host allows
             L.append(f"    {path} = std::min({path}, options.maxTtl);")
     elif t == "string" and "max" in f:
@@ -432,6 +440,13 @@ def gen_source(schema):
         L.append("{")
         for key, f in fields:
             gen_reader(schema, key, f, L, 1)
+        # one_of: exactly one of these optional fields (missing: as the first one missing).
+        for group in schema.structs[sname].get("one_of", []):
+            paths = [next(f["path"] for k, f in fields if k == g) for g in group]
+            names = ", ".join(f'"{g}"' for g in group)
+            present = " + ".join(f"int(out.{p_}.has_value())" for p_ in paths)
+            L.append(f"    if (auto error = exactlyOneOf({{ {names} }}, {present}))")
+            L.append("        return error;")
         for key, f in fields:
             gen_reader(schema, key, f, L, 2)
         L += ["    return std::nullopt;", "}", ""]
@@ -515,17 +530,17 @@ def gen_lua_events(schema, sc):
         e = by_name[n]
         fields = schema.wire_fields(e["payload"])
         var = snake(n)
-        L += [f"-- {n}: every field of the schema present, no other.", f"function ENCODE.{var}(t)"]
+        L += [f"-- {n}: every required field of the schema present, no other.", f"function ENCODE.{var}(t)"]
         for k, f in fields:
             if f["type"] == "true":
                 L.append(f"  t.{k} = true")
-        L.append(f"  local n = 0")
         L.append(f"  for k in pairs(t) do")
         known = " or ".join(f"k == '{k}'" for k, _ in fields)
         L.append(f"    if not ({known}) then error('{n}: no field ' .. k) end")
-        L.append(f"    n = n + 1")
         L.append(f"  end")
-        L.append(f"  if n ~= {len(fields)} then error('{n}: a field is missing') end")
+        for k, f in fields:
+            if not f.get("optional"):
+                L.append(f"  if t.{k} == nil then error('{n}: no {k}') end")
         L += ["  return cjson.encode(t)", "end"]
     L += ["-- The bus form of an event, \"<name> <seq> <payload>\": hosts read the header without a",
           "-- JSON parser and splice the payload into frames.",
@@ -563,6 +578,9 @@ def type_doc(schema, f):
         hi = schema.limit_value(f["max"]) if "max" in f else None
         rng = f" {lo}…{hi}" if lo is not None and hi is not None else (f" ≥ {lo}" if lo is not None else "")
         return "integer" + rng
+    if f.get("format") == "sealed":
+        return (f"sealed value (base64url, {schema.limit_value('minSealedLength')}…"
+                f"{schema.limit_value(f['max'])} chars)")
     if t == "string" and "max" in f:
         s = f"string, 1…{schema.limit_value(f['max'])} chars"
         return s + (", not only whitespace" if f.get("nonblank") else "")

@@ -27,6 +27,7 @@ Item {
         notice: false
         delivery: 0 // MessagesModel.Stored
         clientMsgId: ""
+        seal: 0 // MessagesModel.None
     }
 
     TestCase {

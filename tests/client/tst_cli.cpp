@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QPainter>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -128,20 +129,35 @@ void tst_Cli::initTestCase()
 
 void tst_Cli::createPrintsTheInvite()
 {
-    const Finished run
-        = runToEnd({ QStringLiteral("--server"), QStringLiteral("ws://") + authority(m_host->url()),
-            QStringLiteral("--create"), QStringLiteral("--ttl"), QStringLiteral("60"),
-            QStringLiteral("--max"), QStringLiteral("3") });
-    QCOMPARE(run.code, 0);
-    const QString line = QString::fromUtf8(run.out).trimmed();
-    const QString prefix = QStringLiteral("privatechat://%1/").arg(authority(m_host->url()));
-    QVERIFY2(line.startsWith(prefix), qPrintable(line));
-    // A ws:// host: the invite says plain=1.
-    const QString room = line.mid(prefix.size()).section(QLatin1Char('?'), 0, 0);
-    QVERIFY2(line.mid(prefix.size() + room.size()).startsWith(QStringLiteral("?plain=1")),
-        qPrintable(line));
+    const auto create = [this](QStringList more) {
+        return runToEnd(QStringList { QStringLiteral("--server"),
+                            QStringLiteral("ws://") + authority(m_host->url()),
+                            QStringLiteral("--create"), QStringLiteral("--ttl"),
+                            QStringLiteral("60"), QStringLiteral("--max"), QStringLiteral("3") }
+            + more);
+    };
+    // End to end by default: the key in the fragment; a ws:// host says plain=1.
+    const Finished sealed = create({});
+    QCOMPARE(sealed.code, 0);
+    const QString line = QString::fromUtf8(sealed.out).trimmed();
+    const QRegularExpression form(QStringLiteral("^privatechat://%1/([A-Za-z0-9_-]{21})\\?plain=1"
+                                                 "#k=[A-Za-z0-9_-]{43}$")
+                                      .arg(QRegularExpression::escape(authority(m_host->url()))));
+    const auto match = form.match(line);
+    QVERIFY2(match.hasMatch(), qPrintable(line));
     TestClient check(m_host->url());
     QVERIFY(check.open());
+    const QJsonObject refused = check.request(QStringLiteral("room.join"),
+        { { k("roomId"), match.captured(1) }, { k("name"), QStringLiteral("Check") } });
+    QCOMPARE(refused.value(k("error")).toObject().value(k("message")).toString(),
+        QStringLiteral("This room is end-to-end encrypted: join with sealedName."));
+
+    // --no-e2e: a room any client joins by name.
+    const Finished plain = create({ QStringLiteral("--no-e2e") });
+    QCOMPARE(plain.code, 0);
+    const QString plainLine = QString::fromUtf8(plain.out).trimmed();
+    QVERIFY2(!plainLine.contains(QLatin1Char('#')), qPrintable(plainLine));
+    const QString room = plainLine.section(QLatin1Char('/'), 3).section(QLatin1Char('?'), 0, 0);
     const QJsonObject joined = check.join(room, QStringLiteral("Check"));
     QCOMPARE(joined.value(k("maxParticipants")).toInt(), 3);
     QVERIFY(joined.value(k("ttl")).toInt() <= 60);

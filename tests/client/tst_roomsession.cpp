@@ -12,6 +12,7 @@
 
 using namespace pc;
 using namespace pc::test;
+using pc::client::MessagesModel;
 using pc::client::RealtimeClient;
 using pc::client::RoomSession;
 
@@ -63,6 +64,9 @@ private Q_SLOTS:
     void removedWhenTheHostForgetsUs();
     void aMessageSentWhileDisconnectedIsNeverLost();
     void typingIsShownAndGoes();
+    void aPlainRoomForThirdPartyClients();
+    void withoutTheKeyTheRoomOpensLocked();
+    void aWrongKeyReadsNothing();
     void aSessionGoneWithARequestInFlight_data();
     void aSessionGoneWithARequestInFlight();
 
@@ -84,10 +88,15 @@ void tst_RoomSession::createJoinChatDestroy()
     QTRY_COMPARE(host.session.state(), RoomSession::State::Joined);
     QCOMPARE(host.session.name(), QStringLiteral("Hana"));
     QCOMPARE(host.session.roomId().size(), 21);
-    // A ws:// host: the invite says so (plain=1), the client never guesses it.
-    QCOMPARE(host.session.inviteLink(),
-        QStringLiteral("privatechat://%1/%2?plain=1")
-            .arg(authority(m_host->url()), host.session.roomId()));
+    // A ws:// host: the invite says so (plain=1), the client never guesses it. The room is end
+    // to end: its key is in the fragment.
+    const QString prefix = QStringLiteral("privatechat://%1/%2?plain=1#k=")
+                               .arg(authority(m_host->url()), host.session.roomId());
+    QVERIFY2(host.session.inviteLink().startsWith(prefix), qPrintable(host.session.inviteLink()));
+    QCOMPARE(host.session.inviteLink().size(), prefix.size() + 43);
+    QVERIFY(host.session.endToEnd());
+    QVERIFY(!host.session.keyMissing());
+    QVERIFY(host.session.canWrite());
     QVERIFY(host.session.secondsLeft() > 595 && host.session.secondsLeft() <= 600);
     QCOMPARE(host.session.maxParticipants(), 2);
 
@@ -112,6 +121,23 @@ void tst_RoomSession::createJoinChatDestroy()
     QCOMPARE(row(guest.session.messages(), 1, "own").toBool(), true);
     QVERIFY(row(guest.session.messages(), 1, "time").toString().contains(QLatin1Char(':')));
     QCOMPARE(arrived.size(), 1);
+    QCOMPARE(row(guest.session.messages(), 0, "seal").toInt(), int(MessagesModel::Seal::Opened));
+    // The same key and the same host: the same safety code.
+    QVERIFY(!host.session.safetyCode().isEmpty());
+    QCOMPARE(guest.session.safetyCode(), host.session.safetyCode());
+
+    // What the host holds: sealed values only.
+    const QString stored = QString::fromUtf8(m_host->redisCli({ QStringLiteral("LRANGE"),
+        m_host->keysContaining(host.session.roomId()).filter(QStringLiteral("messages:")).value(0),
+        QStringLiteral("0"), QStringLiteral("-1") }));
+    QVERIFY2(stored.contains(QStringLiteral("ciphertext")), qPrintable(stored));
+    QVERIFY(
+        !stored.contains(QStringLiteral("hello Gus")) && !stored.contains(QStringLiteral("Hana")));
+    const QString members = QString::fromUtf8(m_host->redisCli({ QStringLiteral("HVALS"),
+        m_host->keysContaining(host.session.roomId())
+            .filter(QStringLiteral("members:"))
+            .value(0) }));
+    QVERIFY(!members.contains(QStringLiteral("Gus")) && !members.contains(QStringLiteral("Hana")));
 
     guest.session.destroyRoom();
     QTRY_COMPARE(host.session.state(), RoomSession::State::Destroyed);
@@ -245,7 +271,7 @@ void tst_RoomSession::typingIsShownAndGoes()
 {
     Person a(m_host->url());
     Person b(m_host->url());
-    a.session.create(600, 3, QStringLiteral("Ada"));
+    a.session.create(600, 3, QStringLiteral("Ada"), false); // a raw client joins below
     QTRY_COMPARE(a.session.state(), RoomSession::State::Joined);
     b.session.join(a.session.inviteLink(), QStringLiteral("Bo"));
     QTRY_COMPARE(b.session.state(), RoomSession::State::Joined);
@@ -308,6 +334,74 @@ void tst_RoomSession::removedWhenTheHostForgetsUs()
     QTRY_COMPARE_WITH_TIMEOUT(a.session.state(), RoomSession::State::Removed, 10000);
     QCOMPARE(a.session.messages()->rowCount(), 0);
     QCOMPARE(a.session.participants()->rowCount(), 0);
+}
+
+// A room that is not end to end, for scripts and third-party clients: plain names and text.
+void tst_RoomSession::aPlainRoomForThirdPartyClients()
+{
+    Person a(m_host->url());
+    a.session.create(600, 2, QStringLiteral("Ada"), false);
+    QTRY_COMPARE(a.session.state(), RoomSession::State::Joined);
+    QVERIFY(!a.session.endToEnd());
+    QVERIFY(!a.session.inviteLink().contains(QLatin1Char('#')));
+    QVERIFY(a.session.safetyCode().isEmpty());
+    TestClient raw(m_host->url());
+    QVERIFY(raw.open());
+    const QJsonObject joined = raw.join(a.session.roomId(), QStringLiteral("Raw"));
+    QCOMPARE(joined.value(k("name")).toString(), QStringLiteral("Raw"));
+    QVERIFY(!joined.contains(k("e2e")));
+    QTRY_COMPARE(a.session.messages()->rowCount(), 1); // "Raw joined"
+    a.session.send(QStringLiteral("plain words"));
+    QTRY_COMPARE(a.session.messages()->rowCount(), 2);
+    QTRY_COMPARE(
+        row(a.session.messages(), 1, "delivery").toInt(), int(MessagesModel::Delivery::Stored));
+    QCOMPARE(row(a.session.messages(), 1, "seal").toInt(), int(MessagesModel::Seal::None));
+    const QString stored = QString::fromUtf8(m_host->redisCli({ QStringLiteral("LRANGE"),
+        m_host->keysContaining(a.session.roomId()).filter(QStringLiteral("messages:")).value(0),
+        QStringLiteral("0"), QStringLiteral("-1") }));
+    QVERIFY(stored.contains(QStringLiteral("plain words")));
+}
+
+// An invite cut before #k=: the room opens, says it is locked, shows every message as
+// undecryptable, and writes nothing.
+void tst_RoomSession::withoutTheKeyTheRoomOpensLocked()
+{
+    Person a(m_host->url()), b(m_host->url());
+    a.session.create(600, 3, QStringLiteral("Ada"));
+    QTRY_COMPARE(a.session.state(), RoomSession::State::Joined);
+    a.session.send(QStringLiteral("before"));
+    QTRY_COMPARE(a.session.messages()->rowCount(), 1);
+    b.session.join(a.session.inviteLink().section(QLatin1Char('#'), 0, 0), QStringLiteral("Bo"));
+    QTRY_COMPARE(b.session.state(), RoomSession::State::Joined);
+    QVERIFY(b.session.endToEnd());
+    QVERIFY(b.session.keyMissing());
+    QVERIFY(!b.session.canWrite());
+    QVERIFY(b.session.safetyCode().isEmpty());
+    QTRY_COMPARE(b.session.messages()->rowCount(), 1);
+    QCOMPARE(row(b.session.messages(), 0, "seal").toInt(), int(MessagesModel::Seal::Undecryptable));
+    QCOMPARE(row(b.session.messages(), 0, "text").toString(), QString());
+    QCOMPARE(row(b.session.messages(), 0, "sender").toString(), QString());
+    b.session.send(QStringLiteral("cannot"));
+    QCOMPARE(b.session.messages()->rowCount(), 1);
+    // Others see the member, its name unreadable to them (sealed with a key nobody has).
+    QTRY_COMPARE(a.session.participants()->rowCount(), 2);
+    QCOMPARE(row(a.session.participants(), 1, "name").toString(), QStringLiteral("🔒 unknown"));
+}
+
+void tst_RoomSession::aWrongKeyReadsNothing()
+{
+    Person a(m_host->url()), b(m_host->url());
+    a.session.create(600, 3, QStringLiteral("Ada"));
+    QTRY_COMPARE(a.session.state(), RoomSession::State::Joined);
+    const QString wrong = a.session.inviteLink().section(QLatin1Char('#'), 0, 0)
+        + QStringLiteral("#k=") + QString(43, QLatin1Char('A'));
+    b.session.join(wrong, QStringLiteral("Bo"));
+    QTRY_COMPARE(b.session.state(), RoomSession::State::Joined);
+    QVERIFY(!b.session.keyMissing()); // a key, just not this room's
+    a.session.send(QStringLiteral("secret"));
+    QTRY_COMPARE(b.session.messages()->rowCount(), 1);
+    QCOMPARE(row(b.session.messages(), 0, "seal").toInt(), int(MessagesModel::Seal::Undecryptable));
+    QVERIFY(b.session.safetyCode() != a.session.safetyCode());
 }
 
 void tst_RoomSession::aSessionGoneWithARequestInFlight_data()

@@ -4,14 +4,15 @@
 -- The room's meta fields, or nil when the room is gone or past its deadline (Redis expires
 -- keys lazily; the deadline is what counts).
 local function live_room(now)
-  local m = redis.call('HMGET', K.meta, 'expiresAt', 'maxParticipants', 'seq')
+  local m = redis.call('HMGET', K.meta, 'expiresAt', 'maxParticipants', 'seq', 'e2e')
   if not m[1] or tonumber(m[1]) <= tonumber(now) then
     return nil
   end
-  return { expiresAt = m[1], maxParticipants = m[2], seq = m[3] }
+  return { expiresAt = m[1], maxParticipants = m[2], seq = m[3], e2e = m[4] or '0' }
 end
 
--- The member record (JSON: p = participantId, n = name, j = join order) for a token hash.
+-- The member record (JSON: p = participantId, n = name, j = join order; s = the sealed name in
+-- an end-to-end room, where n is '') for a token hash.
 local function member_of(members_key, token_hash)
   if token_hash == '' then
     return nil

@@ -4,6 +4,15 @@ local room = live_room(A.now)
 if not room then
   return { 'room-not-found' }
 end
+-- An end-to-end room takes only sealed names, another room only plain ones.
+if A.mode ~= 'check' then
+  if room.e2e == '1' and A.sealedName == '' then
+    return { 'e2e-sealed-name' }
+  elseif room.e2e ~= '1' and A.sealedName ~= '' then
+    return { 'e2e-plain-name' }
+  end
+end
+local sealed = A.sealedName ~= '' and A.sealedName or nil
 local rec
 if A.rejoin == '1' then
   rec = member_of(K.members, A.tokenHash)
@@ -18,11 +27,11 @@ else
     return { 'ok' }
   end
   local order = redis.call('HINCRBY', K.meta, 'joins', 1)
-  rec = cjson.encode({ p = A.participantId, n = A.name, j = order })
+  rec = cjson.encode({ p = A.participantId, n = A.name, j = order, s = sealed })
   redis.call('HSET', K.members, A.tokenHash, rec)
   redis.call('PEXPIREAT', K.members, room.expiresAt)
   publish(A.channel, EVENT.presence_join, 0,
-    ENCODE.presence_join({ participantId = A.participantId, name = A.name }))
+    ENCODE.presence_join({ participantId = A.participantId, name = A.name, sealedName = sealed }))
 end
 return answer({ record = rec, expiresAt = room.expiresAt, maxParticipants = room.maxParticipants,
-  seq = room.seq, records = redis.call('HVALS', K.members) })
+  seq = room.seq, records = redis.call('HVALS', K.members), e2e = room.e2e })

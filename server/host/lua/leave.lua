@@ -3,5 +3,5 @@
 redis.call('HDEL', K.members, A.tokenHash)
 local member = cjson.decode(MEMBER)
 publish(A.channel, EVENT.presence_leave, 0,
-  ENCODE.presence_leave({ participantId = member.p, name = member.n }))
+  ENCODE.presence_leave({ participantId = member.p, name = member.n, sealedName = member.s }))
 return answer({ record = MEMBER })

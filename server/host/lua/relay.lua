@@ -4,5 +4,6 @@ local member = cjson.decode(MEMBER)
 local payload = cjson.decode(A.fields)
 payload.participantId = member.p
 payload.name = member.n
+payload.sealedName = member.s -- nil (left out) unless the room is end to end
 publish(A.channel, A.event, 0, cjson.encode(payload))
 return { 'ok' }

@@ -2,6 +2,16 @@
 -- The sender is stamped from the token's member record, never taken from the client.
 local member = cjson.decode(MEMBER)
 local history = tonumber(A.history)
+-- An end-to-end room takes only sealed letters, each bound to its clientMsgId; another room
+-- only text.
+local e2e = ROOM.e2e == '1'
+if e2e and A.ciphertext == '' then
+  return { 'e2e-ciphertext' }
+elseif e2e and A.clientMsgId == '' then
+  return { 'e2e-client-msg-id' }
+elseif not e2e and A.ciphertext ~= '' then
+  return { 'e2e-text' }
+end
 -- dedup holds participantId:clientMsgId -> seq for the messages still in the history, and
 -- '#' .. seq -> that field to forget it when the message is trimmed ('#' starts no
 -- participantId).
@@ -23,7 +33,8 @@ end
 local seq = redis.call('HINCRBY', K.meta, 'seq', 1)
 local message = ENCODE.chat_message({
   id = A.messageId, seq = seq, roomId = A.roomId, participantId = member.p, sender = member.n,
-  text = A.text, timestamp = tonumber(A.now) })
+  text = A.text, timestamp = tonumber(A.now),
+  ciphertext = e2e and A.ciphertext or nil, clientMsgId = e2e and A.clientMsgId or nil })
 redis.call('RPUSH', K.messages, message)
 redis.call('LTRIM', K.messages, -history, -1)
 redis.call('PEXPIREAT', K.messages, ROOM.expiresAt)
