@@ -2,6 +2,7 @@
 #include "eventloop/preferreddispatcher.h"
 #include "host/embeddedredis.h"
 #include "host/filelimit.h"
+#include "host/hostidentity.h"
 #include "host/hostrunner.h"
 #include "host/listenaddress.h"
 #include "host/reuseport.h"
@@ -73,6 +74,38 @@ void warnIfPersistent(redis::Connection *redis)
     });
 }
 
+// wss:// by default with the identity of --identity DIR (made there on first start), or with a
+// CA-issued --tls-cert/--tls-key; --plain: ws:// only. Exits 2 on a bad combination, 1 when
+// the identity cannot be read or made.
+std::optional<host::TlsIdentity> transportOption(const QCommandLineParser &parser)
+{
+    const bool plain = parser.isSet(QStringLiteral("plain"));
+    const bool identity = parser.isSet(QStringLiteral("identity"));
+    const bool certificate = parser.isSet(QStringLiteral("tls-cert"));
+    const bool key = parser.isSet(QStringLiteral("tls-key"));
+    if (certificate != key)
+        die(kBadUsage, QStringLiteral("--tls-cert and --tls-key go together: give both or none"));
+    if (plain && (identity || certificate))
+        die(kBadUsage,
+            QStringLiteral("--plain serves ws:// without TLS: it takes no --identity, --tls-cert "
+                           "or --tls-key"));
+    if (identity && certificate)
+        die(kBadUsage,
+            QStringLiteral("--identity or --tls-cert/--tls-key: one identity, not both"));
+    if (plain)
+        return std::nullopt;
+    QString error;
+    const auto loaded = certificate
+        ? host::loadIdentityFiles(parser.value(QStringLiteral("tls-cert")),
+            parser.value(QStringLiteral("tls-key")), &error)
+        : host::loadOrCreateIdentity(
+            identity ? parser.value(QStringLiteral("identity")) : host::defaultIdentityFolder(),
+            &error);
+    if (!loaded)
+        die(kCannotRun, error);
+    return loaded;
+}
+
 // --workers N: this process holds the port and the embedded Redis, and runs N hosts on them.
 int runWorkers(const QCommandLineParser &parser, const host::HostOptions &options,
     const redis::Options &redisOptions, host::EmbeddedRedis *embedded, int count)
@@ -105,11 +138,20 @@ int runWorkers(const QCommandLineParser &parser, const host::HostOptions &option
         redisOptions.url.toString() };
     for (const char *name : { "redis-prefix", "max-ttl", "rate-burst", "rate-per-second",
              "rate-abuse-limit", "idle-timeout", "handshake-timeout", "max-connections-per-address",
-             "rooms-per-minute", "rooms-per-minute-per-address", "max-rooms", "metrics-listen" }) {
+             "rooms-per-minute", "rooms-per-minute-per-address", "max-rooms", "metrics-listen",
+             "tls-cert", "tls-key" }) {
         const QString option = QLatin1StringView(name);
         if (parser.isSet(option))
             arguments << QStringLiteral("--") + option << parser.value(option);
     }
+    // The identity was made (or loaded) here already: every worker loads the same one.
+    if (!options.tls)
+        arguments << QStringLiteral("--plain");
+    else if (!parser.isSet(QStringLiteral("tls-cert")))
+        arguments << QStringLiteral("--identity")
+                  << (parser.isSet(QStringLiteral("identity"))
+                             ? parser.value(QStringLiteral("identity"))
+                             : host::defaultIdentityFolder());
     if (!embedded) {
         auto *probe = new redis::Connection(redisOptions, qApp);
         QObject::connect(
@@ -123,7 +165,10 @@ int runWorkers(const QCommandLineParser &parser, const host::HostOptions &option
     int exitCode = 0;
     QObject::connect(&signals, &host::UnixSignals::terminate, &pool, &host::WorkerPool::stop);
     QObject::connect(&pool, &host::WorkerPool::ready, &pool, [&] {
-        std::printf("listening on %s\n", qPrintable(host::RoomHost::urlFor(options.address, port)));
+        const QString url = host::RoomHost::urlFor(options.address, port, options.tls.has_value());
+        std::fputs(qPrintable(host::HostRunner::listeningLines(
+                       url, options.tls ? options.tls->fingerprint() : QString())),
+            stdout);
         std::fflush(stdout);
         std::fprintf(stderr, "privatechat-server: %d workers share the port\n", count);
     });
@@ -154,7 +199,8 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Private Chat room host: serves self-destructing chat rooms over WebSocket "
-                       "at /api/realtime, backed by Redis."));
+                       "at /api/realtime, backed by Redis. wss:// (TLS) by default, with an "
+                       "identity made on first start; plain ws:// only from loopback addresses."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
@@ -205,6 +251,21 @@ int main(int argc, char *argv[])
             QStringLiteral("Serve /metrics (and /healthz) on this address instead of the host's "
                            "port, to keep them private."),
             QStringLiteral("HOST:PORT") },
+        { QStringLiteral("identity"),
+            QStringLiteral("Folder of the host's TLS identity (key.pem, cert.pem), made there on "
+                           "first start; its fingerprint goes into invites. Default: "
+                           "$STATE_DIRECTORY/identity under systemd, else "
+                           "$XDG_STATE_HOME/privatechat-server/identity."),
+            QStringLiteral("DIR") },
+        { QStringLiteral("tls-cert"),
+            QStringLiteral("A CA-issued certificate (PEM, its chain after it) instead of the "
+                           "identity; with --tls-key."),
+            QStringLiteral("FILE") },
+        { QStringLiteral("tls-key"),
+            QStringLiteral("The private key of --tls-cert (PEM, unencrypted)."),
+            QStringLiteral("FILE") },
+        { QStringLiteral("plain"),
+            QStringLiteral("Serve plain ws:// only, no TLS (behind a TLS-terminating proxy).") },
         { QStringLiteral("workers"),
             QStringLiteral("Host processes sharing the port and the Redis, each with its own "
                            "event loop (Linux SO_REUSEPORT)."),
@@ -284,6 +345,7 @@ int main(int argc, char *argv[])
         if (!redisUrl)
             die(kBadUsage, QStringLiteral("--redis: ") + error);
     }
+    options.tls = transportOption(parser); // last: it may make the identity folder
 
     if (workers > 1) {
         // The pool's process holds the port and the private Redis its workers share.
@@ -318,7 +380,7 @@ int main(int argc, char *argv[])
             probe->open();
             QTimer::singleShot(3000, probe, &QObject::deleteLater);
         }
-        std::printf("listening on %s\n", qPrintable(runner.url()));
+        std::fputs(qPrintable(runner.listeningLines()), stdout);
         std::fflush(stdout);
     });
     runner.start(options, host::HostRunner::Options { redisUrl });

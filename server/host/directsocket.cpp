@@ -1,19 +1,25 @@
 #include "directsocket.h"
 
+#include <sys/socket.h>
 #ifdef Q_OS_LINUX
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
 #endif
 
 namespace pc::host {
 
-DirectSocket::DirectSocket(QObject *parent) : QTcpSocket(parent)
+DirectSocket::DirectSocket(QObject *parent) : QSslSocket(parent)
 {
     // Connected first, so it runs before the WebSocket's own reader on every readyRead.
     connect(this, &QIODevice::readyRead, this, [this] {
-        if (m_filter && !m_replaying)
-            filterIncoming(readAll());
+        if (!m_filter || m_replaying)
+            return;
+        if (m_writing) { // see writeEncrypted(): held, so no reader runs inside a write
+            hold();
+            return;
+        }
+        restoreHeld();
+        filterIncoming(readAll());
     });
 }
 
@@ -24,24 +30,51 @@ void DirectSocket::startFrameFilter(qint64 maxFrameBytes)
     m_filter = std::make_unique<ClientFrameFilter>(maxFrameBytes);
     filterIncoming(std::exchange(m_early, {}) + readAll());
     // Frames that came with the handshake: no readyRead would tell the WebSocket of them.
-    if (bytesAvailable() > 0) {
-        QMetaObject::invokeMethod(
-            this,
-            [this] {
-                m_replaying = true;
-                Q_EMIT readyRead();
-                m_replaying = false;
-            },
-            Qt::QueuedConnection);
-    }
+    if (bytesAvailable() > 0)
+        replayLater();
 }
 
-void DirectSocket::filterIncoming(QByteArray raw)
+void DirectSocket::replayLater()
 {
-    if (raw.isEmpty() || m_violation)
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            restoreHeld();
+            if (bytesAvailable() == 0)
+                return;
+            m_replaying = true;
+            Q_EMIT readyRead();
+            m_replaying = false;
+        },
+        Qt::QueuedConnection);
+}
+
+// Everything leaves the read buffer, so a reader called inside the write finds nothing: the
+// frames that were checked already, and what came since (to be checked).
+void DirectSocket::hold()
+{
+    const QByteArray all = readAll();
+    const qsizetype checked = std::min<qsizetype>(m_checkedBeforeWrite, all.size());
+    m_checkedBeforeWrite = 0;
+    m_heldChecked += all.first(checked);
+    m_heldRaw += all.sliced(checked);
+}
+
+void DirectSocket::restoreHeld()
+{
+    if (m_heldChecked.isEmpty() && m_heldRaw.isEmpty())
         return;
-    QByteArray frames;
-    m_violation = m_filter->feed(raw, frames);
+    const QByteArray checked = std::exchange(m_heldChecked, {}) + readAll();
+    filterIncoming(std::exchange(m_heldRaw, {}), checked);
+}
+
+void DirectSocket::filterIncoming(QByteArray raw, const QByteArray &checked)
+{
+    if ((raw.isEmpty() && checked.isEmpty()) || m_violation)
+        return;
+    QByteArray frames = checked;
+    if (!raw.isEmpty())
+        m_violation = m_filter->feed(raw, frames);
     // The read buffer is empty here (all of it was just taken): whole frames go back in order.
     for (qsizetype i = frames.size() - 1; i >= 0; --i)
         ungetChar(frames.at(i));
@@ -62,7 +95,7 @@ void DirectSocket::setOutgoingLimit(qint64 bytes)
 
 qint64 DirectSocket::queuedBytes() const
 {
-    qint64 queued = bytesToWrite();
+    qint64 queued = unsentBytes();
 #ifdef Q_OS_LINUX
     int kernel = 0;
     if (::ioctl(int(socketDescriptor()), SIOCOUTQ, &kernel) == 0)
@@ -71,10 +104,34 @@ qint64 DirectSocket::queuedBytes() const
     return queued;
 }
 
+void DirectSocket::shutdownWhenWritten()
+{
+    const auto finish = [this] {
+        if (unsentBytes() == 0)
+            ::shutdown(int(socketDescriptor()), SHUT_WR);
+    };
+    if (unsentBytes() == 0)
+        return finish();
+    // Over TLS, bytesWritten() says a record was made; encryptedBytesWritten() that it left.
+    connect(this, &QIODevice::bytesWritten, this, finish);
+    connect(this, &QSslSocket::encryptedBytesWritten, this, finish);
+}
+
+bool DirectSocket::passesLimit(qint64 more)
+{
+    if (m_limit < 0 || queuedBytes() + more <= m_limit)
+        return false;
+    m_overLimit = true;
+    QMetaObject::invokeMethod(this, &DirectSocket::overLimit, Qt::QueuedConnection);
+    return true;
+}
+
 qint64 DirectSocket::writeData(const char *data, qint64 size)
 {
     if (m_overLimit)
         return size; // the connection is being dropped: nothing more is kept for it
+    if (mode() != UnencryptedMode)
+        return writeEncrypted(data, size);
     qint64 sent = 0;
 #ifdef Q_OS_LINUX
     if (bytesToWrite() == 0 && state() == ConnectedState && size > 0) {
@@ -86,13 +143,29 @@ qint64 DirectSocket::writeData(const char *data, qint64 size)
     if (sent == size)
         return size;
     // The kernel is full: from here on bytes wait in our buffer, and the limit is checked.
-    if (m_limit >= 0 && queuedBytes() + (size - sent) > m_limit) {
-        m_overLimit = true;
-        QMetaObject::invokeMethod(this, &DirectSocket::overLimit, Qt::QueuedConnection);
+    if (passesLimit(size - sent))
         return size;
-    }
-    const qint64 buffered = QTcpSocket::writeData(data + sent, size - sent);
+    const qint64 buffered = QSslSocket::writeData(data + sent, size - sent);
     return buffered < 0 ? (sent > 0 ? sent : -1) : sent + buffered;
+}
+
+// QSslSocket would encrypt a loop pass later; flush() makes the records and hands them to the
+// kernel now, so frames leave in the call that wrote them, as in plain mode.
+qint64 DirectSocket::writeEncrypted(const char *data, qint64 size)
+{
+    if (passesLimit(size))
+        return size;
+    const qint64 written = QSslSocket::writeData(data, size);
+    // flush() also reads and decrypts what came, and says readyRead() at once: from inside this
+    // write, maybe inside the WebSocket's own reader. What comes now is read on the next pass.
+    const bool nested = std::exchange(m_writing, true);
+    if (!nested)
+        m_checkedBeforeWrite = m_filter ? bytesAvailable() : 0;
+    flush();
+    m_writing = nested;
+    if (!m_writing && (!m_heldChecked.isEmpty() || !m_heldRaw.isEmpty()))
+        replayLater();
+    return written;
 }
 
 } // namespace pc::host

@@ -1,5 +1,7 @@
 #include "gracefulclose.h"
 
+#include "directsocket.h"
+
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -12,6 +14,8 @@ void closeGracefully(QTcpSocket *socket, int graceMs)
     QTimer::singleShot(graceMs, socket, [socket] { socket->abort(); });
     QObject::connect(socket, &QIODevice::readyRead, socket,
         [socket] { socket->skip(socket->bytesAvailable()); });
+    if (auto *direct = qobject_cast<DirectSocket *>(socket))
+        return direct->shutdownWhenWritten(); // over TLS too
     const auto finish = [socket] {
         if (socket->bytesToWrite() == 0)
             ::shutdown(int(socket->socketDescriptor()), SHUT_WR);

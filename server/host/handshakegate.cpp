@@ -14,6 +14,15 @@ namespace pc::host {
 namespace {
 
     const QByteArray kEndOfHead = QByteArrayLiteral("\r\n\r\n");
+    constexpr char kTlsHandshakeRecord = 0x16; // the content type of a TLS client hello
+
+    // ::ffff:127.0.0.1 is loopback too (a host listening on [::]).
+    bool isLoopback(const QHostAddress &address)
+    {
+        bool v4 = false;
+        const quint32 ipv4 = address.toIPv4Address(&v4);
+        return v4 ? QHostAddress(ipv4).isLoopback() : address.isLoopback();
+    }
 
     qint64 now()
     {
@@ -48,8 +57,11 @@ bool isValidWebSocketKey(QByteArrayView value)
     return decoded && decoded.decoded.size() == 16;
 }
 
-HandshakeGate::HandshakeGate(GateLimits limits, QObject *parent)
-    : QObject(parent), m_limits(limits), m_sweep(new QTimer(this))
+HandshakeGate::HandshakeGate(GateLimits limits, GateTransport transport, QObject *parent)
+    : QObject(parent)
+    , m_limits(limits)
+    , m_transport(std::move(transport))
+    , m_sweep(new QTimer(this))
 {
     m_sweep->setInterval(std::clamp(m_limits.handshakeTimeoutMs / 4, 10, 250));
     connect(m_sweep, &QTimer::timeout, this, &HandshakeGate::sweep);
@@ -109,6 +121,8 @@ void HandshakeGate::onReadyRead(DirectSocket *socket)
     auto it = m_heads.find(socket);
     if (it == m_heads.end())
         return;
+    if (it->isEmpty() && socket->mode() == QSslSocket::UnencryptedMode && !sniff(socket))
+        return;
     QByteArray &head = *it;
     const qsizetype scanFrom = std::max<qsizetype>(0, head.size() - (kEndOfHead.size() - 1));
     head += socket->readAll(); // only the new bytes are copied and scanned
@@ -149,6 +163,37 @@ void HandshakeGate::onReadyRead(DirectSocket *socket)
         Q_EMIT ready(socket);
     else
         Q_EMIT httpRequest(socket);
+}
+
+bool HandshakeGate::sniff(DirectSocket *socket)
+{
+    char first = 0;
+    if (socket->peek(&first, 1) != 1)
+        return false;
+    if (first == kTlsHandshakeRecord) {
+        if (!m_transport.tls) {
+            qCDebug(lcHost) << "dropped a TLS client hello: this host serves plain ws://";
+            forget(socket);
+            socket->abort();
+            socket->deleteLater();
+            return false;
+        }
+        // A handshake that fails ends the connection; one that stalls meets the deadline.
+        connect(socket, &QAbstractSocket::errorOccurred, socket,
+            [socket](QAbstractSocket::SocketError error) {
+                if (error == QAbstractSocket::SslHandshakeFailedError)
+                    socket->abort();
+            });
+        socket->setSslConfiguration(*m_transport.tls);
+        socket->startServerEncryption(); // the request arrives decrypted, in a later readyRead
+        return false;
+    }
+    if (!m_transport.plainFromAnywhere && !isLoopback(socket->peerAddress())) {
+        refuse(socket, "426 Upgrade Required",
+            "This host speaks TLS only: connect with wss:// (or https:// for the HTTP API).");
+        return false;
+    }
+    return true;
 }
 
 bool HandshakeGate::admitHttp(DirectSocket *socket, QByteArrayView head)

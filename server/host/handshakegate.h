@@ -5,8 +5,10 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
+#include <QSslConfiguration>
 
 #include <deque>
+#include <optional>
 
 class QTimer;
 
@@ -23,7 +25,18 @@ struct GateLimits
     qint64 maxBodyBytes = 65536;   // an HTTP request's body (Content-Length)
 };
 
-// The door before QWebSocketServer and the HTTP API. A connection is handed on only once its
+// What a connection's first byte may open: TLS (a handshake record, 0x16) or plain HTTP.
+struct GateTransport
+{
+    std::optional<QSslConfiguration> tls; // none: plain only, and a TLS client hello is dropped
+    // false: plain requests only from a loopback address (protocol v1's plain ws:// on
+    // loopback); from anywhere else they get 426.
+    bool plainFromAnywhere = true;
+};
+
+// The door before QWebSocketServer and the HTTP API. Its first byte decides the transport
+// (GateTransport); over TLS, the deadline below covers the TLS handshake too. A connection is
+// handed on only once its
 // whole HTTP request head is here, read once and scanned once (O(bytes) however slowly it
 // trickles in), within a deadline from accept: a WebSocket upgrade to ready(), any other
 // request to httpRequest(). A Sec-WebSocket-Key that is not a base64 16-byte nonce gets 400; an
@@ -35,7 +48,7 @@ class HandshakeGate : public QObject
 {
     Q_OBJECT
 public:
-    explicit HandshakeGate(GateLimits limits, QObject *parent = nullptr);
+    HandshakeGate(GateLimits limits, GateTransport transport, QObject *parent = nullptr);
     ~HandshakeGate() override;
 
     void admit(DirectSocket *socket);
@@ -57,6 +70,8 @@ private:
     };
 
     void onReadyRead(DirectSocket *socket);
+    // Looks at the first byte without taking it: true when it is plain HTTP that may go on.
+    bool sniff(DirectSocket *socket);
     void refuse(DirectSocket *socket, QByteArrayView status, QByteArrayView why,
         QByteArrayView contentType = "text/plain; charset=utf-8");
     // An HTTP request refused before the API: the JSON error object of the API's answers.
@@ -69,6 +84,7 @@ private:
     DirectSocket *dropFront();
 
     GateLimits m_limits;
+    GateTransport m_transport;
     std::deque<Pending> m_queue; // by deadline: the timeout is the same for all
     QHash<DirectSocket *, QByteArray> m_heads;
     qsizetype m_pendingCount = 0;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "listenaddress.h"
+#include "tlsidentity.h"
 
 #include "protocol/limits.h"
 
@@ -53,6 +54,9 @@ struct HostOptions
     // --metrics-listen: /metrics (and /healthz) there; the host's own port has no /metrics then.
     std::optional<ListenAddress> metricsListen;
     int workerNumber = 0; // of --workers N: 1..N, a label on every metric; 0: no workers
+    // wss:// with this identity (plain ws:// still from loopback addresses); none: ws:// only
+    // (--plain).
+    std::optional<TlsIdentity> tls;
 };
 
 } // namespace pc::host

@@ -30,6 +30,19 @@ QString HostRunner::url() const
     return m_listening ? m_host->url() : QString();
 }
 
+QString HostRunner::listeningLines() const
+{
+    return m_listening ? listeningLines(m_host->url(), m_host->tlsFingerprint()) : QString();
+}
+
+QString HostRunner::listeningLines(const QString &url, const QString &fingerprint)
+{
+    QString lines = QStringLiteral("listening on %1\n").arg(url);
+    if (!fingerprint.isEmpty())
+        lines += QStringLiteral("fingerprint: %1\n").arg(fingerprint);
+    return lines;
+}
+
 void HostRunner::start(const HostOptions &host, const Options &options)
 {
     tearDown();

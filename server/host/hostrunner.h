@@ -42,7 +42,11 @@ public:
 
     RoomHost *host() const { return m_host.get(); }
     bool usesPrivateRedis() const { return m_embedded != nullptr; }
-    QString url() const; // ws://HOST:PORT/api/realtime once started
+    QString url() const; // wss://HOST:PORT/api/realtime (ws:// when plain) once started
+    // What privatechat-server prints once listening: "listening on URL", and over TLS a second
+    // line "fingerprint: FP" (the pin for invites). Each line ends with a newline.
+    QString listeningLines() const;
+    static QString listeningLines(const QString &url, const QString &fingerprint);
 
 Q_SIGNALS:
     void started(const QHostAddress &address, quint16 port);

@@ -170,7 +170,11 @@ bool RoomHost::listenForMetrics(QString *error)
     m_metricsAcceptor = new Acceptor(64, this);
     GateLimits limits = gateLimits();
     limits.maxConnections = 64; // a scraper or two: the descriptors are the host's
-    m_metricsGate = new HandshakeGate(limits, this);
+    // TLS when the host has it, and plain from anywhere: a scraper on the private network.
+    GateTransport transport;
+    if (m_options.tls)
+        transport.tls = serverTlsConfiguration(*m_options.tls);
+    m_metricsGate = new HandshakeGate(limits, transport, this);
     HttpApi *metrics = makeHttpApi(false);
     if (!metrics->open(error))
         return false;
@@ -199,7 +203,12 @@ bool RoomHost::listenForMetrics(QString *error)
 bool RoomHost::listen(QString *error)
 {
     if (!m_gate) {
-        m_gate = new HandshakeGate(gateLimits(), this);
+        GateTransport transport;
+        if (m_options.tls) {
+            transport.tls = serverTlsConfiguration(*m_options.tls);
+            transport.plainFromAnywhere = false;
+        }
+        m_gate = new HandshakeGate(gateLimits(), transport, this);
         connect(m_gate, &HandshakeGate::ready, this, &RoomHost::onRequestHead);
         connect(m_gate, &HandshakeGate::refused, this, [this] { ++m_counters.connectionsRefused; });
         m_http = makeHttpApi(true);
@@ -234,12 +243,18 @@ quint16 RoomHost::port() const
 
 QString RoomHost::url() const
 {
-    return urlFor(address(), port());
+    return urlFor(address(), port(), isTls());
 }
 
-QString RoomHost::urlFor(const QHostAddress &address, quint16 port)
+QString RoomHost::urlFor(const QHostAddress &address, quint16 port, bool tls)
 {
-    return QStringLiteral("ws://") + ListenAddress { address, port }.toString() + kPath;
+    return (tls ? QStringLiteral("wss://") : QStringLiteral("ws://"))
+        + ListenAddress { address, port }.toString() + kPath;
+}
+
+QString RoomHost::tlsFingerprint() const
+{
+    return m_options.tls ? m_options.tls->fingerprint() : QString();
 }
 
 quint16 RoomHost::metricsPort() const

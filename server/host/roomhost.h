@@ -56,8 +56,12 @@ public:
     bool listen(QString *error);
     QHostAddress address() const;
     quint16 port() const;
-    QString url() const; // ws://HOST:PORT/api/realtime
-    static QString urlFor(const QHostAddress &address, quint16 port);
+    QString url() const; // wss://HOST:PORT/api/realtime (ws:// when plain)
+    static QString urlFor(const QHostAddress &address, quint16 port, bool tls);
+    // Whether it serves TLS (wss://, https://), and the fingerprint of its certificate that a
+    // client pins (empty when plain).
+    bool isTls() const { return m_options.tls.has_value(); }
+    QString tlsFingerprint() const;
     int sessionCount() const { return int(m_sessions.size()); }
     // TCP connections that have not finished the WebSocket handshake yet.
     int handshakingCount() const;

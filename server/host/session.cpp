@@ -8,8 +8,6 @@
 
 #include <QWebSocket>
 
-#include <sys/socket.h>
-
 namespace pc::host {
 
 namespace {
@@ -91,8 +89,7 @@ void Session::touch()
 void Session::sweep(qint64 idleTimeoutMs)
 {
     // What the kernel holds counts too: a peer that stopped reading fills it first.
-    if (m_tcp && !m_closeSent && m_tcp->bytesToWrite() > 0
-        && m_tcp->queuedBytes() > m_maxOutgoing) {
+    if (m_tcp && !m_closeSent && m_tcp->unsentBytes() > 0 && m_tcp->queuedBytes() > m_maxOutgoing) {
         dropSlowReader();
         return;
     }
@@ -121,7 +118,7 @@ void Session::sendFrame(const QByteArray &frame)
     if (m_pending.isEmpty())
         m_outbox->add(this);
     m_pending += frame; // the first frame is shared, not copied
-    if (m_tcp->bytesToWrite() + m_pending.size() > m_maxOutgoing)
+    if (m_tcp->unsentBytes() + m_pending.size() > m_maxOutgoing)
         dropSlowReader();
 }
 
@@ -189,16 +186,8 @@ void Session::closeNow()
 // A FIN after the close frame: the client reads everything, then sees the end.
 void Session::shutdownWhenWritten()
 {
-    if (!m_tcp)
-        return;
-    if (m_tcp->bytesToWrite() == 0) {
-        ::shutdown(int(m_tcp->socketDescriptor()), SHUT_WR);
-        return;
-    }
-    connect(m_tcp, &QIODevice::bytesWritten, this, [this] {
-        if (m_tcp && m_tcp->bytesToWrite() == 0)
-            ::shutdown(int(m_tcp->socketDescriptor()), SHUT_WR);
-    });
+    if (m_tcp)
+        m_tcp->shutdownWhenWritten();
 }
 
 } // namespace pc::host

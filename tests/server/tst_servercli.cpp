@@ -11,6 +11,7 @@
 
 #include <csignal>
 #include <memory>
+#include <sys/stat.h>
 #include <vector>
 
 using namespace pc::test;
@@ -28,9 +29,14 @@ Run runServer(const QStringList &args,
     const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(),
     int timeoutMs = 15000)
 {
+    // An identity it makes goes to a folder of the test's, not the user's state folder.
+    static QTemporaryDir state;
+    QProcessEnvironment environment = env;
+    if (!environment.contains(QStringLiteral("XDG_STATE_HOME")))
+        environment.insert(QStringLiteral("XDG_STATE_HOME"), state.path());
     QProcess p;
     p.setChildProcessModifier(dieWithParent);
-    p.setProcessEnvironment(env);
+    p.setProcessEnvironment(environment);
     p.start(qEnvironmentVariable("PC_SERVER_BINARY"), args);
     p.waitForFinished(timeoutMs);
     return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
@@ -104,6 +110,9 @@ private Q_SLOTS:
     void portInUse();
     void embeddedRedisLeavesNoTrace();
     void workersShareThePortAndTheRooms();
+    void badIdentity_data();
+    void badIdentity();
+    void plainHasNoFingerprint();
 };
 
 void tst_ServerCli::versionAndHelp()
@@ -113,8 +122,9 @@ void tst_ServerCli::versionAndHelp()
     QVERIFY(version.out.startsWith("privatechat-server "));
     const Run help = runServer({ QStringLiteral("--help") });
     QCOMPARE(help.exitCode, 0);
-    for (const char *option : { "--listen", "--redis", "--redis-prefix", "--max-ttl",
-             "--rate-burst", "--rate-per-second", "--idle-timeout" })
+    for (const char *option :
+        { "--listen", "--redis", "--redis-prefix", "--max-ttl", "--rate-burst", "--rate-per-second",
+            "--idle-timeout", "--identity", "--tls-cert", "--tls-key", "--plain" })
         QVERIFY2(help.out.contains(option), option);
 }
 
@@ -153,6 +163,26 @@ void tst_ServerCli::badOptions_data()
         QStringLiteral("65") } << QStringLiteral("not \"65\"");
     QTest::addRow("stray argument")
         << QStringList { QStringLiteral("extra") } << QStringLiteral("extra");
+    const QString together = QStringLiteral(
+        "privatechat-server: --tls-cert and --tls-key go together: give both or none");
+    QTest::addRow("tls-cert alone")
+        << QStringList { QStringLiteral("--tls-cert"), QStringLiteral("c.pem") } << together;
+    QTest::addRow("tls-key alone")
+        << QStringList { QStringLiteral("--tls-key"), QStringLiteral("k.pem") } << together;
+    const QString plain = QStringLiteral("privatechat-server: --plain serves ws:// without TLS: "
+                                         "it takes no --identity, --tls-cert or --tls-key");
+    QTest::addRow("plain with identity") << QStringList { QStringLiteral("--plain"),
+        QStringLiteral("--identity"), QStringLiteral("/tmp/x") }
+                                         << plain;
+    QTest::addRow("plain with a certificate") << QStringList { QStringLiteral("--plain"),
+        QStringLiteral("--tls-cert"), QStringLiteral("c.pem"), QStringLiteral("--tls-key"),
+        QStringLiteral("k.pem") } << plain;
+    QTest::addRow("identity and a certificate")
+        << QStringList { QStringLiteral("--identity"), QStringLiteral("/tmp/x"),
+               QStringLiteral("--tls-cert"), QStringLiteral("c.pem"), QStringLiteral("--tls-key"),
+               QStringLiteral("k.pem") }
+        << QStringLiteral(
+               "privatechat-server: --identity or --tls-cert/--tls-key: one identity, not both");
 }
 
 void tst_ServerCli::badOptions()
@@ -164,7 +194,108 @@ void tst_ServerCli::badOptions()
     QVERIFY(run.out.isEmpty());
     const QList<QByteArray> lines = run.err.trimmed().split('\n');
     QCOMPARE(lines.size(), 1);
+    if (named.startsWith(QStringLiteral("privatechat-server: "))) // the whole line
+        QCOMPARE(QString::fromUtf8(lines.first()), named);
     QVERIFY2(lines.first().contains(named.toUtf8()), lines.first().constData());
+}
+
+// An identity that cannot be read or made: exit 1 with what is wrong, nothing on stdout.
+void tst_ServerCli::badIdentity_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("error");
+    static QTemporaryDir dir;
+    const QString root = dir.path();
+    const auto write = [](const QString &path, const QByteArray &bytes, int mode = 0600) {
+        QDir().mkpath(QFileInfo(path).path());
+        QFile file(path);
+        file.open(QIODevice::WriteOnly);
+        file.write(bytes);
+        file.close();
+        ::chmod(QFile::encodeName(path).constData(), mode_t(mode));
+    };
+
+    write(root + QStringLiteral("/afile"), "x");
+    QTest::addRow("identity is a file")
+        << QStringList { QStringLiteral("--identity"), root + QStringLiteral("/afile") }
+        << QStringLiteral("the identity folder %1/afile is a file, not a folder").arg(root);
+
+    const QString corrupt = root + QStringLiteral("/corrupt");
+    write(corrupt + QStringLiteral("/cert.pem"), "-----BEGIN CERTIFICATE-----\nnope\n");
+    write(corrupt + QStringLiteral("/key.pem"), "not a key");
+    QTest::addRow("corrupt certificate") << QStringList { QStringLiteral("--identity"),
+        corrupt } << QStringLiteral("%1/cert.pem holds no PEM certificate").arg(corrupt);
+
+    const QString noKey = root + QStringLiteral("/nokey");
+    write(noKey + QStringLiteral("/cert.pem"), "x");
+    QTest::addRow("certificate without its key")
+        << QStringList { QStringLiteral("--identity"), noKey }
+        << QStringLiteral("%1 has no key.pem but a cert.pem: the identity is incomplete; move "
+                          "the folder away to make a new one (invites that pin the old "
+                          "fingerprint stop working)")
+               .arg(noKey);
+
+    const QString open = root + QStringLiteral("/open");
+    write(open + QStringLiteral("/cert.pem"), "x");
+    write(open + QStringLiteral("/key.pem"), "x", 0644);
+    QTest::addRow("key readable by others")
+        << QStringList { QStringLiteral("--identity"), open }
+        << QStringLiteral("%1/key.pem may be read by other users (mode 0644): chmod 600 it")
+               .arg(open);
+
+    const QString folderKey = root + QStringLiteral("/folderkey");
+    write(folderKey + QStringLiteral("/cert.pem"), "x");
+    QDir().mkpath(folderKey + QStringLiteral("/key.pem"));
+    ::chmod(QFile::encodeName(folderKey + QStringLiteral("/key.pem")).constData(), 0700);
+    write(folderKey + QStringLiteral("/cert.pem"), "x");
+    QTest::addRow("key is a folder") << QStringList { QStringLiteral("--identity"),
+        folderKey } << QStringLiteral("cannot read %1/key.pem: it is a folder").arg(folderKey);
+
+    const QString missing = root + QStringLiteral("/missing.pem");
+    QTest::addRow("tls-cert missing") << QStringList {
+        QStringLiteral("--tls-cert"), missing, QStringLiteral("--tls-key"), missing
+    } << QStringLiteral("cannot read %1: No such file or directory").arg(missing);
+
+    // A real certificate with a key file that holds none.
+    const QString ca = root + QStringLiteral("/ca");
+    QProcess openssl;
+    QDir().mkpath(ca);
+    openssl.start(QStringLiteral("openssl"),
+        { QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+            QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+            QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"),
+            QStringLiteral("-subj"), QStringLiteral("/CN=test"), QStringLiteral("-keyout"),
+            ca + QStringLiteral("/key.pem"), QStringLiteral("-out"),
+            ca + QStringLiteral("/cert.pem") });
+    openssl.waitForFinished(10000);
+    write(ca + QStringLiteral("/garbage.pem"), "-----BEGIN EC PRIVATE KEY-----\nAAAA\n");
+    QTest::addRow("tls-key not a key") << QStringList {
+        QStringLiteral("--tls-cert"), ca + QStringLiteral("/cert.pem"), QStringLiteral("--tls-key"),
+        ca + QStringLiteral("/garbage.pem")
+    } << QStringLiteral("%1/garbage.pem holds no unencrypted PEM private key (EC or RSA)").arg(ca);
+}
+
+void tst_ServerCli::badIdentity()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, error);
+    const Run run = runServer(
+        args + QStringList { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") });
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY(run.out.isEmpty());
+    QCOMPARE(QString::fromUtf8(run.err.trimmed()), QStringLiteral("privatechat-server: ") + error);
+}
+
+// --plain: one line, ws://, no fingerprint.
+void tst_ServerCli::plainHasNoFingerprint()
+{
+    ServerProcess server(
+        { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--plain") });
+    QVERIFY(server.start());
+    QVERIFY(server.firstLine().startsWith(QStringLiteral("listening on ws://127.0.0.1:")));
+    QVERIFY(server.fingerprint().isEmpty());
+    QTest::qWait(300);
+    QCOMPARE(server.process().readAllStandardOutput(), QByteArray());
 }
 
 void tst_ServerCli::redisUnreachable()
@@ -213,20 +344,23 @@ void tst_ServerCli::embeddedRedisLeavesNoTrace()
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     for (const char *var : { "HOME", "TMPDIR", "XDG_RUNTIME_DIR" })
         env.insert(QLatin1StringView(var), scratch.path());
+    QTemporaryDir identity; // the one thing meant to last, kept apart
     QProcess server;
     server.setChildProcessModifier(dieWithParent);
     server.setProcessEnvironment(env);
     server.setWorkingDirectory(scratch.path());
     server.start(qEnvironmentVariable("PC_SERVER_BINARY"),
-        { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") });
+        { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--identity"),
+            identity.path() });
     QTRY_VERIFY_WITH_TIMEOUT(server.canReadLine(), 10000);
     const QString line = QString::fromUtf8(server.readLine()).trimmed();
-    QVERIFY(line.startsWith(QStringLiteral("listening on ws://127.0.0.1:")));
+    QVERIFY(line.startsWith(QStringLiteral("listening on wss://127.0.0.1:")));
     QVERIFY(line.endsWith(QStringLiteral("/api/realtime")));
     QCOMPARE(redisProcessesIn(scratch.path()).size(), 1);
 
     {
-        TestClient alice { QUrl(line.mid(13)) }, bob { QUrl(line.mid(13)) };
+        const QUrl url = plainUrl(QUrl(line.mid(13))); // plain ws:// on loopback
+        TestClient alice { url }, bob { url };
         QVERIFY(alice.open() && bob.open());
         const QString room = alice.createRoom();
         const QString at = alice.join(room, QStringLiteral("Alice"))
@@ -274,7 +408,8 @@ void tst_ServerCli::workersShareThePortAndTheRooms()
         QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") });
     server.process().setProcessEnvironment(env);
     QVERIFY(server.start());
-    QVERIFY(server.firstLine().startsWith(QStringLiteral("listening on ws://127.0.0.1:")));
+    QVERIFY(server.firstLine().startsWith(QStringLiteral("listening on wss://127.0.0.1:")));
+    QVERIFY(!server.fingerprint().isEmpty());
     const qint64 pid = server.process().processId();
     QList<qint64> workers = workersOf(pid);
     QCOMPARE(workers.size(), 2);

@@ -111,18 +111,47 @@ ServerProcess::~ServerProcess()
 
 bool ServerProcess::start(int timeoutMs)
 {
+    QProcessEnvironment environment = m_process.processEnvironment();
+    if (environment.isEmpty())
+        environment = QProcessEnvironment::systemEnvironment();
+    if (!environment.contains(QStringLiteral("XDG_STATE_HOME"))) {
+        environment.insert(QStringLiteral("XDG_STATE_HOME"), m_state.path());
+        environment.remove(QStringLiteral("STATE_DIRECTORY"));
+    }
+    m_process.setProcessEnvironment(environment);
     m_process.start(qEnvironmentVariable("PC_SERVER_BINARY"), m_arguments);
     if (!m_process.waitForStarted(timeoutMs))
         return false;
-    const bool ready = QTest::qWaitFor([this] { return m_process.canReadLine(); }, timeoutMs);
-    if (!ready)
-        return false;
-    m_line = QString::fromUtf8(m_process.readLine()).trimmed();
+    const auto nextLine = [this, timeoutMs] {
+        if (!QTest::qWaitFor([this] { return m_process.canReadLine(); }, timeoutMs))
+            return QString();
+        return QString::fromUtf8(m_process.readLine()).trimmed();
+    };
+    m_line = nextLine();
     const QString prefix = QStringLiteral("listening on ");
     if (!m_line.startsWith(prefix))
         return false;
     m_url = QUrl(m_line.mid(prefix.size()));
+    if (m_url.scheme() == QLatin1StringView("wss")) {
+        const QString line = nextLine();
+        const QString fingerprintPrefix = QStringLiteral("fingerprint: ");
+        if (!line.startsWith(fingerprintPrefix))
+            return false;
+        m_fingerprint = line.mid(fingerprintPrefix.size());
+    }
     return m_url.isValid();
+}
+
+QUrl ServerProcess::url() const
+{
+    return plainUrl(m_url);
+}
+
+QUrl plainUrl(QUrl url)
+{
+    if (url.scheme() == QLatin1StringView("wss"))
+        url.setScheme(QStringLiteral("ws"));
+    return url;
 }
 
 } // namespace pc::test

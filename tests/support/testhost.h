@@ -5,6 +5,7 @@
 #include "host/roomhost.h"
 
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QUrl>
 
 #include <memory>
@@ -41,7 +42,9 @@ private:
     quint16 m_port = 0;
 };
 
-// privatechat-server as a child process (PC_SERVER_BINARY), killed with the test.
+// privatechat-server as a child process (PC_SERVER_BINARY), killed with the test. Its
+// identity (when it serves TLS and no --identity is given) is made in a folder of its own
+// (XDG_STATE_HOME), unless the test's environment names one.
 class ServerProcess
 {
 public:
@@ -49,8 +52,13 @@ public:
     ~ServerProcess();
     // Starts it with this open-file limit (soft, hard), as a desktop session would.
     void setFileLimit(int soft, int hard);
-    bool start(int timeoutMs = 10000); // waits for the "listening on" line
-    QUrl url() const { return m_url; }
+    // Waits for the "listening on" line (and over TLS the "fingerprint:" line after it).
+    bool start(int timeoutMs = 10000);
+    // The URL a plain WebSocket client uses: ws://, which a TLS host serves on loopback too.
+    QUrl url() const;
+    // The URL as the host printed it (wss:// unless --plain), and its fingerprint (or empty).
+    QUrl listeningUrl() const { return m_url; }
+    QString fingerprint() const { return m_fingerprint; }
     QProcess &process() { return m_process; }
     QString firstLine() const { return m_line; }
 
@@ -59,7 +67,12 @@ private:
     QStringList m_arguments;
     QUrl m_url;
     QString m_line;
+    QString m_fingerprint;
+    QTemporaryDir m_state;
 };
+
+// The plain ws:// URL of a host's wss:// one: what a loopback client may use.
+QUrl plainUrl(QUrl url);
 
 // A QProcess child modifier: the child gets SIGKILL when the test dies.
 void dieWithParent();
