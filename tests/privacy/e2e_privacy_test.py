@@ -164,6 +164,36 @@ def dump_redis(port):
     return bytes(out)
 
 
+def websocket_payloads(stream):
+    """The HTTP head and every frame's payload, unmasked (a client masks what it sends, so the
+    raw bytes would hide a secret from a plain search)."""
+    head_end = stream.find(b"\r\n\r\n")
+    if head_end < 0:
+        return bytes(stream)
+    out = bytearray(stream[:head_end + 4])
+    i = head_end + 4
+    while i + 2 <= len(stream):
+        b1 = stream[i + 1]
+        length = b1 & 0x7F
+        i += 2
+        if length == 126:
+            length = int.from_bytes(stream[i:i + 2], "big")
+            i += 2
+        elif length == 127:
+            length = int.from_bytes(stream[i:i + 8], "big")
+            i += 8
+        mask = None
+        if b1 & 0x80:
+            mask = stream[i:i + 4]
+            i += 4
+        payload = stream[i:i + length]
+        i += length
+        if mask:
+            payload = bytes(c ^ mask[n % 4] for n, c in enumerate(payload))
+        out += payload + b"\n"
+    return bytes(out)
+
+
 def forms(text):
     """The ways a secret could appear: as it is, in UTF-16 (Qt's QString), JSON-escaped."""
     raw = text.encode()
@@ -311,13 +341,14 @@ def run(args, work, procs):
     check(b"EVALSHA" in monitor_bytes or b"evalsha" in monitor_bytes,
           "MONITOR recorded the host's commands (%d bytes)" % len(monitor_bytes))
     check(len(log_bytes) > 0, "the host logged (%d bytes)" % len(log_bytes))
-    frames = bytes(proxy.up) + bytes(proxy.down)
+    frames = websocket_payloads(bytes(proxy.up)) + websocket_payloads(bytes(proxy.down))
     check(b"GET /api/realtime" in frames and b'"op":"messages.send"' in frames,
           "the proxy recorded alice's upgrade request and frames (%d bytes)" % len(frames))
 
     places = {"Redis commands (MONITOR)": monitor_bytes, "Redis afterwards": redis_bytes,
               "the host's core dump": core_bytes, "the host's log": log_bytes,
-              "alice's frames, both ways": frames}
+              "alice's frames, both ways": frames,
+              "alice's raw bytes, both ways": bytes(proxy.up) + bytes(proxy.down)}
     secrets_ = {"the marker text": forms(marker), "the marker name": forms(name_marker),
                 "the room key": forms(key) + [key_bytes]}
     for what, patterns in secrets_.items():
