@@ -345,6 +345,10 @@ def run(args, work, procs):
     check(b"GET /api/realtime" in frames and b'"op":"messages.send"' in frames,
           "the proxy recorded alice's upgrade request and frames (%d bytes)" % len(frames))
 
+    # The searches can find what is there: the stored ciphertext is in each place it passed.
+    sealed = message["ciphertext"].encode()
+    check(sealed in monitor_bytes and sealed in frames and sealed in core_bytes,
+          "the message's ciphertext is found in MONITOR, alice's frames and the core dump")
     places = {"Redis commands (MONITOR)": monitor_bytes, "Redis afterwards": redis_bytes,
               "the host's core dump": core_bytes, "the host's log": log_bytes,
               "alice's frames, both ways": frames,
