@@ -278,6 +278,14 @@
         <source>Send this message again</source>
         <translation>Diese Nachricht erneut senden</translation>
     </message>
+    <message>
+        <source>🔒 This message could not be decrypted — was the invite complete?</source>
+        <translation>🔒 Diese Nachricht konnte nicht entschlüsselt werden – war die Einladung vollständig?</translation>
+    </message>
+    <message>
+        <source>someone</source>
+        <translation>jemand</translation>
+    </message>
 </context>
 <context>
     <name>ParticipantsPanel</name>
@@ -411,6 +419,18 @@
         <source>Close</source>
         <translation>Schließen</translation>
     </message>
+    <message>
+        <source>⚠ Not end-to-end encrypted: the room&apos;s host can read it.</source>
+        <translation>⚠ Nicht Ende-zu-Ende-verschlüsselt: Der Host des Raums kann ihn lesen.</translation>
+    </message>
+    <message>
+        <source>🔒 End-to-end encrypted, but your invite has no room key: messages cannot be read or sent. Ask for the whole invite (with the part after #).</source>
+        <translation>🔒 Ende-zu-Ende-verschlüsselt, aber deiner Einladung fehlt der Raumschlüssel: Nachrichten können weder gelesen noch gesendet werden. Bitte um die ganze Einladung (mit dem Teil nach #).</translation>
+    </message>
+    <message>
+        <source>🔒 End-to-end encrypted. Safety code %1 — compare it with the others by voice or in person.</source>
+        <translation>🔒 Ende-zu-Ende-verschlüsselt. Sicherheitscode %1 – vergleiche ihn mit den anderen am Telefon oder persönlich.</translation>
+    </message>
 </context>
 <context>
     <name>TrayIcon</name>
@@ -476,6 +496,22 @@
         <source>&quot;%1&quot; is not a port (1 to 65535).</source>
         <translation>„%1“ ist kein Port (1 bis 65535).</translation>
     </message>
+    <message>
+        <source>The invite&apos;s host fingerprint (fp=) is damaged: ask for the invite again.</source>
+        <translation>Der Host-Fingerabdruck der Einladung (fp=) ist beschädigt: Bitte noch einmal um die Einladung.</translation>
+    </message>
+    <message>
+        <source>The invite says both fp= and plain=1: ask for the invite again.</source>
+        <translation>Die Einladung enthält sowohl fp= als auch plain=1: Bitte noch einmal um die Einladung.</translation>
+    </message>
+    <message>
+        <source>a host is HOST:PORT, ws://HOST:PORT or wss://HOST:PORT.</source>
+        <translation>ein Host ist HOST:PORT, ws://HOST:PORT oder wss://HOST:PORT.</translation>
+    </message>
+    <message>
+        <source>a ws:// host has no fingerprint to pin.</source>
+        <translation>ein ws://-Host hat keinen Fingerabdruck zum Festlegen.</translation>
+    </message>
 </context>
 <context>
     <name>pc::client::RoomSession</name>
@@ -498,6 +534,10 @@
     <message>
         <source>Several people are typing…</source>
         <translation>Mehrere schreiben…</translation>
+    </message>
+    <message>
+        <source>🔒 unknown</source>
+        <translation>🔒 unbekannt</translation>
     </message>
 </context>
 <context>
@@ -607,6 +647,18 @@
     <message>
         <source>The room was not destroyed: %1</source>
         <translation>Der Raum wurde nicht zerstört: %1</translation>
+    </message>
+    <message>
+        <source>The connection to the room&apos;s host was refused: another computer answered in its place. Someone may be intercepting the connection, so the room was closed here.</source>
+        <translation>Die Verbindung zum Host des Raums wurde abgelehnt: Ein anderer Computer hat an seiner Stelle geantwortet. Vielleicht fängt jemand die Verbindung ab, deshalb wurde der Raum hier geschlossen.</translation>
+    </message>
+    <message>
+        <source>This host is not the one in your invite. Someone may be intercepting the connection.</source>
+        <translation>Dieser Host ist nicht der aus deiner Einladung. Vielleicht fängt jemand die Verbindung ab.</translation>
+    </message>
+    <message>
+        <source>This host&apos;s identity cannot be checked: the invite does not name it and no authority this computer trusts vouches for it. Ask for a new invite.</source>
+        <translation>Die Identität dieses Hosts lässt sich nicht prüfen: Die Einladung nennt sie nicht, und keine Stelle, der dieser Computer vertraut, bürgt für ihn. Bitte um eine neue Einladung.</translation>
     </message>
 </context>
 <context>

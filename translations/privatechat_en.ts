@@ -278,6 +278,14 @@
         <source>Send this message again</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>🔒 This message could not be decrypted — was the invite complete?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>someone</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ParticipantsPanel</name>
@@ -411,6 +419,18 @@
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>⚠ Not end-to-end encrypted: the room&apos;s host can read it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>🔒 End-to-end encrypted, but your invite has no room key: messages cannot be read or sent. Ask for the whole invite (with the part after #).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>🔒 End-to-end encrypted. Safety code %1 — compare it with the others by voice or in person.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>TrayIcon</name>
@@ -476,6 +496,22 @@
         <source>&quot;%1&quot; is not a port (1 to 65535).</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The invite&apos;s host fingerprint (fp=) is damaged: ask for the invite again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The invite says both fp= and plain=1: ask for the invite again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a host is HOST:PORT, ws://HOST:PORT or wss://HOST:PORT.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a ws:// host has no fingerprint to pin.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>pc::client::RoomSession</name>
@@ -497,6 +533,10 @@
     </message>
     <message>
         <source>Several people are typing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>🔒 unknown</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -606,6 +646,18 @@
     </message>
     <message>
         <source>The room was not destroyed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connection to the room&apos;s host was refused: another computer answered in its place. Someone may be intercepting the connection, so the room was closed here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This host is not the one in your invite. Someone may be intercepting the connection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This host&apos;s identity cannot be checked: the invite does not name it and no authority this computer trusts vouches for it. Ask for a new invite.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -73,7 +73,7 @@ def main():
                               text=True)
     try:
         line = server.stdout.readline()
-        m = re.search(r"ws://127\.0\.0\.1:(\d+)/", line)
+        m = re.search(r"wss?://127\.0\.0\.1:(\d+)/", line)  # plain HTTP from loopback works on a TLS host
         if not m:
             print(f"the host did not start: {line!r}")
             return 1

@@ -180,7 +180,7 @@ function startServer(kind, wrap = []) {
     child.stdout.on('data', (d) => {
       text += d;
       fs.appendFileSync(path.join(OUT, `${kind}.log`), d);
-      const m = /listening on ws:\/\/([\d.]+):(\d+)/.exec(text);
+      const m = /listening on wss?:\/\/([\d.]+):(\d+)/.exec(text); // ours: wss, plain from loopback too
       if (m) {
         clearTimeout(timer);
         const tcp = /tcp echo on (\d+)/.exec(text);
