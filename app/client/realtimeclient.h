@@ -56,7 +56,7 @@ public:
     QUrl url() const { return m_link.url(); }
     void setUrl(const QUrl &url) { setServer(url, {}); }
     // pin: the fingerprint of the one certificate a wss:// host may show (see Link).
-    void setServer(const QUrl &url, const QString &pin);
+    Q_INVOKABLE void setServer(const QUrl &url, const QString &pin);
     QString pin() const { return m_link.pin(); }
     // Set when the link gave up on the host's identity for good (no retry until the next
     // setUrl or reconnectNow).

@@ -139,7 +139,7 @@ void RoomFlow::createRoom()
 {
     m_deadline.stop(); // from here the client's answer timeout bounds the wait
     setState(State::Creating);
-    m_client->setUrl(m_host->localUrl());
+    m_client->setServer(m_host->localUrl(), m_host->fingerprint());
     m_session->setInviteHost({});
     m_session->create(m_pendingTtl, m_pendingMax, m_name);
 }

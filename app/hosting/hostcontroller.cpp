@@ -1,10 +1,13 @@
 #include "hostcontroller.h"
+
 #include "eventloop/preferreddispatcher.h"
 
+#include "host/hostidentity.h"
 #include "host/hostrunner.h"
 #include "host/listenaddress.h"
 
 #include <QNetworkInterface>
+#include <QStandardPaths>
 #include <QThread>
 
 namespace pc::hosting {
@@ -64,7 +67,8 @@ void HostController::ensureThread()
                 local = QHostAddress::LocalHost;
             else if (address == QHostAddress::AnyIPv6)
                 local = QHostAddress::LocalHostIPv6;
-            m_localUrl = QUrl(QStringLiteral("ws://%1/api/realtime").arg(hostPort(local, port)));
+            // Over TLS even on loopback: the app checks its own host's pin like any guest.
+            m_localUrl = QUrl(QStringLiteral("wss://%1/api/realtime").arg(hostPort(local, port)));
             Q_EMIT addressChanged();
             setState(State::Running);
         });
@@ -98,6 +102,16 @@ void HostController::start(const QString &listen)
         setState(State::Failed, error);
         return;
     }
+    // The identity outlives the room: the same fingerprint in every invite of this computer.
+    const auto identity = host::loadOrCreateIdentity(
+        QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+            + QStringLiteral("/identity"),
+        &error);
+    if (!identity) {
+        setState(State::Failed, error);
+        return;
+    }
+    m_fingerprint = identity->fingerprint();
     ensureThread();
     m_port = 0;
     m_listenAddress.clear();
@@ -106,10 +120,11 @@ void HostController::start(const QString &listen)
     Q_EMIT addressChanged();
     setState(State::Starting);
     const bool fallback = address->port == kDefaultPort;
-    QMetaObject::invokeMethod(m_worker, [worker = m_worker, a = *address, fallback] {
+    QMetaObject::invokeMethod(m_worker, [worker = m_worker, a = *address, fallback, identity] {
         host::HostOptions options;
         options.address = a.address;
         options.port = a.port;
+        options.tls = identity;
         host::HostRunner::Options run;
         run.fallbackToFreePort = fallback;
         worker->start(options, run);

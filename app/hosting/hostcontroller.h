@@ -27,6 +27,8 @@ class HostController : public QObject
     Q_PROPERTY(QStringList lanAddresses READ lanAddresses NOTIFY addressChanged)
     Q_PROPERTY(QString inviteHost READ inviteHost NOTIFY addressChanged)
     Q_PROPERTY(QUrl localUrl READ localUrl NOTIFY addressChanged)
+    // The pin of this host's identity (kept in the app's data folder): invites carry it.
+    Q_PROPERTY(QString fingerprint READ fingerprint NOTIFY addressChanged)
     Q_PROPERTY(QString errorText READ errorText NOTIFY stateChanged)
 
 public:
@@ -47,6 +49,7 @@ public:
     QStringList lanAddresses() const { return m_lanAddresses; }
     QString inviteHost() const; // the best one for an invite: first LAN address, else local
     QUrl localUrl() const { return m_localUrl; } // how this app reaches its own host
+    QString fingerprint() const { return m_fingerprint; }
     QString errorText() const { return m_errorText; }
 
     // HOST:PORT; when the default port 7878 is taken a free one is used instead.
@@ -69,6 +72,7 @@ private:
     int m_port = 0;
     QString m_listenAddress;
     QStringList m_lanAddresses;
+    QString m_fingerprint;
     QUrl m_localUrl;
     QString m_errorText;
     QThread *m_thread = nullptr;

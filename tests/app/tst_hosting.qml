@@ -24,20 +24,26 @@ Item {
             compare(host.listenAddress, "127.0.0.1:" + host.port);
             compare(host.inviteHost, "127.0.0.1:" + host.port);
             compare(host.lanAddresses.length, 0);
-            compare(host.localUrl.toString(), "ws://127.0.0.1:" + host.port + "/api/realtime");
+            // The app's own client speaks TLS to its host, pinned like any guest's.
+            compare(host.localUrl.toString(), "wss://127.0.0.1:" + host.port + "/api/realtime");
+            compare(host.fingerprint.length, 43);
 
-            client.url = host.localUrl;
+            client.setServer(host.localUrl, host.fingerprint);
             session.create(60, 2, "Host");
             tryCompare(session, "state", RoomSession.Joined, 10000);
-            verify(session.inviteLink.indexOf("127.0.0.1:" + host.port) > 0);
+            verify(session.inviteLink.indexOf("127.0.0.1:" + host.port + "/") > 0);
+            verify(session.inviteLink.indexOf("?fp=" + host.fingerprint + "#k=") > 0, session.inviteLink);
+            verify(session.endToEnd);
 
             host.stop();
             tryCompare(host, "state", HostController.Stopped, 10000);
             tryVerify(() => client.status !== RealtimeClient.Connected, 5000);
         }
         function test_2_defaultPortFallsBackWhenTaken() {
+            const fingerprint = host.fingerprint;
             host.start("127.0.0.1:7878");
             tryCompare(host, "state", HostController.Running, 10000);
+            compare(host.fingerprint, fingerprint); // the same identity on every start
             second.start("127.0.0.1:7878");
             tryCompare(second, "state", HostController.Running, 10000);
             verify(second.port !== host.port);
@@ -54,7 +60,7 @@ Item {
         function test_4_everyAddressListsLanAddresses() {
             host.start("0.0.0.0:0");
             tryCompare(host, "state", HostController.Running, 10000);
-            compare(host.localUrl.toString(), "ws://127.0.0.1:" + host.port + "/api/realtime");
+            compare(host.localUrl.toString(), "wss://127.0.0.1:" + host.port + "/api/realtime");
             for (const address of host.lanAddresses)
                 verify(address.endsWith(":" + host.port), address);
             verify(host.inviteHost.endsWith(":" + host.port));
