@@ -198,10 +198,10 @@ Item {
                     objectName: "privacyText"
                     Layout.fillWidth: true
                     text: !root.session.endToEnd
-                          ? qsTr("⚠ Not end-to-end encrypted: the room's host can read it.")
+                          ? qsTr("Not end-to-end encrypted: the room's host can read it.")
                           : root.session.keyMissing
-                            ? qsTr("🔒 End-to-end encrypted, but your invite has no room key: messages cannot be read or sent. Ask for the whole invite (with the part after #).")
-                            : qsTr("🔒 End-to-end encrypted. Safety code %1 — compare it with the others by voice or in person.").arg(root.session.safetyCode)
+                            ? qsTr("End-to-end encrypted, but your invite has no room key: messages cannot be read or sent. Ask for the whole invite (with the part after #).")
+                            : qsTr("End-to-end encrypted. Safety code %1 — compare it with the others by voice or in person.").arg(root.session.safetyCode)
                     wrapMode: Text.Wrap
                     font.pixelSize: Theme.fontSmall
                     color: root.session.endToEnd && !root.session.keyMissing ? Theme.accent : Theme.amber

@@ -279,8 +279,8 @@
         <translation>Diese Nachricht erneut senden</translation>
     </message>
     <message>
-        <source>🔒 This message could not be decrypted — was the invite complete?</source>
-        <translation>🔒 Diese Nachricht konnte nicht entschlüsselt werden – war die Einladung vollständig?</translation>
+        <source>This message could not be decrypted — was the invite complete?</source>
+        <translation>Diese Nachricht konnte nicht entschlüsselt werden – war die Einladung vollständig?</translation>
     </message>
     <message>
         <source>someone</source>
@@ -420,16 +420,16 @@
         <translation>Schließen</translation>
     </message>
     <message>
-        <source>⚠ Not end-to-end encrypted: the room&apos;s host can read it.</source>
-        <translation>⚠ Nicht Ende-zu-Ende-verschlüsselt: Der Host des Raums kann ihn lesen.</translation>
+        <source>Not end-to-end encrypted: the room&apos;s host can read it.</source>
+        <translation>Nicht Ende-zu-Ende-verschlüsselt: Der Host des Raums kann ihn lesen.</translation>
     </message>
     <message>
-        <source>🔒 End-to-end encrypted, but your invite has no room key: messages cannot be read or sent. Ask for the whole invite (with the part after #).</source>
-        <translation>🔒 Ende-zu-Ende-verschlüsselt, aber deiner Einladung fehlt der Raumschlüssel: Nachrichten können weder gelesen noch gesendet werden. Bitte um die ganze Einladung (mit dem Teil nach #).</translation>
+        <source>End-to-end encrypted, but your invite has no room key: messages cannot be read or sent. Ask for the whole invite (with the part after #).</source>
+        <translation>Ende-zu-Ende-verschlüsselt, aber deiner Einladung fehlt der Raumschlüssel: Nachrichten können weder gelesen noch gesendet werden. Bitte um die ganze Einladung (mit dem Teil nach #).</translation>
     </message>
     <message>
-        <source>🔒 End-to-end encrypted. Safety code %1 — compare it with the others by voice or in person.</source>
-        <translation>🔒 Ende-zu-Ende-verschlüsselt. Sicherheitscode %1 – vergleiche ihn mit den anderen am Telefon oder persönlich.</translation>
+        <source>End-to-end encrypted. Safety code %1 — compare it with the others by voice or in person.</source>
+        <translation>Ende-zu-Ende-verschlüsselt. Sicherheitscode %1 – vergleiche ihn mit den anderen am Telefon oder persönlich.</translation>
     </message>
 </context>
 <context>
@@ -536,8 +536,8 @@
         <translation>Mehrere schreiben…</translation>
     </message>
     <message>
-        <source>🔒 unknown</source>
-        <translation>🔒 unbekannt</translation>
+        <source>(name unreadable)</source>
+        <translation>(Name unlesbar)</translation>
     </message>
 </context>
 <context>

@@ -279,7 +279,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>🔒 This message could not be decrypted — was the invite complete?</source>
+        <source>This message could not be decrypted — was the invite complete?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -420,15 +420,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>⚠ Not end-to-end encrypted: the room&apos;s host can read it.</source>
+        <source>Not end-to-end encrypted: the room&apos;s host can read it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>🔒 End-to-end encrypted, but your invite has no room key: messages cannot be read or sent. Ask for the whole invite (with the part after #).</source>
+        <source>End-to-end encrypted, but your invite has no room key: messages cannot be read or sent. Ask for the whole invite (with the part after #).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>🔒 End-to-end encrypted. Safety code %1 — compare it with the others by voice or in person.</source>
+        <source>End-to-end encrypted. Safety code %1 — compare it with the others by voice or in person.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -536,7 +536,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>🔒 unknown</source>
+        <source>(name unreadable)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -256,7 +256,7 @@ void RoomSession::requestJoin(const QString &roomId, const QString &name, bool s
 QString RoomSession::shownName(const QString &name, const std::optional<QString> &sealedName) const
 {
     const QString shown = m_sealed.nameOf(name, sealedName);
-    return shown.isEmpty() && sealedName ? tr("🔒 unknown") : shown;
+    return shown.isEmpty() && sealedName ? tr("(name unreadable)") : shown;
 }
 
 void RoomSession::create(int ttlSeconds, int maxParticipants, const QString &name, bool endToEnd)

@@ -29,7 +29,7 @@ Item {
     required property int seal // MessagesModel.Seal
     readonly property bool undecryptable: root.seal === MessagesModel.Undecryptable
     readonly property string shownText: root.undecryptable
-        ? qsTr("🔒 This message could not be decrypted — was the invite complete?") : root.text
+        ? qsTr("This message could not be decrypted — was the invite complete?") : root.text
 
     implicitHeight: root.notice ? noticeText.implicitHeight + 12 : body.implicitHeight + 14
     Accessible.role: Accessible.StaticText
