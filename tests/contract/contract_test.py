@@ -211,9 +211,24 @@ class Server:
                 raise SetupError("%s (%s) exited with status %s before listening; stdout %r; "
                                  "stderr tail %r" % (self.name, " ".join(self.argv), self.p.wait(),
                                                      self.lines, self.stderr_tail()))
-            m = re.fullmatch(r"listening on (ws://[^/\s]+/api/realtime)", s)
+            m = re.fullmatch(r"listening on (wss?://[^/\s]+/api/realtime)", s)
             if m:
                 self.url = m.group(1)
+                if self.url.startswith("wss://"):
+                    # Then the host's pin: "fingerprint: FP".
+                    try:
+                        line = self.q.get(timeout=max(0.01, deadline - time.time()))
+                    except queue.Empty:
+                        line = None
+                    f = re.fullmatch(r"fingerprint: ([A-Za-z0-9_-]{43})", line or "")
+                    if not f:
+                        raise SetupError("%s printed %r after its wss:// line, not 'fingerprint: FP'"
+                                         % (self.name, line))
+                    self.fingerprint = f.group(1)
+                    PINS[self.url] = self.fingerprint
+                    if not TLS["on"]:
+                        # Loopback clients may speak plain ws:// to a TLS host (v1's transport).
+                        self.url = "ws://" + self.url[len("wss://"):]
                 return
 
 
@@ -351,6 +366,37 @@ def raw_ws_frame(opcode, payload, fin=True):
     return hdr + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
 
 
+# --tls: every client speaks wss:// and accepts only the certificate the host printed.
+TLS = {"on": False}
+PINS = {}  # wss URL -> the fingerprint its host printed
+
+
+def tls_context(url):
+    if not url.startswith("wss://"):
+        return None
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE  # the pin below decides, as the project's clients do
+    return ctx
+
+
+def check_pin(url, ssl_object):
+    import base64 as b64
+    import hashlib
+    der = ssl_object.getpeercert(binary_form=True)
+    got = b64.urlsafe_b64encode(hashlib.sha256(der).digest()).rstrip(b"=").decode()
+    if got != PINS.get(url):
+        raise CheckFail("%s: the certificate is not the pinned one (%s, want %s)" % (url, got, PINS.get(url)))
+
+
+async def ws_connect(url, **kwargs):
+    ws = await websockets.connect(url, ssl=tls_context(url), **kwargs)
+    if url.startswith("wss://"):
+        check_pin(url, ws.transport.get_extra_info("ssl_object"))
+    return ws
+
+
 class Client:
     def __init__(self, url, label):
         self.url = url
@@ -367,7 +413,7 @@ class Client:
 
     async def open(self, want_hello=True):
         try:
-            self.ws = await asyncio.wait_for(websockets.connect(
+            self.ws = await asyncio.wait_for(ws_connect(
                 self.url, compression=None, max_size=2 ** 24, ping_interval=None,
                 close_timeout=1, open_timeout=5), 6)
         except Exception as e:
@@ -1813,7 +1859,7 @@ async def _(ctx):
     # gets them all.
     room = await ctx.new_room(members=2, maxp=3, sub=(1,))
     a, fast = room.members
-    slow = await websockets.connect(ctx.env.url(1), compression=None, max_size=2 ** 24, ping_interval=None,
+    slow = await ws_connect(ctx.env.url(1), compression=None, max_size=2 ** 24, ping_interval=None,
                                     close_timeout=1, open_timeout=5, max_queue=1, read_limit=2 ** 14)
     try:
         await asyncio.wait_for(slow.recv(), 5)   # hello
@@ -1999,8 +2045,11 @@ def raw_ws_burst(url, frames, timeout=5.0):
     would hide what the server actually sent."""
     import base64 as b64
     import socket
-    m = re.match(r"ws://([^/:]+):(\d+)(/.*)", url)
+    m = re.match(r"wss?://([^/:]+):(\d+)(/.*)", url)
     s = socket.create_connection((m.group(1), int(m.group(2))), timeout=timeout)
+    if tls_context(url):
+        s = tls_context(url).wrap_socket(s, server_hostname=m.group(1))
+        check_pin(url, s)
     key = b64.b64encode(os.urandom(16)).decode()
     s.sendall(("GET %s HTTP/1.1\r\nHost: %s:%s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                "Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n\r\n"
@@ -2307,7 +2356,8 @@ async def _(ctx):
 @check("cli_stdout_single_line", final=True)
 async def _(ctx):
     for s in ctx.env.servers:
-        ctx.expect(len(s.lines) == 1, "%s printed %d stdout lines, expected exactly the one 'listening on' line: %s"
+        want = 2 if getattr(s, "fingerprint", None) else 1  # over TLS: and its fingerprint line
+        ctx.expect(len(s.lines) == want, "%s printed %d stdout lines, expected exactly the 'listening on' line (and the fingerprint over TLS): %s"
                    % (s.name, len(s.lines), short(s.lines)))
 
 
@@ -2430,8 +2480,10 @@ def main():
     ap.add_argument("--only", help="regex: run only the checks whose name matches")
     ap.add_argument("--server-args", default="", help="more arguments for every host, space-separated (e.g. \"--workers 2\")")
     ap.add_argument("--keep-logs", action="store_true", help="keep the temp dir with server stderr logs")
+    ap.add_argument("--tls", action="store_true", help="speak wss:// to the hosts, pinned to the fingerprint each prints")
     ap.add_argument("--schema", help="the host's schema dump (generated/schema.json) to compare with this suite's tables")
     args = ap.parse_args()
+    TLS["on"] = args.tls
 
     results = []
     tmp = tempfile.mkdtemp(prefix="pc-contract-")
