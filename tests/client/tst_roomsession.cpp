@@ -385,7 +385,8 @@ void tst_RoomSession::withoutTheKeyTheRoomOpensLocked()
     QCOMPARE(b.session.messages()->rowCount(), 1);
     // Others see the member, its name unreadable to them (sealed with a key nobody has).
     QTRY_COMPARE(a.session.participants()->rowCount(), 2);
-    QCOMPARE(row(a.session.participants(), 1, "name").toString(), QStringLiteral("(name unreadable)"));
+    QCOMPARE(
+        row(a.session.participants(), 1, "name").toString(), QStringLiteral("(name unreadable)"));
 }
 
 void tst_RoomSession::aWrongKeyReadsNothing()
