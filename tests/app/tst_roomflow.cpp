@@ -127,6 +127,8 @@ private Q_SLOTS:
     void full();
     void refused();
     void badInvite();
+    void joinsAPinnedHost();
+    void anInterceptorIsRefused();
 
     // Cancel.
     void cancelWhileStartingHost();
@@ -449,6 +451,54 @@ void tst_RoomFlow::full()
     QCOMPARE(flow->failure(), Failure::Full);
     QCOMPARE(flow->error().code, protocol::ErrorCode::RoomFull);
     QVERIFY2(flow->alertText().contains(QStringLiteral("full")), qPrintable(flow->alertText()));
+}
+
+// A real privatechat-server over TLS: the invite pins it, and both ends see one safety code.
+void tst_RoomFlow::joinsAPinnedHost()
+{
+    test::ServerProcess server({ QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") });
+    QVERIFY(server.start());
+    QCOMPARE(server.listeningUrl().scheme(), QStringLiteral("wss"));
+    Person owner;
+    owner.client.setServer(server.listeningUrl(), server.fingerprint());
+    owner.session.create(600, 3, QStringLiteral("Owner"));
+    QTRY_COMPARE(owner.session.state(), Session::Joined);
+    const QString invite = owner.session.inviteLink();
+    QVERIFY2(invite.contains(QStringLiteral("?fp=") + server.fingerprint() + QStringLiteral("#k=")),
+        qPrintable(invite));
+    auto flow = newFlow();
+    flow->join(invite);
+    QTRY_COMPARE(flow->state(), State::InRoom);
+    QCOMPARE(flow->client()->url().scheme(), QStringLiteral("wss"));
+    QVERIFY(flow->session()->endToEnd());
+    QCOMPARE(flow->session()->safetyCode(), owner.session.safetyCode());
+}
+
+// Another host, with another identity, answers at the invite's address: the flow goes back to
+// the lobby with the words for it, and does not try again.
+void tst_RoomFlow::anInterceptorIsRefused()
+{
+    const QStringList anyPort { QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") };
+    test::ServerProcess real(anyPort), interceptor(anyPort);
+    QVERIFY(real.start());
+    QVERIFY(interceptor.start());
+    QVERIFY(real.fingerprint() != interceptor.fingerprint());
+    Person owner;
+    owner.client.setServer(real.listeningUrl(), real.fingerprint());
+    owner.session.create(600, 3, QStringLiteral("Owner"));
+    QTRY_COMPARE(owner.session.state(), Session::Joined);
+    QString invite = owner.session.inviteLink();
+    invite.replace(QStringLiteral(":%1/").arg(real.listeningUrl().port()),
+        QStringLiteral(":%1/").arg(interceptor.listeningUrl().port()));
+    auto flow = newFlow();
+    flow->join(invite);
+    QTRY_COMPARE(flow->state(), State::Lobby);
+    QCOMPARE(flow->failure(), Failure::NotTheHost);
+    QCOMPARE(flow->alertText(),
+        QStringLiteral("This host is not the one in your invite. Someone may be intercepting the "
+                       "connection."));
+    QCOMPARE(flow->alertKind(), QStringLiteral("error"));
+    QCOMPARE(flow->client()->url(), QUrl()); // given up: nothing tries again
 }
 
 // The host says no for another reason (here: a name longer than the contract allows).
