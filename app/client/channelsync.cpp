@@ -136,6 +136,7 @@ void ChannelSync::subscribe(const ChannelPtr &channel)
             channel->subscribed = true;
             // Whatever was missed while away, or while this was on its way, comes from history.
             sync(channel);
+            Q_EMIT subscribed(channel->roomId);
         });
 }
 

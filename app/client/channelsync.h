@@ -49,6 +49,9 @@ public:
 Q_SIGNALS:
     void channelsChanged();
     void delivered(const QString &channel, const protocol::AnyEvent &event);
+    // Events flow from now on (after each subscribe, first or on a reconnect): what happened
+    // before - who came or went while we were not subscribed - is for the owner to fetch.
+    void subscribed(const QString &channel);
     void historyTrimmed(const QString &channel, qint64 missed);
     void channelLost(const QString &channel, const protocol::Error &error);
 

@@ -20,6 +20,7 @@ RealtimeClient::RealtimeClient(QObject *parent)
     connect(&m_sync, &ChannelSync::channelsChanged, this, &RealtimeClient::channelsChanged);
     connect(&m_sync, &ChannelSync::delivered, this, &RealtimeClient::emitEvent);
     connect(&m_sync, &ChannelSync::historyTrimmed, this, &RealtimeClient::historyTrimmed);
+    connect(&m_sync, &ChannelSync::subscribed, this, &RealtimeClient::channelSubscribed);
     connect(&m_sync, &ChannelSync::channelLost, this, &RealtimeClient::channelLost);
 }
 

@@ -123,6 +123,8 @@ Q_SIGNALS:
 
     // Older history than the client could fetch was trimmed by the host (missed: how many).
     void historyTrimmed(const QString &channel, qint64 missed);
+    // A followed room's events flow from now on (see ChannelSync::subscribed).
+    void channelSubscribed(const QString &channel);
     // A followed room answered room-not-found or unauthorized: it is gone for us.
     void channelLost(const QString &channel, const pc::protocol::Error &error);
     // An attempt to connect failed (host down, refused, not a Private Chat host...).

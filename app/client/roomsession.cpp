@@ -97,6 +97,20 @@ void RoomSession::connectClient()
             endRoom(
                 destroy.reason == ChatDestroy::Reason::Expired ? State::Expired : State::Destroyed);
         });
+    // Who came or went before our subscription (or while the link was down) sent events we never
+    // got: the member list is asked for again each time events start to flow.
+    m_clientConnections << connect(
+        m_client, &RealtimeClient::channelSubscribed, this, [this, mine](const QString &channel) {
+            if (!mine(channel))
+                return;
+            m_client->roomInfo({ m_roomId, m_token },
+                guarded(this, [this, roomId = m_roomId](Outcome<RoomInfo> outcome) {
+                    const auto *room = std::get_if<RoomInfo>(&outcome);
+                    if (!room || roomId != m_roomId || m_state != State::Joined)
+                        return;
+                    setParticipants(room->participants);
+                }));
+        });
     m_clientConnections << connect(m_client, &RealtimeClient::historyTrimmed, this,
         [this, mine](const QString &channel, qint64) {
             if (!mine(channel) || m_historyTrimmed)
@@ -240,10 +254,7 @@ void RoomSession::requestJoin(const QString &roomId, const QString &name, bool s
                 m_client->setHostClockOffsetMs(joined.room.expiresAt
                     - qint64(joined.room.ttl) * 1000 - QDateTime::currentMSecsSinceEpoch() + 500);
             m_participants.setSelf(m_participantId);
-            QList<Participant> members = joined.room.participants;
-            for (Participant &member : members)
-                member.name = shownName(member.name, member.sealedName);
-            m_participants.reset(members);
+            setParticipants(joined.room.participants);
             m_messages.setOwnParticipantId(m_participantId);
             setState(State::Joined);
             Q_EMIT roomChanged();
@@ -251,6 +262,13 @@ void RoomSession::requestJoin(const QString &roomId, const QString &name, bool s
             updateCountdown();
             m_countdown.start();
         }));
+}
+
+void RoomSession::setParticipants(QList<Participant> members)
+{
+    for (Participant &member : members)
+        member.name = shownName(member.name, member.sealedName);
+    m_participants.reset(members);
 }
 
 QString RoomSession::shownName(const QString &name, const std::optional<QString> &sealedName) const

@@ -140,6 +140,7 @@ private:
     void requestJoin(const QString &roomId, const QString &name, bool sealed);
     // A member's name as shown, opened in an end-to-end room.
     QString shownName(const QString &name, const std::optional<QString> &sealedName) const;
+    void setParticipants(QList<protocol::Participant> members);
     void failOverdueSends();
 
     QPointer<RealtimeClient> m_client;

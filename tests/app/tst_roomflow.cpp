@@ -8,6 +8,8 @@
 #include "testhost.h"
 #include "usertexts.h"
 
+#include "tls/fingerprint.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -196,6 +198,11 @@ void tst_RoomFlow::hostAndTheGuestDestroysIt()
         QVERIFY(!text.isEmpty());
     QVERIFY(flow->isInRoom() && !flow->isBusy());
     QCOMPARE(flow->host()->state(), Host::Running);
+    // Its TLS identity, kept in the app's data folder: the pin of every invite.
+    QVERIFY2(
+        tls::isFingerprint(flow->host()->fingerprint()), qPrintable(flow->host()->fingerprint()));
+    QVERIFY(flow->session()->inviteLink().contains(
+        QStringLiteral("?fp=") + flow->host()->fingerprint()));
     QCOMPARE(flow->session()->name(), QStringLiteral("Flo"));
     QCOMPARE(flow->inviteAddresses(), QStringList { flow->host()->inviteHost() });
     QCOMPARE(invites.size(), 1);
