@@ -39,6 +39,7 @@ const SKIP_B0 = flag('skip-b0');
 const VARIANTS = opt('variants', ''); // force e.g. ours,ours-qt (testing the report)
 const PROFILE = opt('profile', ''); // ours|ours-qt|peer|bun: perf profiles of the server instead of the benchmark
 const PROFILE_MEMORY = opt('profile-memory', ''); // ours|ours-qt: valgrind massif heap profile at 1k idle members
+const WSS = flag('wss'); // also ours with every member on wss:// (TLS 1.3, pinned), beside ours on ws://
 if (!REDIS_SOCK || !REDIS_PID) {
   console.error('bench.js is started by tests/bench/run (it needs --redis-sock and --redis-pid)');
   process.exit(2);
@@ -150,6 +151,9 @@ function peerArgs() {
 const KINDS = {
   ours: { label: 'ours (Qt host)', proto: 'pc', argv: () => [HOST_BIN, ...hostArgs()] },
   'ours-qt': { label: 'ours, PC_EVENT_DISPATCHER=qt', proto: 'pc', argv: () => [HOST_BIN, ...hostArgs()], env: { PC_EVENT_DISPATCHER: 'qt' } },
+  // The same host and flags: it serves wss:// and, from loopback, plain ws:// on one port; here
+  // the members speak TLS, pinned to the fingerprint the host prints.
+  'ours-wss': { label: 'ours over wss://', proto: 'pc', tls: true, argv: () => [HOST_BIN, ...hostArgs()] },
   peer: { label: 'peer (Node ws+ioredis)', proto: 'pc', loop: 'libuv (epoll)',
     argv: () => [process.execPath, path.join(HERE, 'peer/server.js'), ...peerArgs()] },
   bun: { label: 'Bun peer (Bun.serve+RedisClient)', proto: 'pc', loop: 'uSockets (epoll)',
@@ -181,12 +185,14 @@ function startServer(kind, wrap = []) {
       text += d;
       fs.appendFileSync(path.join(OUT, `${kind}.log`), d);
       const m = /listening on wss?:\/\/([\d.]+):(\d+)/.exec(text); // ours: wss, plain from loopback too
-      if (m) {
+      const fp = /^fingerprint: (\S+)$/m.exec(text); // ours prints it on the next line
+      if (m && (fp || !KINDS[kind].tls)) {
         clearTimeout(timer);
         const tcp = /tcp echo on (\d+)/.exec(text);
         child.stdout.removeAllListeners('data');
         child.stdout.resume();
-        resolve({ kind, child, pid: child.pid, host: m[1], port: Number(m[2]), tcpPort: tcp ? Number(tcp[1]) : 0 });
+        resolve({ kind, child, pid: child.pid, host: m[1], port: Number(m[2]), tcpPort: tcp ? Number(tcp[1]) : 0,
+          fingerprint: KINDS[kind].tls ? fp[1] : undefined });
       }
     });
   });
@@ -783,6 +789,22 @@ function summarize(results, b0r, variants, elapsedSecs) {
       `   (host CPU per fetch: ${f2(q.hist1000Cpu)}×, ${f2(q.hist50Cpu)}×)`);
     out();
   }
+  if (results['ours-wss'].length && results.ours.length) {
+    // ours over wss ÷ ours over ws, per round (neighbouring runs), median over the rounds
+    const q = (fn) => ratio('ours-wss', fn, 'ours');
+    const both = (fn, fmt) => `${fmt(get('ours', fn))} → ${fmt(get('ours-wss', fn))}`;
+    const refUs = (r) => r.b3.ref.hostUsPerMsg;
+    const maxUs = (r) => r.b3.best.hostUsPerMsg;
+    const rss = (r) => r.b1[2].rssPerMemberKiB;
+    out(`TLS — ours over wss:// vs ours over ws:// (median over ${results['ours-wss'].length} alternating pairs of per-pair ratios wss/ws):`);
+    out(`  host CPU-µs/msg at ${C.b3Ref} msg/s        ${both(refUs, f1)} µs   ${f2(q(refUs))}×   (+${f1(get('ours-wss', refUs) - get('ours', refUs))} µs per message for TLS)`);
+    out(`  host CPU-µs/msg at the maximum        ${both(maxUs, f1)} µs   ${f2(q(maxUs))}×`);
+    out(`  throughput (max msg/s, p99 < 50 ms)   ${both((r) => r.b3.best.deliveredPerSec, f0)}   ${f2(q((r) => r.b3.best.deliveredPerSec))}×`);
+    out(`  p99 at ${C.levels[2]} members, ${C.rate} msg/s   ${both((r) => r.b4_10k.p99, fmtMs)}   ${f2(q((r) => r.b4_10k.p99))}×`);
+    out(`  RSS per idle member at ${C.levels[2]}         ${both(rss, f1)} KiB   ${f2(q(rss))}×`);
+    out(`  ${C.burst} members connect + join (B2)      ${both((r) => r.b2.secs, f2)} s   ${f2(q((r) => r.b2.secs))}×`);
+    out();
+  }
   out(`connections the servers closed unexpectedly, per run: ${kinds.map((k) => `${k} ${results[k].map((r) => r.unexpectedCloses).join('/')}`).join(', ')}`);
   out(`elapsed ${f0(elapsedSecs)} s; raw results in ${path.relative(process.cwd(), OUT) || OUT}/results.json`);
   for (const ref of [...REFERENCES].reverse()) {
@@ -853,7 +875,7 @@ async function main() {
   }
   if (!C.runs) C.runs = QUICK ? (variants.length > 1 ? 2 : 3) : 5;
   if (dispatcherNote) out(`host event dispatcher: ${dispatcherNote}`);
-  const order = [...variants, ...REFERENCES].filter((k) => !only || only.includes(k) || (k === 'ours-qt' && only.includes('ours')));
+  const order = [...variants, ...(WSS ? ['ours-wss'] : []), ...REFERENCES].filter((k) => !only || only.includes(k) || (k === 'ours-qt' && only.includes('ours')) || k === 'ours-wss');
   out(`runs: ${C.runs} per server, alternating (${order.join(', ')}); Socket.IO reference ${C.sioRuns} (B3/B4/B5 only, its own minimal event protocol, not ours)` +
     (QUICK ? ` — --quick: ${C.runs} runs instead of 5 and shorter phases (${C.loadSecs} s per B4/B5 phase, ${C.b3StepSecs} s per B3 step, ${C.histSecs} s per B6 phase); same member counts as the full run` : ''));
   out();

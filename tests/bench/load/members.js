@@ -73,7 +73,7 @@ class Member {
     return new Promise((resolve, reject) => {
       this.ready = [resolve, reject];
       const localAddress = `127.0.0.${1 + (this.idx % SOURCES)}`;
-      this.conn = new WsConn({ host: server.host, port: server.port, path: PATHS[this.proto], localAddress }, this);
+      this.conn = new WsConn({ host: server.host, port: server.port, path: PATHS[this.proto], localAddress, fingerprint: server.fingerprint }, this);
       this.conn.connect();
     });
   }

@@ -5,6 +5,7 @@
 // string decoding unless asked, frames handed over as (buffer, start, end).
 
 const net = require('net');
+const tls = require('tls');
 const crypto = require('crypto');
 
 // Client frames must be masked; keys come from a random pool refilled as it runs out.
@@ -78,9 +79,12 @@ function encodeText(str) {
 
 const CRLF2 = Buffer.from('\r\n\r\n');
 
+const pinOf = (sock) => crypto.createHash('sha256').update(sock.getPeerCertificate().raw).digest('base64url');
+
 class WsConn {
-  // opts: host, port, path, localAddress; handlers: onOpen(conn), onText(conn, string),
-  // onClose(conn, reason)
+  // opts: host, port, path, localAddress, and for wss:// fingerprint (the host's pin: base64url
+  // SHA-256 of its DER certificate, as in an invite); handlers: onOpen(conn), onText(conn,
+  // string), onClose(conn, reason)
   constructor(opts, handlers) {
     this.opts = opts;
     this.h = handlers;
@@ -93,11 +97,15 @@ class WsConn {
   }
 
   connect() {
-    const { host, port, path, localAddress } = this.opts;
-    const sock = net.connect({ host, port, localAddress });
+    const { host, port, path, localAddress, fingerprint } = this.opts;
+    // wss://: the certificate is self-signed, so it is checked as the app checks it, by its pin.
+    const sock = fingerprint
+      ? tls.connect({ host, port, localAddress, rejectUnauthorized: false, minVersion: 'TLSv1.3' })
+      : net.connect({ host, port, localAddress });
     this.sock = sock;
     sock.setNoDelay(true);
-    sock.on('connect', () => {
+    sock.on(fingerprint ? 'secureConnect' : 'connect', () => {
+      if (fingerprint && pinOf(sock) !== fingerprint) return this.finish('not-the-pinned-host');
       const key = crypto.randomBytes(16).toString('base64');
       sock.write(
         `GET ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nUpgrade: websocket\r\n` +
