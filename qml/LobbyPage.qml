@@ -16,6 +16,7 @@ Item {
     property string progressText
     property bool notifications: true
     property bool privateNotifications: false
+    property bool mapPort: true
     property int ttlSeconds: 600
     property int maxParticipants: 2
     property string invite
@@ -27,6 +28,7 @@ Item {
     signal alertDismissed
     signal notificationsEdited(bool on)
     signal privateNotificationsEdited(bool on)
+    signal mapPortEdited(bool on)
 
     // Lifetime presets, in seconds; the last entry is "Custom".
     readonly property list<int> presets: [60, 300, 600, 1800, 3600, 21600, 86400, 0]
@@ -225,6 +227,14 @@ Item {
                         value: 45
                         Accessible.name: qsTr("Custom lifetime in minutes: %1").arg(customMinutes.value)
                     }
+                }
+
+                PcCheckBox {
+                    objectName: "mapPortBox"
+                    Layout.fillWidth: true
+                    text: qsTr("Let people from the internet in: ask my router to open the port")
+                    checked: root.mapPort
+                    onToggled: root.mapPortEdited(checked)
                 }
 
                 RowLayout {

@@ -105,6 +105,7 @@ ApplicationWindow {
         progressText: flow.progressText
         notifications: settings.notifications
         privateNotifications: settings.privateNotifications
+        mapPort: settings.mapPort
         ttlSeconds: settings.ttlSeconds
         maxParticipants: settings.maxParticipants
         invite: root.startInvite
@@ -123,6 +124,7 @@ ApplicationWindow {
         onAlertDismissed: flow.dismissAlert()
         onNotificationsEdited: on => settings.notifications = on
         onPrivateNotificationsEdited: on => settings.privateNotifications = on
+        onMapPortEdited: on => settings.mapPort = on
     }
 
     RoomPage {
@@ -134,10 +136,18 @@ ApplicationWindow {
         client: flow.client
         hosting: flow.hosting
         inviteAddresses: flow.inviteAddresses
+        reachText: flow.reachText
+        reachRefused: flow.reachRefused
         onDestroyRequested: flow.destroyRoom()
         onLeaveRequested: flow.leave()
         onStopHostingRequested: flow.leave()
-        onInviteAddressChosen: hostAndPort => flow.session.setInviteHost(hostAndPort)
+        onInviteAddressChosen: hostAndPort => flow.chooseInviteAddress(hostAndPort)
+    }
+
+    Binding {
+        target: flow.host
+        property: "mapPort"
+        value: settings.mapPort
     }
 
     // Only where a tray exists (otherwise Qt Labs Platform would want Qt Widgets).

@@ -15,6 +15,8 @@ Item {
     required property RealtimeClient client
     property bool hosting: false
     property list<string> inviteAddresses
+    property string reachText
+    property bool reachRefused: false
     property string noticeText // a transient note, e.g. a message that was not sent
 
     signal destroyRequested
@@ -214,6 +216,16 @@ Item {
                     wrapMode: Text.Wrap
                     font.pixelSize: Theme.fontSmall
                     color: Theme.textMuted
+                }
+                Text {
+                    objectName: "reachText"
+                    Layout.fillWidth: true
+                    visible: root.hosting && text.length > 0
+                    text: root.reachText
+                    wrapMode: Text.Wrap
+                    font.pixelSize: Theme.fontSmall
+                    color: root.reachRefused ? Theme.amber : Theme.textMuted
+                    Accessible.name: text
                 }
             }
         }

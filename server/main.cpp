@@ -10,6 +10,7 @@
 #include "host/unixsignals.h"
 #include "host/workerpool.h"
 #include "pc_version.h"
+#include "reach/portmapper.h"
 #include "redis/connection.h"
 
 #include <QCommandLineParser>
@@ -17,6 +18,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <type_traits>
 #include <unistd.h>
@@ -106,9 +108,54 @@ std::optional<host::TlsIdentity> transportOption(const QCommandLineParser &parse
     return loaded;
 }
 
+// --map-port: asks the router to forward the port the host listens on, and says what came of
+// it on stdout ("mapped: IP:PORT via upnp", or "not mapped: why").
+reach::PortMapper *startPortMapping(QObject *parent, quint16 port, int leaseSeconds)
+{
+    auto *mapper = new reach::PortMapper(parent);
+    QObject::connect(mapper, &reach::PortMapper::mapped, mapper, [](const reach::Mapping &m) {
+        std::printf("mapped: %s via %s\n", qPrintable(m.externalHostPort()),
+            qPrintable(reach::methodName(m.method)));
+        std::fflush(stdout);
+    });
+    QObject::connect(mapper, &reach::PortMapper::unavailable, mapper, [](const QString &why) {
+        std::printf("not mapped: %s (reachable on this network only)\n", qPrintable(why));
+        std::fflush(stdout);
+    });
+    reach::PortMapper::Options options;
+    options.leaseSeconds = leaseSeconds;
+    mapper->start(port, options);
+    return mapper;
+}
+
+// Removes the router's mapping (if any), then calls done.
+void unmapThen(reach::PortMapper *mapper, const std::function<void()> &done)
+{
+    if (!mapper)
+        return done();
+    QObject::connect(mapper, &reach::PortMapper::stopped, mapper, done);
+    mapper->stop();
+}
+
+// --map-port, checked: the lease it asks for (0: no mapping).
+int portMappingOption(const QCommandLineParser &parser, const QHostAddress &listen)
+{
+    const bool map = parser.isSet(QStringLiteral("map-port"));
+    if (!map && parser.isSet(QStringLiteral("map-lease")))
+        die(kBadUsage, QStringLiteral("--map-lease goes with --map-port"));
+    if (!map)
+        return 0;
+    if (listen.isLoopback())
+        die(kBadUsage,
+            QStringLiteral("--map-port: the host listens on %1, which the router cannot reach; "
+                           "listen on an address of your network (e.g. --listen 0.0.0.0:7878)")
+                .arg(listen.toString()));
+    return numberOption(parser, QStringLiteral("map-lease"), 10, 86400);
+}
+
 // --workers N: this process holds the port and the embedded Redis, and runs N hosts on them.
 int runWorkers(const QCommandLineParser &parser, const host::HostOptions &options,
-    const redis::Options &redisOptions, host::EmbeddedRedis *embedded, int count)
+    const redis::Options &redisOptions, host::EmbeddedRedis *embedded, int count, int mapLease)
 {
     const auto fail = [embedded](const QString &error) {
         if (embedded)
@@ -163,6 +210,7 @@ int runWorkers(const QCommandLineParser &parser, const host::HostOptions &option
     host::WorkerPool pool(QCoreApplication::applicationFilePath(), arguments, count);
     host::UnixSignals signals;
     int exitCode = 0;
+    reach::PortMapper *mapper = nullptr;
     QObject::connect(&signals, &host::UnixSignals::terminate, &pool, &host::WorkerPool::stop);
     QObject::connect(&pool, &host::WorkerPool::ready, &pool, [&] {
         const QString url = host::RoomHost::urlFor(options.address, port, options.tls.has_value());
@@ -171,6 +219,8 @@ int runWorkers(const QCommandLineParser &parser, const host::HostOptions &option
             stdout);
         std::fflush(stdout);
         std::fprintf(stderr, "privatechat-server: %d workers share the port\n", count);
+        if (mapLease)
+            mapper = startPortMapping(&pool, port, mapLease);
     });
     QObject::connect(&pool, &host::WorkerPool::failed, &pool, [&](const QString &why) {
         std::fprintf(stderr, "privatechat-server: %s\n", qPrintable(why));
@@ -179,7 +229,7 @@ int runWorkers(const QCommandLineParser &parser, const host::HostOptions &option
     QObject::connect(&pool, &host::WorkerPool::stopped, &pool, [&] {
         if (embedded)
             embedded->stop();
-        QCoreApplication::exit(exitCode);
+        unmapThen(mapper, [&] { QCoreApplication::exit(exitCode); });
     });
     pool.start();
     return QCoreApplication::exec();
@@ -266,6 +316,14 @@ int main(int argc, char *argv[])
             QStringLiteral("FILE") },
         { QStringLiteral("plain"),
             QStringLiteral("Serve plain ws:// only, no TLS (behind a TLS-terminating proxy).") },
+        { QStringLiteral("map-port"),
+            QStringLiteral("Ask the router (UPnP-IGD, then NAT-PMP) to forward the port from the "
+                           "internet while the host runs; prints \"mapped: IP:PORT via upnp\" "
+                           "or \"not mapped: why\".") },
+        { QStringLiteral("map-lease"),
+            QStringLiteral("Seconds each mapping is leased for (renewed at half of it; a host that "
+                           "dies leaves it at most this long)."),
+            QStringLiteral("S"), QStringLiteral("3600") },
         { QStringLiteral("workers"),
             QStringLiteral("Host processes sharing the port and the Redis, each with its own "
                            "event loop (Linux SO_REUSEPORT)."),
@@ -345,6 +403,7 @@ int main(int argc, char *argv[])
         if (!redisUrl)
             die(kBadUsage, QStringLiteral("--redis: ") + error);
     }
+    const int mapLease = portMappingOption(parser, options.address);
     options.tls = transportOption(parser); // last: it may make the identity folder
 
     if (workers > 1) {
@@ -359,13 +418,16 @@ int main(int argc, char *argv[])
                 die(kCannotRun, embedded->errorString());
             redisOptions.url = embedded->url();
         }
-        return runWorkers(parser, options, redisOptions, embedded ? &*embedded : nullptr, workers);
+        return runWorkers(
+            parser, options, redisOptions, embedded ? &*embedded : nullptr, workers, mapLease);
     }
 
     host::HostRunner runner;
     host::UnixSignals signals;
+    reach::PortMapper *mapper = nullptr;
     QObject::connect(&signals, &host::UnixSignals::terminate, &runner, &host::HostRunner::stop);
-    QObject::connect(&runner, &host::HostRunner::stopped, &app, [] { QCoreApplication::exit(0); });
+    QObject::connect(&runner, &host::HostRunner::stopped, &app,
+        [&] { unmapThen(mapper, [] { QCoreApplication::exit(0); }); });
     QObject::connect(&runner, &host::HostRunner::failed, &app, [&](const QString &why) {
         runner.stopNow();
         die(kCannotRun, why);
@@ -382,6 +444,8 @@ int main(int argc, char *argv[])
         }
         std::fputs(qPrintable(runner.listeningLines()), stdout);
         std::fflush(stdout);
+        if (mapLease)
+            mapper = startPortMapping(&app, runner.host()->port(), mapLease);
     });
     runner.start(options, host::HostRunner::Options { redisUrl });
     return app.exec();

@@ -11,6 +11,7 @@ namespace {
     const QString kPrivate = QStringLiteral("notifications/private");
     const QString kTtl = QStringLiteral("hosting/ttlSeconds");
     const QString kMax = QStringLiteral("hosting/maxParticipants");
+    const QString kMapPort = QStringLiteral("hosting/mapPort");
 } // namespace
 
 AppSettings::AppSettings(QObject *parent) : QObject(parent)
@@ -22,6 +23,7 @@ AppSettings::AppSettings(QObject *parent) : QObject(parent)
     }
     m_notifications = m_settings.value(kNotifications, true).toBool();
     m_privateNotifications = m_settings.value(kPrivate, false).toBool();
+    m_mapPort = m_settings.value(kMapPort, true).toBool();
     m_ttlSeconds = std::clamp(m_settings.value(kTtl, protocol::limits::kDefaultTtl).toInt(),
         protocol::limits::kMinTtl, protocol::limits::kMaxTtl);
     m_maxParticipants
@@ -55,6 +57,15 @@ void AppSettings::setPrivateNotifications(bool on)
     m_privateNotifications = on;
     m_settings.setValue(kPrivate, on);
     Q_EMIT privateNotificationsChanged();
+}
+
+void AppSettings::setMapPort(bool on)
+{
+    if (on == m_mapPort)
+        return;
+    m_mapPort = on;
+    m_settings.setValue(kMapPort, on);
+    Q_EMIT mapPortChanged();
 }
 
 void AppSettings::setTtlSeconds(int seconds)

@@ -20,6 +20,7 @@ class AppSettings : public QObject
     Q_PROPERTY(int ttlSeconds READ ttlSeconds WRITE setTtlSeconds NOTIFY ttlSecondsChanged)
     Q_PROPERTY(int maxParticipants READ maxParticipants WRITE setMaxParticipants NOTIFY
             maxParticipantsChanged)
+    Q_PROPERTY(bool mapPort READ mapPort WRITE setMapPort NOTIFY mapPortChanged)
 
 public:
     explicit AppSettings(QObject *parent = nullptr);
@@ -36,6 +37,9 @@ public:
     void setTtlSeconds(int seconds);
     int maxParticipants() const { return m_maxParticipants; }
     void setMaxParticipants(int count);
+    // When hosting, ask the router to let people from the internet in (UPnP-IGD, NAT-PMP).
+    bool mapPort() const { return m_mapPort; }
+    void setMapPort(bool on);
 
 Q_SIGNALS:
     void nameChanged();
@@ -43,6 +47,7 @@ Q_SIGNALS:
     void privateNotificationsChanged();
     void ttlSecondsChanged();
     void maxParticipantsChanged();
+    void mapPortChanged();
 
 private:
     QSettings m_settings;
@@ -51,6 +56,7 @@ private:
     bool m_privateNotifications = false;
     int m_ttlSeconds = 600;
     int m_maxParticipants = 2;
+    bool m_mapPort = true;
 };
 
 } // namespace pc::desktop

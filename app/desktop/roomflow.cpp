@@ -31,7 +31,8 @@ RoomFlow::RoomFlow(QObject *parent)
     connect(&m_deadline, &QTimer::timeout, this, &RoomFlow::onDeadline);
     connect(m_session, &RoomSession::stateChanged, this, &RoomFlow::onSessionState);
     connect(m_host, &HostController::stateChanged, this, &RoomFlow::onHostState);
-    connect(m_host, &HostController::addressChanged, this, &RoomFlow::inviteAddressesChanged);
+    connect(m_host, &HostController::addressChanged, this, &RoomFlow::onHostAddress);
+    connect(m_host, &HostController::reachChanged, this, &RoomFlow::reachTextChanged);
     connect(m_session, &RoomSession::sendFailed, this,
         [this](const protocol::Error &error) { Q_EMIT notice(UserTexts::notSent(error)); });
     connect(m_session, &RoomSession::destroyFailed, this, [this](const protocol::Error &error) {
@@ -107,10 +108,43 @@ void RoomFlow::setListenAddress(const QString &address)
 
 QStringList RoomFlow::inviteAddresses() const
 {
-    if (!m_host->lanAddresses().isEmpty())
-        return m_host->lanAddresses();
+    QStringList addresses = m_host->lanAddresses();
+    if (!m_host->externalAddress().isEmpty())
+        addresses.prepend(m_host->externalAddress());
+    if (!addresses.isEmpty())
+        return addresses;
     const QString local = m_host->inviteHost();
     return local.isEmpty() ? QStringList() : QStringList { local };
+}
+
+QString RoomFlow::reachText() const
+{
+    return UserTexts::reach(*m_host);
+}
+
+bool RoomFlow::reachRefused() const
+{
+    return m_host->reach() == HostController::Reach::NotOpened;
+}
+
+void RoomFlow::onHostAddress()
+{
+    Q_EMIT inviteAddressesChanged();
+    // The router opened the port (or closed it) after the room was made: the invite we offered
+    // follows, unless the user picked another address.
+    const QString best = m_host->inviteHost();
+    if (m_state != State::InRoom || !m_hosting || m_inviteChosen || best.isEmpty()
+        || best == m_offeredHost)
+        return;
+    m_offeredHost = best;
+    m_session->setInviteHost(best);
+    Q_EMIT inviteReady(m_session->inviteLink());
+}
+
+void RoomFlow::chooseInviteAddress(const QString &hostAndPort)
+{
+    m_inviteChosen = true;
+    m_session->setInviteHost(hostAndPort);
 }
 
 void RoomFlow::hostRoom(int ttlSeconds, int maxParticipants)
@@ -331,7 +365,9 @@ void RoomFlow::onSessionState()
 void RoomFlow::enterRoom()
 {
     if (m_hosting) {
-        m_session->setInviteHost(m_host->inviteHost());
+        m_offeredHost = m_host->inviteHost();
+        m_inviteChosen = false;
+        m_session->setInviteHost(m_offeredHost);
         setState(State::InRoom);
         Q_EMIT inviteReady(m_session->inviteLink());
         return;

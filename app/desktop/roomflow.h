@@ -46,6 +46,9 @@ class RoomFlow : public QObject
         QString listenAddress READ listenAddress WRITE setListenAddress NOTIFY listenAddressChanged)
     // QList<QString>, not QStringList: qmllint (6.4) takes only that for a list<string>.
     Q_PROPERTY(QList<QString> inviteAddresses READ inviteAddresses NOTIFY inviteAddressesChanged)
+    // Who can use the invite of the room we host: the internet, the network, or why not.
+    Q_PROPERTY(QString reachText READ reachText NOTIFY reachTextChanged)
+    Q_PROPERTY(bool reachRefused READ reachRefused NOTIFY reachTextChanged) // a warning to show
     Q_PROPERTY(pc::client::RealtimeClient *client READ client CONSTANT)
     Q_PROPERTY(pc::client::RoomSession *session READ session CONSTANT)
     Q_PROPERTY(pc::hosting::HostController *host READ host CONSTANT)
@@ -119,6 +122,8 @@ public:
     void setListenAddress(const QString &address);
     // HOST:PORT others may use in the invite of the room we host, best first.
     QStringList inviteAddresses() const;
+    QString reachText() const;
+    bool reachRefused() const;
 
     client::RealtimeClient *client() const { return m_client; }
     client::RoomSession *session() const { return m_session; }
@@ -137,6 +142,8 @@ public:
     // otherwise finished() follows within the bounds above.
     Q_INVOKABLE bool quit();
     Q_INVOKABLE void dismissAlert();
+    // The address the invite of the room we host names, picked by the user.
+    Q_INVOKABLE void chooseInviteAddress(const QString &hostAndPort);
 
 Q_SIGNALS:
     void stateChanged();
@@ -145,6 +152,7 @@ Q_SIGNALS:
     void nameChanged();
     void listenAddressChanged();
     void inviteAddressesChanged();
+    void reachTextChanged();
     // The room we host exists and is joined: its invite (main.cpp prints it).
     void inviteReady(const QString &link);
     // A transient note for the room page, e.g. a message that was not sent.
@@ -164,6 +172,7 @@ private:
     void fail(Failure failure, const QString &detail = {}, const protocol::Error &error = {});
     void onSessionState();
     void onHostState();
+    void onHostAddress();
     void onRoomEnded(EndReason reason, const QString &detail = {});
     void onDeadline();
     // Leaving and quitting, one step at a time: the room (destroy or leave), then the host.
@@ -186,6 +195,8 @@ private:
     QString m_detail; // the host's error, or why an invite is not one
     QString m_name;
     QString m_listenAddress = QStringLiteral("0.0.0.0:7878");
+    QString m_offeredHost;       // HOST:PORT in the invite we offered for the room we host
+    bool m_inviteChosen = false; // the user picked the invite's address: it stays
     int m_pendingTtl = 0;
     int m_pendingMax = 0;
     QTimer m_deadline; // the bound of the current wait

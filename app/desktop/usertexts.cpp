@@ -124,4 +124,31 @@ QString UserTexts::notDestroyed(const protocol::Error &e)
     return tr("The room was not destroyed: %1").arg(error(e));
 }
 
+QString UserTexts::reach(const hosting::HostController &host)
+{
+    using Reach = hosting::HostController::Reach;
+    switch (host.reach()) {
+    case Reach::None:
+        return {};
+    case Reach::ThisComputer:
+        return tr("The invite works on this computer only: the host listens on a loopback "
+                  "address.");
+    case Reach::Network:
+        return tr("The invite works on your network only (the router was not asked to open "
+                  "the port).");
+    case Reach::Checking:
+        return tr("On your network now; asking your router to open the port for people on the "
+                  "internet…");
+    case Reach::Internet:
+        return tr("The invite works from the internet (%1) and on your network.")
+            .arg(host.externalAddress());
+    case Reach::NotOpened:
+        return tr("Only on your network — your router did not open the port. For someone "
+                  "elsewhere: forward TCP port %1 to this computer in your router's settings, "
+                  "or create the room on a server instead.")
+            .arg(host.port());
+    }
+    return {};
+}
+
 } // namespace pc::desktop

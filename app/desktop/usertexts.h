@@ -29,6 +29,8 @@ public:
     static QString progress(RoomFlow::State state);
     static QString notSent(const protocol::Error &error);
     static QString notDestroyed(const protocol::Error &error);
+    // Who can use the invite of the room we host (empty while not hosting).
+    static QString reach(const hosting::HostController &host);
 };
 
 } // namespace pc::desktop

@@ -5,6 +5,7 @@
 #include "host/hostidentity.h"
 #include "host/hostrunner.h"
 #include "host/listenaddress.h"
+#include "reach/portmapper.h"
 
 #include <QNetworkInterface>
 #include <QStandardPaths>
@@ -21,10 +22,27 @@ namespace {
 
 } // namespace
 
-HostController::HostController(QObject *parent) : QObject(parent) { }
+HostController::HostController(QObject *parent)
+    : QObject(parent), m_mapper(new reach::PortMapper(this))
+{
+    connect(m_mapper, &reach::PortMapper::mapped, this, [this](const reach::Mapping &mapping) {
+        m_externalAddress = mapping.externalHostPort();
+        Q_EMIT addressChanged();
+        setReach(Reach::Internet);
+    });
+    connect(m_mapper, &reach::PortMapper::unavailable, this, [this](const QString &why) {
+        if (!m_externalAddress.isEmpty()) {
+            m_externalAddress.clear();
+            Q_EMIT addressChanged();
+        }
+        setReach(Reach::NotOpened, why);
+    });
+}
 
 HostController::~HostController()
 {
+    // The router's mapping goes first (m_mapper's destructor, bounded); then the host.
+    delete m_mapper;
     if (!m_thread)
         return;
     // Redis must stop before the thread that started it ends (PR_SET_PDEATHSIG).
@@ -71,10 +89,14 @@ void HostController::ensureThread()
             m_localUrl = QUrl(QStringLiteral("wss://%1/api/realtime").arg(hostPort(local, port)));
             Q_EMIT addressChanged();
             setState(State::Running);
+            startPortMapping();
         });
     connect(m_worker, &host::HostRunner::failed, this, [this](const QString &error) {
-        if (m_state == State::Starting || m_state == State::Running)
-            setState(State::Failed, error);
+        if (m_state != State::Starting && m_state != State::Running)
+            return;
+        m_mapper->stop();
+        setReach(Reach::None);
+        setState(State::Failed, error);
     });
     connect(m_worker, &host::HostRunner::stopped, this, [this] {
         if (m_state == State::Stopping)
@@ -85,6 +107,8 @@ void HostController::ensureThread()
 
 QString HostController::inviteHost() const
 {
+    if (!m_externalAddress.isEmpty())
+        return m_externalAddress;
     if (!m_lanAddresses.isEmpty())
         return m_lanAddresses.first();
     if (m_localUrl.isValid())
@@ -117,7 +141,9 @@ void HostController::start(const QString &listen)
     m_listenAddress.clear();
     m_lanAddresses.clear();
     m_localUrl.clear();
+    m_externalAddress.clear();
     Q_EMIT addressChanged();
+    setReach(Reach::None);
     setState(State::Starting);
     const bool fallback = address->port == kDefaultPort;
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, a = *address, fallback, identity] {
@@ -135,6 +161,12 @@ void HostController::stop()
 {
     if (!m_thread || m_state == State::Stopped || m_state == State::Stopping)
         return;
+    m_mapper->stop();
+    if (!m_externalAddress.isEmpty()) {
+        m_externalAddress.clear();
+        Q_EMIT addressChanged();
+    }
+    setReach(Reach::None);
     if (m_state == State::Failed) {
         setState(State::Stopped);
         QMetaObject::invokeMethod(m_worker, &host::HostRunner::stopNow);
@@ -142,6 +174,33 @@ void HostController::stop()
     }
     setState(State::Stopping);
     QMetaObject::invokeMethod(m_worker, &host::HostRunner::stop);
+}
+
+void HostController::setMapPort(bool on)
+{
+    if (on == m_mapPort)
+        return;
+    m_mapPort = on;
+    Q_EMIT mapPortChanged();
+}
+
+void HostController::startPortMapping()
+{
+    if (m_lanAddresses.isEmpty())
+        return setReach(Reach::ThisComputer); // loopback: no router would reach it
+    if (!m_mapPort)
+        return setReach(Reach::Network);
+    setReach(Reach::Checking);
+    m_mapper->start(quint16(m_port));
+}
+
+void HostController::setReach(Reach reach, const QString &detail)
+{
+    if (reach == m_reach && detail == m_reachDetail)
+        return;
+    m_reach = reach;
+    m_reachDetail = detail;
+    Q_EMIT reachChanged();
 }
 
 void HostController::setState(State state, const QString &errorText)
