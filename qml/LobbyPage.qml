@@ -17,6 +17,7 @@ Item {
     property bool notifications: true
     property bool privateNotifications: false
     property bool mapPort: true
+    property list<string> servers // used before, for "Create on a server…"
     property int ttlSeconds: 600
     property int maxParticipants: 2
     property string invite
@@ -29,6 +30,7 @@ Item {
     signal notificationsEdited(bool on)
     signal privateNotificationsEdited(bool on)
     signal mapPortEdited(bool on)
+    signal createOnRequested(string server, string fingerprint, int ttlSeconds, int maxParticipants)
 
     // Lifetime presets, in seconds; the last entry is "Custom".
     readonly property list<int> presets: [60, 300, 600, 1800, 3600, 21600, 86400, 0]
@@ -247,6 +249,12 @@ Item {
                         enabled: !root.busy
                         onClicked: root.hostRequested(root.chosenTtl, capacity.value)
                     }
+                    PcButton {
+                        objectName: "createOnButton"
+                        text: qsTr("Create on a server…")
+                        enabled: !root.busy
+                        onClicked: serverDialog.open()
+                    }
                     BusyIndicator {
                         visible: root.busy
                         running: root.busy
@@ -263,7 +271,7 @@ Item {
                         objectName: "progressText"
                         Layout.fillWidth: true
                         text: root.busy ? root.progressText
-                                        : qsTr("Runs the room on this computer; people on your network join with the invite.")
+                                        : qsTr("Host a room runs it on this computer; Create on a server… puts it on a privatechat-server you name.")
                         wrapMode: Text.Wrap
                         font.pixelSize: Theme.fontSmall
                         color: root.busy ? Theme.accent : Theme.textMuted
@@ -331,5 +339,12 @@ Item {
                 }
             }
         }
+    }
+
+    ServerDialog {
+        id: serverDialog
+        objectName: "serverDialog"
+        servers: root.servers
+        onCreateRequested: (server, fingerprint) => root.createOnRequested(server, fingerprint, root.chosenTtl, capacity.value)
     }
 }

@@ -15,6 +15,8 @@ ApplicationWindow {
     property int startTtl: 0
     property int startMaxParticipants: 0
     property string startInvite
+    property string startCreateOn // a server to create the room on (--create-on)
+    property string startFingerprint
     property string startName
 
     // The name used in rooms: --name for this run, else the remembered one.
@@ -66,6 +68,10 @@ ApplicationWindow {
         if (root.hostOnStart)
             flow.hostRoom(root.startTtl > 0 ? root.startTtl : settings.ttlSeconds,
                           root.startMaxParticipants > 0 ? root.startMaxParticipants : settings.maxParticipants);
+        else if (root.startCreateOn !== "")
+            flow.createOn(root.startCreateOn, root.startFingerprint,
+                          root.startTtl > 0 ? root.startTtl : settings.ttlSeconds,
+                          root.startMaxParticipants > 0 ? root.startMaxParticipants : settings.maxParticipants);
         else if (root.startInvite !== "")
             flow.join(root.startInvite);
     }
@@ -81,6 +87,7 @@ ApplicationWindow {
         listenAddress: root.listenAddress
 
         onInviteReady: link => root.inviteReady(link)
+        onServerUsed: (server, fingerprint) => settings.rememberServer(server, fingerprint)
         onNotice: text => roomPage.showNotice(text)
         onFinished: Qt.quit()
     }
@@ -106,6 +113,7 @@ ApplicationWindow {
         notifications: settings.notifications
         privateNotifications: settings.privateNotifications
         mapPort: settings.mapPort
+        servers: settings.servers
         ttlSeconds: settings.ttlSeconds
         maxParticipants: settings.maxParticipants
         invite: root.startInvite
@@ -125,6 +133,11 @@ ApplicationWindow {
         onNotificationsEdited: on => settings.notifications = on
         onPrivateNotificationsEdited: on => settings.privateNotifications = on
         onMapPortEdited: on => settings.mapPort = on
+        onCreateOnRequested: (server, fingerprint, ttlSeconds, maxParticipants) => {
+            settings.ttlSeconds = ttlSeconds;
+            settings.maxParticipants = maxParticipants;
+            flow.createOn(server, fingerprint, ttlSeconds, maxParticipants);
+        }
     }
 
     RoomPage {

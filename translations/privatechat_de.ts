@@ -181,10 +181,6 @@
         <translation>Raum eröffnen</translation>
     </message>
     <message>
-        <source>Runs the room on this computer; people on your network join with the invite.</source>
-        <translation>Der Raum läuft auf diesem Computer; Leute in deinem Netzwerk treten mit der Einladung bei.</translation>
-    </message>
-    <message>
         <source>join a room</source>
         <translation>Raum betreten</translation>
     </message>
@@ -219,6 +215,18 @@
     <message>
         <source>Private notifications: say only &quot;New message&quot;, never who or what</source>
         <translation>Private Benachrichtigungen: nur „Neue Nachricht“, nie wer oder was</translation>
+    </message>
+    <message>
+        <source>Let people from the internet in: ask my router to open the port</source>
+        <translation>Leute aus dem Internet hereinlassen: den Router bitten, den Port zu öffnen</translation>
+    </message>
+    <message>
+        <source>Create on a server…</source>
+        <translation>Auf einem Server eröffnen…</translation>
+    </message>
+    <message>
+        <source>Host a room runs it on this computer; Create on a server… puts it on a privatechat-server you name.</source>
+        <translation>„Raum eröffnen“ betreibt ihn auf diesem Computer; „Auf einem Server eröffnen…“ legt ihn auf einen privatechat-server, den du angibst.</translation>
     </message>
 </context>
 <context>
@@ -430,6 +438,41 @@
     <message>
         <source>End-to-end encrypted. Safety code %1 — compare it with the others by voice or in person.</source>
         <translation>Ende-zu-Ende-verschlüsselt. Sicherheitscode %1 – vergleiche ihn mit den anderen am Telefon oder persönlich.</translation>
+    </message>
+</context>
+<context>
+    <name>ServerDialog</name>
+    <message>
+        <source>Create on a server</source>
+        <translation>Auf einem Server eröffnen</translation>
+    </message>
+    <message>
+        <source>The room lives on that server, not on this computer; you are its first member and the invite names the server. End-to-end encryption keeps what is said from the server.</source>
+        <translation>Der Raum liegt auf diesem Server, nicht auf deinem Computer; du bist sein erstes Mitglied, und die Einladung nennt den Server. Die Ende-zu-Ende-Verschlüsselung hält das Gesagte vom Server fern.</translation>
+    </message>
+    <message>
+        <source>Servers used before: %1</source>
+        <translation>Bereits benutzte Server: %1</translation>
+    </message>
+    <message>
+        <source>Server, e.g. chat.example.org:7878</source>
+        <translation>Server, z. B. chat.example.org:7878</translation>
+    </message>
+    <message>
+        <source>Its fingerprint (the &quot;fingerprint:&quot; line it printed)</source>
+        <translation>Sein Fingerabdruck (die Zeile „fingerprint:“, die er ausgegeben hat)</translation>
+    </message>
+    <message>
+        <source>Leave the fingerprint empty only for a server whose certificate an authority vouches for.</source>
+        <translation>Lass den Fingerabdruck nur bei einem Server leer, für dessen Zertifikat eine Zertifizierungsstelle bürgt.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Create the room</source>
+        <translation>Raum eröffnen</translation>
     </message>
 </context>
 <context>
@@ -659,6 +702,38 @@
     <message>
         <source>This host&apos;s identity cannot be checked: the invite does not name it and no authority this computer trusts vouches for it. Ask for a new invite.</source>
         <translation>Die Identität dieses Hosts lässt sich nicht prüfen: Die Einladung nennt sie nicht, und keine Stelle, der dieser Computer vertraut, bürgt für ihn. Bitte um eine neue Einladung.</translation>
+    </message>
+    <message>
+        <source>That is not a server: %1</source>
+        <translation>Das ist kein Server: %1</translation>
+    </message>
+    <message>
+        <source>This server&apos;s identity cannot be checked: no authority this computer trusts vouches for it. Give its fingerprint, the line &quot;fingerprint: …&quot; it printed when it started.</source>
+        <translation>Die Identität dieses Servers lässt sich nicht prüfen: Keine Stelle, der dieser Computer vertraut, bürgt für ihn. Gib seinen Fingerabdruck an, die Zeile „fingerprint: …“, die er beim Start ausgegeben hat.</translation>
+    </message>
+    <message>
+        <source>the fingerprint is 43 letters, digits, - and _, as the server prints it.</source>
+        <translation>Der Fingerabdruck besteht aus 43 Buchstaben, Ziffern, - und _, so wie der Server ihn ausgibt.</translation>
+    </message>
+    <message>
+        <source>The invite works on this computer only: the host listens on a loopback address.</source>
+        <translation>Die Einladung funktioniert nur auf diesem Computer: Der Host lauscht auf einer Loopback-Adresse.</translation>
+    </message>
+    <message>
+        <source>The invite works on your network only (the router was not asked to open the port).</source>
+        <translation>Die Einladung funktioniert nur in deinem Netzwerk (der Router wurde nicht gebeten, den Port zu öffnen).</translation>
+    </message>
+    <message>
+        <source>On your network now; asking your router to open the port for people on the internet…</source>
+        <translation>Jetzt in deinem Netzwerk; der Router wird gebeten, den Port für Leute im Internet zu öffnen…</translation>
+    </message>
+    <message>
+        <source>The invite works from the internet (%1) and on your network.</source>
+        <translation>Die Einladung funktioniert aus dem Internet (%1) und in deinem Netzwerk.</translation>
+    </message>
+    <message>
+        <source>Only on your network — your router did not open the port. For someone elsewhere: forward TCP port %1 to this computer in your router&apos;s settings, or create the room on a server instead.</source>
+        <translation>Nur in deinem Netzwerk – dein Router hat den Port nicht geöffnet. Für jemanden anderswo: Leite in den Einstellungen deines Routers den TCP-Port %1 an diesen Computer weiter, oder eröffne den Raum stattdessen auf einem Server.</translation>
     </message>
 </context>
 <context>

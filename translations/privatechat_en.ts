@@ -181,10 +181,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Runs the room on this computer; people on your network join with the invite.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>join a room</source>
         <translation type="unfinished"></translation>
     </message>
@@ -218,6 +214,18 @@
     </message>
     <message>
         <source>Private notifications: say only &quot;New message&quot;, never who or what</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Let people from the internet in: ask my router to open the port</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create on a server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Host a room runs it on this computer; Create on a server… puts it on a privatechat-server you name.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -429,6 +437,41 @@
     </message>
     <message>
         <source>End-to-end encrypted. Safety code %1 — compare it with the others by voice or in person.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServerDialog</name>
+    <message>
+        <source>Create on a server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The room lives on that server, not on this computer; you are its first member and the invite names the server. End-to-end encryption keeps what is said from the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Servers used before: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server, e.g. chat.example.org:7878</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its fingerprint (the &quot;fingerprint:&quot; line it printed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave the fingerprint empty only for a server whose certificate an authority vouches for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create the room</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -658,6 +701,38 @@
     </message>
     <message>
         <source>This host&apos;s identity cannot be checked: the invite does not name it and no authority this computer trusts vouches for it. Ask for a new invite.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That is not a server: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This server&apos;s identity cannot be checked: no authority this computer trusts vouches for it. Give its fingerprint, the line &quot;fingerprint: …&quot; it printed when it started.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the fingerprint is 43 letters, digits, - and _, as the server prints it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The invite works on this computer only: the host listens on a loopback address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The invite works on your network only (the router was not asked to open the port).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On your network now; asking your router to open the port for people on the internet…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The invite works from the internet (%1) and on your network.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only on your network — your router did not open the port. For someone elsewhere: forward TCP port %1 to this computer in your router&apos;s settings, or create the room on a server instead.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -12,6 +12,7 @@ namespace {
     const QString kTtl = QStringLiteral("hosting/ttlSeconds");
     const QString kMax = QStringLiteral("hosting/maxParticipants");
     const QString kMapPort = QStringLiteral("hosting/mapPort");
+    const QString kServers = QStringLiteral("servers/used");
 } // namespace
 
 AppSettings::AppSettings(QObject *parent) : QObject(parent)
@@ -24,6 +25,7 @@ AppSettings::AppSettings(QObject *parent) : QObject(parent)
     m_notifications = m_settings.value(kNotifications, true).toBool();
     m_privateNotifications = m_settings.value(kPrivate, false).toBool();
     m_mapPort = m_settings.value(kMapPort, true).toBool();
+    m_servers = m_settings.value(kServers).toStringList().mid(0, kMaxServers);
     m_ttlSeconds = std::clamp(m_settings.value(kTtl, protocol::limits::kDefaultTtl).toInt(),
         protocol::limits::kMinTtl, protocol::limits::kMaxTtl);
     m_maxParticipants
@@ -57,6 +59,22 @@ void AppSettings::setPrivateNotifications(bool on)
     m_privateNotifications = on;
     m_settings.setValue(kPrivate, on);
     Q_EMIT privateNotificationsChanged();
+}
+
+void AppSettings::rememberServer(const QString &server, const QString &fingerprint)
+{
+    const QString entry = fingerprint.isEmpty() ? server : server + QLatin1Char(' ') + fingerprint;
+    QStringList servers { entry };
+    for (const QString &known : std::as_const(m_servers)) {
+        if (known.section(QLatin1Char(' '), 0, 0) != server)
+            servers << known;
+    }
+    servers = servers.mid(0, kMaxServers);
+    if (servers == m_servers)
+        return;
+    m_servers = servers;
+    m_settings.setValue(kServers, m_servers);
+    Q_EMIT serversChanged();
 }
 
 void AppSettings::setMapPort(bool on)

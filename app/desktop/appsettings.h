@@ -21,6 +21,8 @@ class AppSettings : public QObject
     Q_PROPERTY(int maxParticipants READ maxParticipants WRITE setMaxParticipants NOTIFY
             maxParticipantsChanged)
     Q_PROPERTY(bool mapPort READ mapPort WRITE setMapPort NOTIFY mapPortChanged)
+    // QList<QString>, not QStringList: qmllint (6.4) takes only that for a list<string>.
+    Q_PROPERTY(QList<QString> servers READ servers NOTIFY serversChanged)
 
 public:
     explicit AppSettings(QObject *parent = nullptr);
@@ -40,6 +42,11 @@ public:
     // When hosting, ask the router to let people from the internet in (UPnP-IGD, NAT-PMP).
     bool mapPort() const { return m_mapPort; }
     void setMapPort(bool on);
+    // The servers rooms were created on, last used first: "HOST:PORT" or "HOST:PORT FP" (the
+    // pin it was created with). Servers only, never rooms or invites.
+    QStringList servers() const { return m_servers; }
+    Q_INVOKABLE void rememberServer(const QString &server, const QString &fingerprint);
+    static constexpr int kMaxServers = 8;
 
 Q_SIGNALS:
     void nameChanged();
@@ -48,6 +55,7 @@ Q_SIGNALS:
     void ttlSecondsChanged();
     void maxParticipantsChanged();
     void mapPortChanged();
+    void serversChanged();
 
 private:
     QSettings m_settings;
@@ -57,6 +65,7 @@ private:
     int m_ttlSeconds = 600;
     int m_maxParticipants = 2;
     bool m_mapPort = true;
+    QStringList m_servers;
 };
 
 } // namespace pc::desktop

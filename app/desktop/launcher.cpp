@@ -4,6 +4,7 @@
 #include "invitelink.h"
 #include "protocol/limits.h"
 #include "qrimageprovider.h"
+#include "tls/fingerprint.h"
 #include "trayiconprovider.h"
 
 #include <QCommandLineParser>
@@ -83,6 +84,14 @@ std::optional<LaunchOptions> parseArguments(
             QStringLiteral("S") },
         { QStringLiteral("max"), QStringLiteral("How many people the hosted room holds."),
             QStringLiteral("N") },
+        { QStringLiteral("create-on"),
+            QStringLiteral("Create a room on this privatechat-server (HOST:PORT, or ws://HOST:PORT "
+                           "for a plain one) and print its invite; the room lives there."),
+            QStringLiteral("HOST:PORT") },
+        { QStringLiteral("fingerprint"),
+            QStringLiteral("With --create-on: the server's fingerprint, as it printed it (not "
+                           "needed for a CA-issued certificate)."),
+            QStringLiteral("FP") },
         { QStringLiteral("join"), QStringLiteral("Join the room of this invite link."),
             QStringLiteral("LINK") },
         { QStringLiteral("name"), QStringLiteral("The name others see (this run only)."),
@@ -101,9 +110,38 @@ std::optional<LaunchOptions> parseArguments(
 
     LaunchOptions options;
     options.host = parser.isSet(QStringLiteral("host"));
-    for (const char *hostOnly : { "listen", "ttl", "max" }) {
-        if (parser.isSet(QLatin1StringView(hostOnly)) && !options.host) {
-            *error = QStringLiteral("--%1 needs --host").arg(QLatin1StringView(hostOnly));
+    options.createOn = parser.value(QStringLiteral("create-on")).trimmed();
+    options.fingerprint = parser.value(QStringLiteral("fingerprint")).trimmed();
+    const bool createOn = parser.isSet(QStringLiteral("create-on"));
+    if (options.host && createOn) {
+        *error = QStringLiteral("--host or --create-on: a room here or on a server, not both");
+        return std::nullopt;
+    }
+    if (parser.isSet(QStringLiteral("listen")) && !options.host) {
+        *error = QStringLiteral("--listen needs --host");
+        return std::nullopt;
+    }
+    for (const char *roomOption : { "ttl", "max" }) {
+        if (parser.isSet(QLatin1StringView(roomOption)) && !options.host && !createOn) {
+            *error = QStringLiteral("--%1 needs --host or --create-on")
+                         .arg(QLatin1StringView(roomOption));
+            return std::nullopt;
+        }
+    }
+    if (parser.isSet(QStringLiteral("fingerprint")) && !createOn) {
+        *error = QStringLiteral("--fingerprint goes with --create-on");
+        return std::nullopt;
+    }
+    if (createOn) {
+        if (!options.fingerprint.isEmpty() && !tls::isFingerprint(options.fingerprint)) {
+            *error = QStringLiteral("--fingerprint: \"%1\" is not a fingerprint (43 characters "
+                                    "of base64url, as the server prints it)")
+                         .arg(options.fingerprint);
+            return std::nullopt;
+        }
+        QString why;
+        if (!client::InviteLink::parseServer(options.createOn, options.fingerprint, &why)) {
+            *error = QStringLiteral("--create-on: ") + why;
             return std::nullopt;
         }
     }
@@ -145,8 +183,10 @@ std::optional<LaunchOptions> parseArguments(
             *error = QStringLiteral("invite \"%1\": %2").arg(options.join, why);
             return std::nullopt;
         }
-        if (options.host) {
-            *error = QStringLiteral("--host and an invite to join do not go together");
+        if (options.host || createOn) {
+            *error
+                = QStringLiteral("%1 and an invite to join do not go together")
+                      .arg(options.host ? QStringLiteral("--host") : QStringLiteral("--create-on"));
             return std::nullopt;
         }
     }
@@ -188,6 +228,8 @@ QObject *loadMainWindow(QQmlApplicationEngine &engine, const LaunchOptions &opti
         { QStringLiteral("startTtl"), options.ttlSeconds },
         { QStringLiteral("startMaxParticipants"), options.maxParticipants },
         { QStringLiteral("startInvite"), options.join },
+        { QStringLiteral("startCreateOn"), options.createOn },
+        { QStringLiteral("startFingerprint"), options.fingerprint },
         { QStringLiteral("startName"), options.name },
     });
     engine.load(QUrl(QStringLiteral("qrc:/PrivateChat/Main.qml")));

@@ -13,7 +13,8 @@ class QObject;
 namespace pc::desktop {
 
 // What the command line asks for: privatechat [--host [--listen HOST:PORT] [--ttl S]
-// [--max N]] [--join LINK] [--name NAME] [privatechat://HOST:PORT/ID]
+// [--max N]] [--create-on HOST:PORT [--fingerprint FP] [--ttl S] [--max N]] [--join LINK]
+// [--name NAME] [privatechat://HOST:PORT/ID]
 struct LaunchOptions
 {
     bool host = false;
@@ -21,6 +22,8 @@ struct LaunchOptions
     int ttlSeconds = 0;      // 0: the lobby's choice
     int maxParticipants = 0; // 0: the lobby's choice
     QString join;            // an invite to open
+    QString createOn;        // a server to create the room on (HOST:PORT, wss://, ws://)
+    QString fingerprint;     // the pin of createOn's server
     QString name;            // this run's name; empty: the remembered one
 };
 

@@ -1,9 +1,12 @@
 #include "roomflow.h"
 
 #include "invitelink.h"
+#include "tls/fingerprint.h"
 #include "usertexts.h"
 
 #include <QLoggingCategory>
+
+#include <utility>
 
 // State changes at debug level, off unless asked for (QT_LOGGING_RULES="pc.app.flow.debug=true").
 Q_LOGGING_CATEGORY(lcFlow, "pc.app.flow", QtInfoMsg)
@@ -178,6 +181,28 @@ void RoomFlow::createRoom()
     m_session->create(m_pendingTtl, m_pendingMax, m_name);
 }
 
+void RoomFlow::createOn(
+    const QString &server, const QString &fingerprint, int ttlSeconds, int maxParticipants)
+{
+    if (m_state != State::Lobby)
+        return;
+    setOutcome(EndReason::None, Failure::None);
+    const QString pin = fingerprint.trimmed();
+    if (!pin.isEmpty() && !tls::isFingerprint(pin))
+        return fail(Failure::BadServer, UserTexts::notAFingerprint());
+    QString why;
+    const auto host = client::InviteLink::parseServer(server.trimmed(), pin, &why);
+    if (!host)
+        return fail(Failure::BadServer, why);
+    setHosting(false);
+    m_serverUsed = host->authority();
+    m_serverFingerprint = pin;
+    setState(State::Creating);
+    m_client->setServer(host->serverUrl(), pin);
+    m_session->setInviteHost({});
+    m_session->create(ttlSeconds, maxParticipants, m_name);
+}
+
 void RoomFlow::join(const QString &invite)
 {
     if (m_state != State::Lobby)
@@ -261,6 +286,8 @@ void RoomFlow::setState(State state)
         return;
     qCDebug(lcFlow) << m_state << "->" << state;
     m_state = state;
+    if (state == State::Lobby)
+        m_serverUsed.clear(); // a createOn that did not get into its room
     Q_EMIT stateChanged();
 }
 
@@ -316,7 +343,9 @@ void RoomFlow::onSessionState()
             if (s == Session::NotTheHost)
                 return fail(Failure::NotTheHost, {}, error);
             if (s == Session::Untrusted)
-                return fail(Failure::UntrustedHost, {}, error);
+                return fail(
+                    m_serverUsed.isEmpty() ? Failure::UntrustedHost : Failure::ServerUnverified, {},
+                    error);
             const QString why = UserTexts::error(error);
             // Our own host failing us is a hosting failure, whatever it answered.
             if (m_hosting)
@@ -373,6 +402,10 @@ void RoomFlow::enterRoom()
         return;
     }
     setState(State::InRoom);
+    if (!m_serverUsed.isEmpty()) { // the room we made on a server
+        Q_EMIT serverUsed(std::exchange(m_serverUsed, {}), m_serverFingerprint);
+        Q_EMIT inviteReady(m_session->inviteLink());
+    }
 }
 
 void RoomFlow::onHostState()

@@ -19,6 +19,7 @@ namespace pc::desktop {
 //
 //   Lobby ─hostRoom→ StartingHost ─host runs→ Creating ─→ Joining ─joined→ InRoom
 //   Lobby ─join→ Joining ─joined→ InRoom
+//   Lobby ─createOn (a server's HOST:PORT)→ Creating ─→ Joining ─joined→ InRoom (as a guest)
 //   InRoom ─the room ends / leave (guest)→ Lobby (endReason)
 //   InRoom ─leave / destroyRoom (host)→ Leaving ─room destroyed, host stopped→ Lobby
 //   StartingHost / Creating / Joining ─cancel→ Lobby;  ─failure→ Lobby (failure)
@@ -87,8 +88,10 @@ public:
         Full,
         Refused, // the host said no for another reason (error() says which)
         BadInvite,
-        NotTheHost,    // the certificate is not the one the invite pins (an interceptor?)
-        UntrustedHost, // an invite without a pin, and no CA vouches for the host
+        NotTheHost,       // the certificate is not the one the invite pins (an interceptor?)
+        UntrustedHost,    // an invite without a pin, and no CA vouches for the host
+        BadServer,        // createOn: not HOST:PORT, or not a fingerprint
+        ServerUnverified, // createOn without a fingerprint, and no CA vouches for the server
     };
     Q_ENUM(Failure)
 
@@ -130,6 +133,11 @@ public:
     hosting::HostController *host() const { return m_host; }
 
     Q_INVOKABLE void hostRoom(int ttlSeconds, int maxParticipants);
+    // A room on another host (any privatechat-server: HOST:PORT, wss:// or ws://), pinned to
+    // fingerprint unless it has a CA-issued certificate; we join it as its first member and
+    // the invite names that host. serverUsed() once the room is made there.
+    Q_INVOKABLE void createOn(
+        const QString &server, const QString &fingerprint, int ttlSeconds, int maxParticipants);
     // privatechat://HOST:PORT/ID or HOST:PORT/ID.
     Q_INVOKABLE void join(const QString &invite);
     // Gives up starting the host, creating or joining: nothing half-started stays running.
@@ -155,6 +163,8 @@ Q_SIGNALS:
     void reachTextChanged();
     // The room we host exists and is joined: its invite (main.cpp prints it).
     void inviteReady(const QString &link);
+    // A room was made on this server (createOn): the lobby remembers it, not the room.
+    void serverUsed(const QString &server, const QString &fingerprint);
     // A transient note for the room page, e.g. a message that was not sent.
     void notice(const QString &text);
     void finished();
@@ -197,6 +207,8 @@ private:
     QString m_listenAddress = QStringLiteral("0.0.0.0:7878");
     QString m_offeredHost;       // HOST:PORT in the invite we offered for the room we host
     bool m_inviteChosen = false; // the user picked the invite's address: it stays
+    QString m_serverUsed;        // createOn's server and fingerprint, until the room is made there
+    QString m_serverFingerprint;
     int m_pendingTtl = 0;
     int m_pendingMax = 0;
     QTimer m_deadline; // the bound of the current wait

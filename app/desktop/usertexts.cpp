@@ -81,10 +81,21 @@ QString UserTexts::failed(RoomFlow::Failure failure, const QString &detail)
     case F::UntrustedHost:
         return tr("This host's identity cannot be checked: the invite does not name it and no "
                   "authority this computer trusts vouches for it. Ask for a new invite.");
+    case F::BadServer:
+        return tr("That is not a server: %1").arg(detail);
+    case F::ServerUnverified:
+        return tr("This server's identity cannot be checked: no authority this computer trusts "
+                  "vouches for it. Give its fingerprint, the line \"fingerprint: …\" it printed "
+                  "when it started.");
     case F::None:
         break;
     }
     return {};
+}
+
+QString UserTexts::notAFingerprint()
+{
+    return tr("the fingerprint is 43 letters, digits, - and _, as the server prints it.");
 }
 
 QString UserTexts::hostDidNotStart(int seconds)

@@ -31,6 +31,7 @@ public:
     static QString notDestroyed(const protocol::Error &error);
     // Who can use the invite of the room we host (empty while not hosting).
     static QString reach(const hosting::HostController &host);
+    static QString notAFingerprint();
 };
 
 } // namespace pc::desktop

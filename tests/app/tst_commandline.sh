@@ -21,6 +21,17 @@ check help 0 "Usage:" "$app" --help
 check help-short 0 "--join" "$app" -h
 check version 0 "privatechat " "$app" --version
 check bad-option 2 "Unknown option 'frobnicate'" "$app" --frobnicate
-check ttl-without-host 2 "--ttl needs --host" "$app" --ttl 60
+check ttl-without-host 2 "privatechat: --ttl needs --host or --create-on" "$app" --ttl 60
 check bad-ttl 2 "--ttl" "$app" --host --ttl 1
+check listen-without-host 2 "privatechat: --listen needs --host" "$app" --create-on 127.0.0.1:7878 --listen 0.0.0.0:1
+check host-and-create-on 2 "privatechat: --host or --create-on: a room here or on a server, not both" \
+    "$app" --host --create-on 127.0.0.1:7878
+check create-on-not-a-server 2 "privatechat: --create-on: " "$app" --create-on "not a server"
+check create-on-bad-port 2 "privatechat: --create-on: " "$app" --create-on 127.0.0.1:99999
+check fingerprint-alone 2 "privatechat: --fingerprint goes with --create-on" \
+    "$app" --fingerprint AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+check bad-fingerprint 2 "privatechat: --fingerprint: \"short\" is not a fingerprint (43 characters of base64url, as the server prints it)" \
+    "$app" --create-on 127.0.0.1:7878 --fingerprint short
+check create-on-and-join 2 "privatechat: --create-on and an invite to join do not go together" \
+    "$app" --create-on 127.0.0.1:7878 --join privatechat://127.0.0.1:7878/AAAAAAAAAAAAAAAAAAAAA?plain=1
 exit $failed

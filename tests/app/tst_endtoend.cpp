@@ -116,6 +116,53 @@ private Q_SLOTS:
         QCOMPARE(app.exitCode(), 0);
     }
 
+    // --create-on: the real binary makes its room on a headless host (pinned), prints that
+    // host's invite and is in the room as its first member; a guest joins with the invite.
+    // Quitting leaves the room on its host, as a guest's leave does.
+    void binaryCreatesOnAServer()
+    {
+        test::ServerProcess server({ QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") });
+        QVERIFY(server.start());
+        const QString hostPort = QStringLiteral("127.0.0.1:%1").arg(server.listeningUrl().port());
+        QProcess app;
+        app.setProcessEnvironment(environment());
+        app.setChildProcessModifier(test::dieWithParent);
+        app.start(appBinary(),
+            { QStringLiteral("--create-on"), hostPort, QStringLiteral("--fingerprint"),
+                server.fingerprint(), QStringLiteral("--ttl"), QStringLiteral("300"),
+                QStringLiteral("--name"), QStringLiteral("Maker") });
+        QVERIFY(app.waitForStarted());
+        QString invite;
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                while (app.canReadLine()) {
+                    const QString line = QString::fromUtf8(app.readLine()).trimmed();
+                    if (line.startsWith(QStringLiteral("invite: ")))
+                        invite = line.mid(8);
+                }
+                return !invite.isEmpty();
+            },
+            20000));
+        QVERIFY2(invite.startsWith(QStringLiteral("privatechat://") + hostPort + QLatin1Char('/'))
+                && invite.contains(QStringLiteral("?fp=") + server.fingerprint()),
+            qPrintable(invite));
+
+        client::RealtimeClient guestClient;
+        client::RoomSession guest;
+        guest.setClient(&guestClient);
+        guest.join(invite, QStringLiteral("Guest"));
+        QTRY_COMPARE_WITH_TIMEOUT(guest.state(), State::Joined, 10000);
+        QCOMPARE(guest.participants()->rowCount(), 2);
+        QVERIFY2(guest.secondsLeft() <= 300 && guest.secondsLeft() > 200,
+            qPrintable(QString::number(guest.secondsLeft())));
+
+        app.terminate();
+        QVERIFY(app.waitForFinished(10000));
+        QCOMPARE(app.exitCode(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(guest.participants()->rowCount(), 1, 10000);
+        QCOMPARE(guest.state(), State::Joined); // the room lives on its server
+    }
+
     // The real app in this process (same launcher and QML as main.cpp), driven through its
     // window: typed text reaches the guest, the guest's reaches the window, the guest
     // destroys the room and the window shows the lobby with the alert.

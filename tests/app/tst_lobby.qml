@@ -19,6 +19,8 @@ Item {
     SignalSpy { id: hostSpy; target: lobby; signalName: "hostRequested" }
     SignalSpy { id: nameSpy; target: lobby; signalName: "identityEdited" }
     SignalSpy { id: cancelSpy; target: lobby; signalName: "cancelRequested" }
+    SignalSpy { id: createOnSpy; target: lobby; signalName: "createOnRequested" }
+    SignalSpy { id: mapPortSpy; target: lobby; signalName: "mapPortEdited" }
 
     TestCase {
         name: "Lobby"
@@ -36,6 +38,8 @@ Item {
             hostSpy.clear();
             nameSpy.clear();
             cancelSpy.clear();
+            createOnSpy.clear();
+            mapPortSpy.clear();
             named("joinField").text = "";
             lobby.alertText = "";
             lobby.busy = false;
@@ -74,6 +78,41 @@ Item {
             keyClick(Qt.Key_Return);
             compare(joinSpy.count, 1);
             compare(joinSpy.signalArguments[0][0], "privatechat://[::1]:9000/" + roomId);
+        }
+        // "Create on a server…": a server used before fills the fields; Enter creates with the
+        // lobby's lifetime and size; Escape gives up without a word.
+        function test_createOnAServer() {
+            lobby.servers = ["chat.example.org:7878 AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "127.0.0.1:9000"];
+            named("capacityBox").value = 3;
+            mouseClick(named("createOnButton"));
+            const dialog = named("serverDialog");
+            tryVerify(() => dialog.opened);
+            const server = findChild(dialog.contentItem, "serverField");
+            const fingerprint = findChild(dialog.contentItem, "fingerprintField");
+            compare(server.text, "chat.example.org:7878");
+            compare(fingerprint.text, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+            dialog.pick(lobby.servers[1]);
+            compare(fingerprint.text, "");
+            tryVerify(() => server.activeFocus);
+            keyClick(Qt.Key_Return);
+            compare(createOnSpy.count, 1);
+            compare(createOnSpy.signalArguments[0][0], "127.0.0.1:9000");
+            compare(createOnSpy.signalArguments[0][1], "");
+            compare(createOnSpy.signalArguments[0][3], 3);
+            tryVerify(() => !dialog.visible);
+
+            mouseClick(named("createOnButton"));
+            tryVerify(() => dialog.opened);
+            keyClick(Qt.Key_Escape);
+            tryVerify(() => !dialog.visible);
+            compare(createOnSpy.count, 1);
+        }
+        function test_mapPortIsAChoice() {
+            const box = named("mapPortBox");
+            verify(box.checked);
+            mouseClick(box);
+            compare(mapPortSpy.count, 1);
+            compare(mapPortSpy.signalArguments[0][0], false);
         }
         function test_hostAsksWithTheChoices() {
             named("capacityBox").value = 5;

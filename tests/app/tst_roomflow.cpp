@@ -131,6 +131,10 @@ private Q_SLOTS:
     void badInvite();
     void joinsAPinnedHost();
     void anInterceptorIsRefused();
+    void createsOnAServer();
+    void createOnRefusesWhatIsNotAServer_data();
+    void createOnRefusesWhatIsNotAServer();
+    void createOnAServerItCannotVerify();
 
     // Cancel.
     void cancelWhileStartingHost();
@@ -506,6 +510,99 @@ void tst_RoomFlow::anInterceptorIsRefused()
                        "connection."));
     QCOMPARE(flow->alertKind(), QStringLiteral("error"));
     QCOMPARE(flow->client()->url(), QUrl()); // given up: nothing tries again
+}
+
+// "Create on a server…": the room lives on that host, we are its first member as a guest (no
+// host of our own starts), and the invite names that host with its pin.
+void tst_RoomFlow::createsOnAServer()
+{
+    test::ServerProcess server({ QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") });
+    QVERIFY(server.start());
+    const QString hostPort = QStringLiteral("127.0.0.1:%1").arg(server.listeningUrl().port());
+    auto flow = newFlow();
+    QSignalSpy used(flow.get(), &RoomFlow::serverUsed);
+    QSignalSpy invites(flow.get(), &RoomFlow::inviteReady);
+    flow->createOn(
+        QStringLiteral(" ") + hostPort + QStringLiteral(" "), server.fingerprint(), 600, 4);
+    QTRY_COMPARE(flow->state(), State::InRoom);
+    QVERIFY(!flow->isHosting());
+    QCOMPARE(flow->host()->state(), pc::hosting::HostController::State::Stopped);
+    QCOMPARE(flow->session()->maxParticipants(), 4);
+    QVERIFY(flow->session()->endToEnd());
+    QCOMPARE(used.size(), 1);
+    QCOMPARE(used.first().value(0).toString(), hostPort);
+    QCOMPARE(used.first().value(1).toString(), server.fingerprint());
+    QCOMPARE(invites.size(), 1);
+    const QString invite = invites.first().value(0).toString();
+    QVERIFY2(invite.startsWith(QStringLiteral("privatechat://") + hostPort + QLatin1Char('/'))
+            && invite.contains(
+                QStringLiteral("?fp=") + server.fingerprint() + QStringLiteral("#k=")),
+        qPrintable(invite));
+
+    // A guest joins with that invite and reads what the creator says.
+    auto guest = newFlow(QStringLiteral("Guest"));
+    guest->join(invite);
+    QTRY_COMPARE(guest->state(), State::InRoom);
+    QCOMPARE(guest->session()->safetyCode(), flow->session()->safetyCode());
+    flow->session()->send(QStringLiteral("made on a server"));
+    QTRY_VERIFY(guest->session()->messages()->rowCount() > 0);
+
+    // Leaving is a guest's leave: the room stays on its server for the others.
+    flow->leave();
+    QTRY_COMPARE(flow->state(), State::Lobby);
+    QCOMPARE(flow->endReason(), EndReason::Left);
+    QTest::qWait(300);
+    QCOMPARE(guest->state(), State::InRoom);
+}
+
+void tst_RoomFlow::createOnRefusesWhatIsNotAServer_data()
+{
+    QTest::addColumn<QString>("server");
+    QTest::addColumn<QString>("fingerprint");
+    QTest::addColumn<QString>("alert");
+    QTest::addRow("empty") << QString() << QString() << QStringLiteral("That is not a server: ");
+    QTest::addRow("words") << QStringLiteral("my friend's server") << QString()
+                           << QStringLiteral("That is not a server: ");
+    QTest::addRow("bad port") << QStringLiteral("127.0.0.1:99999") << QString()
+                              << QStringLiteral("That is not a server: ");
+    QTest::addRow("bad fingerprint")
+        << QStringLiteral("127.0.0.1:7878") << QStringLiteral("abc")
+        << QStringLiteral("That is not a server: the fingerprint is 43 letters, digits, - and _, "
+                          "as the server prints it.");
+}
+
+// Nothing is tried: the lobby says what is wrong at once.
+void tst_RoomFlow::createOnRefusesWhatIsNotAServer()
+{
+    QFETCH(QString, server);
+    QFETCH(QString, fingerprint);
+    QFETCH(QString, alert);
+    auto flow = newFlow();
+    Trace trace(*flow);
+    flow->createOn(server, fingerprint, 600, 2);
+    QCOMPARE(flow->state(), State::Lobby);
+    QVERIFY(trace.states.isEmpty());
+    QCOMPARE(flow->failure(), Failure::BadServer);
+    QVERIFY2(flow->alertText().startsWith(alert), qPrintable(flow->alertText()));
+    QCOMPARE(flow->client()->url(), QUrl());
+}
+
+// A self-signed server without its fingerprint: refused, with what to give instead.
+void tst_RoomFlow::createOnAServerItCannotVerify()
+{
+    test::ServerProcess server({ QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0") });
+    QVERIFY(server.start());
+    auto flow = newFlow();
+    QSignalSpy used(flow.get(), &RoomFlow::serverUsed);
+    flow->createOn(
+        QStringLiteral("wss://127.0.0.1:%1").arg(server.listeningUrl().port()), {}, 600, 2);
+    QTRY_COMPARE(flow->state(), State::Lobby);
+    QCOMPARE(flow->failure(), Failure::ServerUnverified);
+    QCOMPARE(flow->alertText(),
+        QStringLiteral("This server's identity cannot be checked: no authority this computer "
+                       "trusts vouches for it. Give its fingerprint, the line \"fingerprint: …\" "
+                       "it printed when it started."));
+    QCOMPARE(used.size(), 0); // not remembered
 }
 
 // The host says no for another reason (here: a name longer than the contract allows).

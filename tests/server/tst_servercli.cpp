@@ -122,9 +122,9 @@ void tst_ServerCli::versionAndHelp()
     QVERIFY(version.out.startsWith("privatechat-server "));
     const Run help = runServer({ QStringLiteral("--help") });
     QCOMPARE(help.exitCode, 0);
-    for (const char *option :
-        { "--listen", "--redis", "--redis-prefix", "--max-ttl", "--rate-burst", "--rate-per-second",
-            "--idle-timeout", "--identity", "--tls-cert", "--tls-key", "--plain" })
+    for (const char *option : { "--listen", "--redis", "--redis-prefix", "--max-ttl",
+             "--rate-burst", "--rate-per-second", "--idle-timeout", "--identity", "--tls-cert",
+             "--tls-key", "--plain", "--map-port", "--map-lease" })
         QVERIFY2(help.out.contains(option), option);
 }
 
@@ -183,6 +183,21 @@ void tst_ServerCli::badOptions_data()
                QStringLiteral("k.pem") }
         << QStringLiteral(
                "privatechat-server: --identity or --tls-cert/--tls-key: one identity, not both");
+    // The default --listen is 127.0.0.1: no router could forward anything to it.
+    QTest::addRow("map-port on loopback")
+        << QStringList { QStringLiteral("--map-port") }
+        << QStringLiteral("privatechat-server: --map-port: the host listens on 127.0.0.1, which "
+                          "the router cannot reach; listen on an address of your network (e.g. "
+                          "--listen 0.0.0.0:7878)");
+    QTest::addRow("map-lease alone")
+        << QStringList { QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0"),
+               QStringLiteral("--map-lease"), QStringLiteral("600") }
+        << QStringLiteral("privatechat-server: --map-lease goes with --map-port");
+    QTest::addRow("map-lease too short")
+        << QStringList { QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0"),
+               QStringLiteral("--map-port"), QStringLiteral("--map-lease"), QStringLiteral("5") }
+        << QStringLiteral("privatechat-server: --map-lease must be a whole number from 10 to "
+                          "86400, not \"5\"");
 }
 
 void tst_ServerCli::badOptions()

@@ -644,7 +644,7 @@ async function b0() {
   const lua = (f) => fs.readFileSync(f, 'utf8');
   const text = `~B0~0~0~${TEXT_PAD}`;
   // Ours: the send script as the measured host's build generated it (its KEYS and ARGV by name).
-  const values = { ...k, now: String(now), tokenHash: hash, messageId: 'msgid0123456789a', text, clientMsgId: '',
+  const values = { ...k, now: String(now), tokenHash: hash, messageId: 'msgid0123456789a', text, clientMsgId: '', ciphertext: '',
     channel: `room:{${roomId}}`, history: '1000', roomId };
   try {
     const ours = lua(hostGeneratedFile('lua/send.lua'));
