@@ -292,7 +292,10 @@ def app_case(args, work):
     if args.screenshot:
         argv = ["xvfb-run", "-a", "-s", "-screen 0 1000x700x24", "sh", "-c",
                 '"$@" & app=$!; echo $app > "$PC_SHOT.pid"; while [ ! -e "$PC_SHOT_GO" ]; do sleep 0.2; done; '
-                'import -window root "$PC_SHOT"; touch "$PC_SHOT.done"; wait $app', "app"] + argv
+                'import -window root "$PC_SHOT"; '
+                # and with the QR code open (xdotool, where installed: the button's place at 1000x700)
+                'if command -v xdotool >/dev/null; then xdotool mousemove 185 81 click 1; sleep 1; '
+                'import -window root "${PC_SHOT%.png}-qr.png"; fi; touch "$PC_SHOT.done"; wait $app', "app"] + argv
         env.update(PC_SHOT=args.screenshot, PC_SHOT_GO=os.path.join(work, "shoot"))
     app = Process(LAN, argv, env=env)
     m = app.wait_line(r"^invite: (privatechat://%s:(\d+)/\S+)$" % re.escape(ROUTER_WAN_IP),
