@@ -87,6 +87,10 @@ int main(int argc, char *argv[])
         std::printf("invite: %s\n", qPrintable(link));
         std::fflush(stdout);
     });
+    pc::desktop::onReachChanged(window, [](const QString &text) {
+        std::printf("reach: %s\n", qPrintable(text));
+        std::fflush(stdout);
+    });
     // SIGINT/SIGTERM close the window like the user would: the hosted room is destroyed and
     // the host stopped before the app exits.
     pc::host::UnixSignals signals;

@@ -25,6 +25,8 @@ ApplicationWindow {
 
     // The room's invite, once a room is hosted; main.cpp prints it ("invite: …").
     signal inviteReady(string link)
+    // What the room page says about who can use that invite; main.cpp prints it ("reach: …").
+    signal reachChanged(string text)
 
     function notifyMessage(sender: string, text: string): void {
         if (root.active)
@@ -88,6 +90,10 @@ ApplicationWindow {
 
         onInviteReady: link => root.inviteReady(link)
         onServerUsed: (server, fingerprint) => settings.rememberServer(server, fingerprint)
+        onReachTextChanged: {
+            if (flow.reachText !== "")
+                root.reachChanged(flow.reachText);
+        }
         onNotice: text => roomPage.showNotice(text)
         onFinished: Qt.quit()
     }

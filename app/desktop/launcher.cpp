@@ -38,17 +38,17 @@ namespace {
         return true;
     }
 
-    // Relays the QML signal inviteReady(string) to a function.
-    class InviteRelay : public QObject
+    // Relays a QML signal with one string (inviteReady, reachChanged) to a function.
+    class StringRelay : public QObject
     {
         Q_OBJECT
     public:
-        InviteRelay(std::function<void(const QString &)> f, QObject *parent)
+        StringRelay(std::function<void(const QString &)> f, QObject *parent)
             : QObject(parent), m_f(std::move(f))
         {
         }
     public Q_SLOTS:
-        void relay(const QString &link) { m_f(link); }
+        void relay(const QString &text) { m_f(text); }
 
     private:
         std::function<void(const QString &)> m_f;
@@ -238,8 +238,14 @@ QObject *loadMainWindow(QQmlApplicationEngine &engine, const LaunchOptions &opti
 
 void onInviteReady(QObject *window, std::function<void(const QString &link)> f)
 {
-    auto *relay = new InviteRelay(std::move(f), window);
+    auto *relay = new StringRelay(std::move(f), window);
     QObject::connect(window, SIGNAL(inviteReady(QString)), relay, SLOT(relay(QString)));
+}
+
+void onReachChanged(QObject *window, std::function<void(const QString &text)> f)
+{
+    auto *relay = new StringRelay(std::move(f), window);
+    QObject::connect(window, SIGNAL(reachChanged(QString)), relay, SLOT(relay(QString)));
 }
 
 } // namespace pc::desktop

@@ -44,5 +44,8 @@ QObject *loadMainWindow(QQmlApplicationEngine &engine, const LaunchOptions &opti
 
 // Calls f with the invite each time the window's hosted room is ready.
 void onInviteReady(QObject *window, std::function<void(const QString &link)> f);
+// Calls f with what the room page says about who can use the invite of the room we host,
+// each time that changes (e.g. once the router opened the port).
+void onReachChanged(QObject *window, std::function<void(const QString &text)> f);
 
 } // namespace pc::desktop

@@ -19,8 +19,9 @@ Shown:
     runs out; after SIGTERM the mapping is gone from the router;
   * NAT-PMP (the router's UPnP off): the same, "via natpmp";
   * no router answering: "not mapped: ..." within the time limit, and the host still hosts;
-  * the app (--app): hosting under Xvfb offers the external invite first, and a guest on the
-    WAN joins with it.
+  * the app (--app): hosting offers the external invite first and says it works from the
+    internet, and a guest on the WAN joins with it; with no router it says "Only on your
+    network — your router did not open the port" and still hosts.
 
 Skips (exit 77) where namespaces cannot be made, unless PC_REQUIRE_NETNS=1 (CI) makes that
 a failure.
@@ -318,8 +319,20 @@ def app_case(args, work):
             os.kill(int(f.read()), signal.SIGTERM)
         os.unlink(args.screenshot + ".pid")
     app.stop(signal.SIGTERM, timeout=15)
+    check(any(l.startswith("reach: The invite works from the internet (%s:%s)" % (ROUTER_WAN_IP, m.group(2)))
+              for l in app.lines), "the room page says the invite works from the internet")
     check(not router.forwards(int(m.group(2))), "the app's mapping is gone once it quit")
     router.stop()
+
+    # No router answering: the app still hosts, and says who can use the invite.
+    shutil.rmtree(home)
+    os.makedirs(home + "/run", mode=0o700)
+    app = Process(LAN, [args.app, "--host", "--name", "Hoster", "-platform", "offscreen"], env=env)
+    t0 = time.time()
+    app.wait_line(r"^invite: privatechat://%s:" % re.escape(HOST_IP), "the app hosts without a router", timeout=30)
+    m = app.wait_line(r"^reach: (Only on your network .*)$", "the app's words for no router", timeout=TIME_LIMIT_S + 6)
+    check(time.time() - t0 <= TIME_LIMIT_S + 4, "with no router the room page says \"%s\"" % m.group(1))
+    app.stop(signal.SIGTERM, timeout=15)
 
 
 def main():
