@@ -35,8 +35,17 @@ ApplicationWindow {
         Desktop.alert(root);
         if (!settings.notifications)
             return;
-        const title = settings.privateNotifications ? qsTr("Private Chat") : sender;
-        const body = settings.privateNotifications ? qsTr("New message") : text;
+        root.notify(settings.privateNotifications ? qsTr("Private Chat") : sender,
+                    settings.privateNotifications ? qsTr("New message") : text);
+    }
+    // The room's last minute: said in the room, and here for a window in the background.
+    function notifyEndingSoon(): void {
+        if (root.active || !settings.notifications)
+            return;
+        Desktop.alert(root);
+        root.notify(qsTr("Private Chat"), qsTr("The room self-destructs in one minute."));
+    }
+    function notify(title: string, body: string): void {
         const tray = trayLoader.object as TrayIcon;
         if (!Desktop.notify(title, body) && tray && tray.available)
             tray.showMessage(title, body);
@@ -102,6 +111,9 @@ ApplicationWindow {
 
         function onMessageArrived(sender: string, text: string): void {
             root.notifyMessage(sender, text);
+        }
+        function onEndingSoonWarning(): void {
+            root.notifyEndingSoon();
         }
     }
 

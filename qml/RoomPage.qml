@@ -231,6 +231,14 @@ Item {
         }
 
         AlertBanner {
+            objectName: "endingSoonNote"
+            Layout.fillWidth: true
+            Layout.margins: 8
+            kind: "warning"
+            closable: false
+            text: root.session.endingSoon ? qsTr("This room self-destructs in under a minute: its messages will be gone for everyone.") : ""
+        }
+        AlertBanner {
             objectName: "trimmedNote"
             Layout.fillWidth: true
             Layout.margins: 8

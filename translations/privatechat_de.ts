@@ -243,6 +243,10 @@
         <source>(%1) Private Chat</source>
         <translation>(%1) Private Chat</translation>
     </message>
+    <message>
+        <source>The room self-destructs in one minute.</source>
+        <translation>Der Raum zerstört sich in einer Minute selbst.</translation>
+    </message>
 </context>
 <context>
     <name>MessageDelegate</name>
@@ -438,6 +442,10 @@
     <message>
         <source>End-to-end encrypted. Safety code %1 — compare it with the others by voice or in person.</source>
         <translation>Ende-zu-Ende-verschlüsselt. Sicherheitscode %1 – vergleiche ihn mit den anderen am Telefon oder persönlich.</translation>
+    </message>
+    <message>
+        <source>This room self-destructs in under a minute: its messages will be gone for everyone.</source>
+        <translation>Dieser Raum zerstört sich in weniger als einer Minute selbst: Seine Nachrichten verschwinden für alle.</translation>
     </message>
 </context>
 <context>

@@ -243,6 +243,10 @@
         <source>(%1) Private Chat</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The room self-destructs in one minute.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>MessageDelegate</name>
@@ -437,6 +441,10 @@
     </message>
     <message>
         <source>End-to-end encrypted. Safety code %1 — compare it with the others by voice or in person.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This room self-destructs in under a minute: its messages will be gone for everyone.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -177,8 +177,11 @@ void RoomSession::setState(State state)
     if (state == m_state && state != State::Full && state != State::NotFound
         && state != State::Unreachable && state != State::Failed)
         return;
+    const bool endingSoon = isEndingSoon();
     m_state = state;
     Q_EMIT stateChanged();
+    if (endingSoon != isEndingSoon())
+        Q_EMIT endingSoonChanged();
 }
 
 void RoomSession::failWith(const Error &error)
@@ -249,6 +252,9 @@ void RoomSession::requestJoin(const QString &roomId, const QString &name, bool s
             m_name = shownName(joined.name, joined.sealedName);
             m_maxParticipants = joined.room.maxParticipants;
             m_expiresAt = joined.room.expiresAt;
+            // The host's own count decides: a room joined within its last minute has no
+            // "one minute left" moment to announce.
+            m_endingSoonDue = joined.room.ttl > kEndingSoonSeconds;
             // Until a message of ours says better: the host's deadline less its ttl is its now.
             if (m_client->hostClockOffsetMs() == 0)
                 m_client->setHostClockOffsetMs(joined.room.expiresAt
@@ -465,8 +471,15 @@ void RoomSession::updateCountdown()
     const int left = ttlSeconds(m_expiresAt, hostNow);
     if (left == m_secondsLeft)
         return;
+    const bool endingSoon = isEndingSoon();
     m_secondsLeft = left;
     Q_EMIT secondsLeftChanged();
+    if (endingSoon != isEndingSoon())
+        Q_EMIT endingSoonChanged();
+    if (m_endingSoonDue && isEndingSoon()) {
+        m_endingSoonDue = false;
+        Q_EMIT endingSoonWarning();
+    }
 }
 
 } // namespace pc::client

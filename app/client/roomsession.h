@@ -33,6 +33,8 @@ class RoomSession : public QObject
     Q_PROPERTY(int maxParticipants READ maxParticipants NOTIFY roomChanged)
     Q_PROPERTY(qint64 expiresAt READ expiresAt NOTIFY roomChanged)
     Q_PROPERTY(int secondsLeft READ secondsLeft NOTIFY secondsLeftChanged)
+    // The last minute before the room self-destructs.
+    Q_PROPERTY(bool endingSoon READ isEndingSoon NOTIFY endingSoonChanged)
     Q_PROPERTY(bool historyTrimmed READ historyTrimmed NOTIFY historyTrimmedChanged)
     // "NAME is typing…" while someone else is (chat.typing, 5 s each), else empty.
     Q_PROPERTY(QString typingText READ typingText NOTIFY typingChanged)
@@ -80,6 +82,11 @@ public:
     int maxParticipants() const { return m_maxParticipants; }
     qint64 expiresAt() const { return m_expiresAt; }
     int secondsLeft() const { return m_secondsLeft; }
+    static constexpr int kEndingSoonSeconds = 60;
+    bool isEndingSoon() const
+    {
+        return m_state == State::Joined && m_secondsLeft > 0 && m_secondsLeft <= kEndingSoonSeconds;
+    }
     bool historyTrimmed() const { return m_historyTrimmed; }
     QString typingText() const;
     bool endToEnd() const { return m_sealed.isEndToEnd(); }
@@ -119,6 +126,9 @@ Q_SIGNALS:
     void stateChanged();
     void roomChanged();
     void secondsLeftChanged();
+    // Once per room, as its countdown passes one minute (not for a room joined later than that).
+    void endingSoonWarning();
+    void endingSoonChanged();
     void historyTrimmedChanged();
     void typingChanged();
     // A message from someone else arrived (for notifications).
@@ -154,6 +164,7 @@ private:
     int m_maxParticipants = 0;
     qint64 m_expiresAt = 0;
     int m_secondsLeft = 0;
+    bool m_endingSoonDue = false; // endingSoonWarning() still to come for this room
     bool m_historyTrimmed = false;
     protocol::Error m_error;
     QTimer m_countdown;

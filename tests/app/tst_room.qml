@@ -23,6 +23,37 @@ Item {
         onDestroyRequested: alice.destroyRoom()
     }
 
+    // A second page on a room that is about to end (a separate TestCase: its own room).
+    RealtimeClient { id: shortClient; url: testHostUrl }
+    RoomSession { id: shortRoom; client: shortClient }
+    RoomPage {
+        id: shortPage
+        visible: false
+        width: 1000
+        height: 700
+        session: shortRoom
+        client: shortClient
+    }
+    TestCase {
+        name: "RoomEndingSoon"
+        when: windowShown
+
+        // The last minute is said in the room, in words, until the room ends.
+        function test_theLastMinuteIsShown() {
+            const note = findChild(shortPage, "endingSoonNote");
+            verify(note);
+            shortRoom.create(62, 2, "Short");
+            tryCompare(shortRoom, "state", RoomSession.Joined, 10000);
+            verify(note.text === "");
+            tryVerify(() => note.text !== "", 6000);
+            compare(note.text, "This room self-destructs in under a minute: its messages will be gone for everyone.");
+            compare(note.kind, "warning");
+            shortRoom.destroyRoom();
+            tryCompare(shortRoom, "state", RoomSession.Destroyed, 5000);
+            compare(note.text, ""); // the room is over: nothing is ending any more
+        }
+    }
+
     TestCase {
         name: "Room"
         when: windowShown

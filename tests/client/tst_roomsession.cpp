@@ -59,6 +59,7 @@ private Q_SLOTS:
     void createJoinChatDestroy();
     void fullNotFoundUnreachable();
     void expiryEndsTheRoom();
+    void theLastMinuteIsAnnouncedOnce();
     void leaveTellsTheOthers();
     void aRoomEndsOnTimeWithoutItsHost();
     void removedWhenTheHostForgetsUs();
@@ -187,6 +188,30 @@ void tst_RoomSession::expiryEndsTheRoom()
     QTRY_COMPARE_WITH_TIMEOUT(a.session.state(), RoomSession::State::Expired, 8000);
     QTRY_COMPARE_WITH_TIMEOUT(b.session.state(), RoomSession::State::Expired, 3000);
     QVERIFY(ticks.size() >= 3);
+}
+
+// One warning as the countdown passes a minute; a room that starts under a minute has none.
+void tst_RoomSession::theLastMinuteIsAnnouncedOnce()
+{
+    Person a(m_host->url()), b(m_host->url());
+    QSignalSpy warnedA(&a.session, &RoomSession::endingSoonWarning);
+    QSignalSpy warnedB(&b.session, &RoomSession::endingSoonWarning);
+    a.session.create(RoomSession::kEndingSoonSeconds + 2, 2, QStringLiteral("A"));
+    QTRY_COMPARE(a.session.state(), RoomSession::State::Joined);
+    QVERIFY(!a.session.isEndingSoon());
+    QTRY_COMPARE_WITH_TIMEOUT(warnedA.size(), 1, 5000);
+    QVERIFY(a.session.isEndingSoon());
+    QVERIFY(a.session.secondsLeft() <= RoomSession::kEndingSoonSeconds);
+    // Joined well within the last minute: the room says so, no warning "now" arrives.
+    QTRY_VERIFY_WITH_TIMEOUT(a.session.secondsLeft() <= RoomSession::kEndingSoonSeconds - 2, 5000);
+    b.session.join(a.session.inviteLink(), QStringLiteral("B"));
+    QTRY_COMPARE(b.session.state(), RoomSession::State::Joined);
+    QTRY_VERIFY(b.session.isEndingSoon());
+    QTest::qWait(1500);
+    QCOMPARE(warnedA.size(), 1);
+    QCOMPARE(warnedB.size(), 0);
+    b.session.leave();
+    QVERIFY(!b.session.isEndingSoon()); // out of the room: nothing is ending for it
 }
 
 void tst_RoomSession::leaveTellsTheOthers()
