@@ -46,6 +46,7 @@ void answerWithoutDisplay(int argc, char *argv[], const QStringList &rawArgument
     }
     QCoreApplication app(argc, argv);
     describeApplication();
+    pc::desktop::installTranslations(app); // --help in the system's language
     QString error;
     if (!pc::desktop::parseArguments(QCoreApplication::arguments(), &error, rawArguments)) {
         std::fprintf(stderr, "privatechat: %s\n", qPrintable(error));
@@ -70,6 +71,7 @@ int main(int argc, char *argv[])
     QGuiApplication::setDesktopFileName(QStringLiteral("privatechat"));
     QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/privatechat.svg")));
 
+    pc::desktop::installTranslations(app);
     QString error;
     const auto options
         = pc::desktop::parseArguments(QGuiApplication::arguments(), &error, rawArguments);
@@ -77,7 +79,6 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "privatechat: %s\n", qPrintable(error));
         return 2;
     }
-    pc::desktop::installTranslations(app);
 
     QQmlApplicationEngine engine;
     QObject *window = pc::desktop::loadMainWindow(engine, *options);

@@ -592,6 +592,97 @@
     </message>
 </context>
 <context>
+    <name>pc::desktop::Launcher</name>
+    <message>
+        <source>--%1 must be a whole number from %2 to %3, not &quot;%4&quot;</source>
+        <translation>--%1 muss eine ganze Zahl von %2 bis %3 sein, nicht „%4“</translation>
+    </message>
+    <message>
+        <source>Private Chat: private, self-destructing chat rooms. Host a room on this computer or join one with an invite link.</source>
+        <translation>Private Chat: private, sich selbst zerstörende Chaträume. Eröffne einen Raum auf diesem Computer oder tritt einem mit einem Einladungslink bei.</translation>
+    </message>
+    <message>
+        <source>Host a room right away and print its invite.</source>
+        <translation>Einen Raum sofort eröffnen und seine Einladung ausgeben.</translation>
+    </message>
+    <message>
+        <source>Where the hosted room listens (port 0 picks a free one; 7878 falls back to a free port when taken).</source>
+        <translation>Wo der eröffnete Raum lauscht (Port 0 wählt einen freien; ist 7878 belegt, wird ein freier genommen).</translation>
+    </message>
+    <message>
+        <source>Lifetime of the hosted room, in seconds.</source>
+        <translation>Lebensdauer des eröffneten Raums, in Sekunden.</translation>
+    </message>
+    <message>
+        <source>How many people the hosted room holds.</source>
+        <translation>Wie viele Personen der eröffnete Raum fasst.</translation>
+    </message>
+    <message>
+        <source>Create a room on this privatechat-server (HOST:PORT, or ws://HOST:PORT for a plain one) and print its invite; the room lives there.</source>
+        <translation>Einen Raum auf diesem privatechat-server eröffnen (HOST:PORT, oder ws://HOST:PORT für einen unverschlüsselten) und seine Einladung ausgeben; der Raum liegt dort.</translation>
+    </message>
+    <message>
+        <source>With --create-on: the server&apos;s fingerprint, as it printed it (not needed for a CA-issued certificate).</source>
+        <translation>Mit --create-on: der Fingerabdruck des Servers, so wie er ihn ausgegeben hat (für ein Zertifikat einer Zertifizierungsstelle nicht nötig).</translation>
+    </message>
+    <message>
+        <source>Join the room of this invite link.</source>
+        <translation>Dem Raum dieses Einladungslinks beitreten.</translation>
+    </message>
+    <message>
+        <source>The name others see (this run only).</source>
+        <translation>Der Name, den andere sehen (nur für diesen Start).</translation>
+    </message>
+    <message>
+        <source>A privatechat:// invite link to join.</source>
+        <translation>Ein privatechat://-Einladungslink zum Beitreten.</translation>
+    </message>
+    <message>
+        <source>--host or --create-on: a room here or on a server, not both</source>
+        <translation>--host oder --create-on: ein Raum hier oder auf einem Server, nicht beides</translation>
+    </message>
+    <message>
+        <source>--listen needs --host</source>
+        <translation>--listen braucht --host</translation>
+    </message>
+    <message>
+        <source>--%1 needs --host or --create-on</source>
+        <translation>--%1 braucht --host oder --create-on</translation>
+    </message>
+    <message>
+        <source>--fingerprint goes with --create-on</source>
+        <translation>--fingerprint gehört zu --create-on</translation>
+    </message>
+    <message>
+        <source>--fingerprint: &quot;%1&quot; is not a fingerprint (43 characters of base64url, as the server prints it)</source>
+        <translation>--fingerprint: „%1“ ist kein Fingerabdruck (43 Zeichen base64url, so wie der Server ihn ausgibt)</translation>
+    </message>
+    <message>
+        <source>unexpected argument &quot;%1&quot;</source>
+        <translation>unerwartetes Argument „%1“</translation>
+    </message>
+    <message>
+        <source>give the invite either with --join or as the argument</source>
+        <translation>gib die Einladung entweder mit --join oder als Argument an</translation>
+    </message>
+    <message>
+        <source>unexpected argument &quot;%1&quot; (an invite starts with privatechat://)</source>
+        <translation>unerwartetes Argument „%1“ (eine Einladung beginnt mit privatechat://)</translation>
+    </message>
+    <message>
+        <source>invite &quot;%1&quot;: %2</source>
+        <translation>Einladung „%1“: %2</translation>
+    </message>
+    <message>
+        <source>%1 and an invite to join do not go together</source>
+        <translation>%1 und eine Einladung zum Beitreten passen nicht zusammen</translation>
+    </message>
+    <message>
+        <source>--name must be 1 to %1 characters, not only spaces</source>
+        <translation>--name muss 1 bis %1 Zeichen lang sein, nicht nur Leerzeichen</translation>
+    </message>
+</context>
+<context>
     <name>pc::desktop::UserTexts</name>
     <message>
         <source>The room host did not understand the request: it may run another version of Private Chat.</source>

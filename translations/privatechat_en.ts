@@ -592,6 +592,97 @@
     </message>
 </context>
 <context>
+    <name>pc::desktop::Launcher</name>
+    <message>
+        <source>--%1 must be a whole number from %2 to %3, not &quot;%4&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Private Chat: private, self-destructing chat rooms. Host a room on this computer or join one with an invite link.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Host a room right away and print its invite.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where the hosted room listens (port 0 picks a free one; 7878 falls back to a free port when taken).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lifetime of the hosted room, in seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How many people the hosted room holds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create a room on this privatechat-server (HOST:PORT, or ws://HOST:PORT for a plain one) and print its invite; the room lives there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With --create-on: the server&apos;s fingerprint, as it printed it (not needed for a CA-issued certificate).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join the room of this invite link.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The name others see (this run only).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A privatechat:// invite link to join.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--host or --create-on: a room here or on a server, not both</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--listen needs --host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--%1 needs --host or --create-on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--fingerprint goes with --create-on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--fingerprint: &quot;%1&quot; is not a fingerprint (43 characters of base64url, as the server prints it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unexpected argument &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>give the invite either with --join or as the argument</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unexpected argument &quot;%1&quot; (an invite starts with privatechat://)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>invite &quot;%1&quot;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 and an invite to join do not go together</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--name must be 1 to %1 characters, not only spaces</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>pc::desktop::UserTexts</name>
     <message>
         <source>The room host did not understand the request: it may run another version of Private Chat.</source>

@@ -11,6 +11,7 @@
 #include <QCoreApplication>
 #include <QFontDatabase>
 #include <QGuiApplication>
+#include <QLibraryInfo>
 #include <QLocale>
 #include <QQmlApplicationEngine>
 #include <QTranslator>
@@ -18,6 +19,12 @@
 namespace pc::desktop {
 
 namespace {
+
+    // The command line's words, translated as the window's are (translations/).
+    class Launcher
+    {
+        Q_DECLARE_TR_FUNCTIONS(pc::desktop::Launcher)
+    };
 
     bool intOption(const QCommandLineParser &parser, const QString &name, int min, int max,
         int *out, QString *error)
@@ -27,7 +34,7 @@ namespace {
         bool ok = false;
         const int value = parser.value(name).toInt(&ok);
         if (!ok || value < min || value > max) {
-            *error = QStringLiteral("--%1 must be a whole number from %2 to %3, not \"%4\"")
+            *error = Launcher::tr("--%1 must be a whole number from %2 to %3, not \"%4\"")
                          .arg(name)
                          .arg(min)
                          .arg(max)
@@ -70,35 +77,35 @@ std::optional<LaunchOptions> parseArguments(
     }
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Private Chat: private, self-destructing chat rooms. Host a room on "
-                       "this computer or join one with an invite link."));
+        Launcher::tr("Private Chat: private, self-destructing chat rooms. Host a room on "
+                     "this computer or join one with an invite link."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
-        { QStringLiteral("host"), QStringLiteral("Host a room right away and print its invite.") },
+        { QStringLiteral("host"), Launcher::tr("Host a room right away and print its invite.") },
         { QStringLiteral("listen"),
-            QStringLiteral("Where the hosted room listens (port 0 picks a free one; 7878 falls "
-                           "back to a free port when taken)."),
+            Launcher::tr("Where the hosted room listens (port 0 picks a free one; 7878 falls "
+                         "back to a free port when taken)."),
             QStringLiteral("HOST:PORT"), QStringLiteral("0.0.0.0:7878") },
-        { QStringLiteral("ttl"), QStringLiteral("Lifetime of the hosted room, in seconds."),
+        { QStringLiteral("ttl"), Launcher::tr("Lifetime of the hosted room, in seconds."),
             QStringLiteral("S") },
-        { QStringLiteral("max"), QStringLiteral("How many people the hosted room holds."),
+        { QStringLiteral("max"), Launcher::tr("How many people the hosted room holds."),
             QStringLiteral("N") },
         { QStringLiteral("create-on"),
-            QStringLiteral("Create a room on this privatechat-server (HOST:PORT, or ws://HOST:PORT "
-                           "for a plain one) and print its invite; the room lives there."),
+            Launcher::tr("Create a room on this privatechat-server (HOST:PORT, or ws://HOST:PORT "
+                         "for a plain one) and print its invite; the room lives there."),
             QStringLiteral("HOST:PORT") },
         { QStringLiteral("fingerprint"),
-            QStringLiteral("With --create-on: the server's fingerprint, as it printed it (not "
-                           "needed for a CA-issued certificate)."),
+            Launcher::tr("With --create-on: the server's fingerprint, as it printed it (not "
+                         "needed for a CA-issued certificate)."),
             QStringLiteral("FP") },
-        { QStringLiteral("join"), QStringLiteral("Join the room of this invite link."),
+        { QStringLiteral("join"), Launcher::tr("Join the room of this invite link."),
             QStringLiteral("LINK") },
-        { QStringLiteral("name"), QStringLiteral("The name others see (this run only)."),
+        { QStringLiteral("name"), Launcher::tr("The name others see (this run only)."),
             QStringLiteral("NAME") },
     });
     parser.addPositionalArgument(
-        QStringLiteral("link"), QStringLiteral("A privatechat:// invite link to join."));
+        QStringLiteral("link"), Launcher::tr("A privatechat:// invite link to join."));
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
         return std::nullopt;
@@ -114,28 +121,28 @@ std::optional<LaunchOptions> parseArguments(
     options.fingerprint = parser.value(QStringLiteral("fingerprint")).trimmed();
     const bool createOn = parser.isSet(QStringLiteral("create-on"));
     if (options.host && createOn) {
-        *error = QStringLiteral("--host or --create-on: a room here or on a server, not both");
+        *error = Launcher::tr("--host or --create-on: a room here or on a server, not both");
         return std::nullopt;
     }
     if (parser.isSet(QStringLiteral("listen")) && !options.host) {
-        *error = QStringLiteral("--listen needs --host");
+        *error = Launcher::tr("--listen needs --host");
         return std::nullopt;
     }
     for (const char *roomOption : { "ttl", "max" }) {
         if (parser.isSet(QLatin1StringView(roomOption)) && !options.host && !createOn) {
-            *error = QStringLiteral("--%1 needs --host or --create-on")
+            *error = Launcher::tr("--%1 needs --host or --create-on")
                          .arg(QLatin1StringView(roomOption));
             return std::nullopt;
         }
     }
     if (parser.isSet(QStringLiteral("fingerprint")) && !createOn) {
-        *error = QStringLiteral("--fingerprint goes with --create-on");
+        *error = Launcher::tr("--fingerprint goes with --create-on");
         return std::nullopt;
     }
     if (createOn) {
         if (!options.fingerprint.isEmpty() && !tls::isFingerprint(options.fingerprint)) {
-            *error = QStringLiteral("--fingerprint: \"%1\" is not a fingerprint (43 characters "
-                                    "of base64url, as the server prints it)")
+            *error = Launcher::tr("--fingerprint: \"%1\" is not a fingerprint (43 characters "
+                                  "of base64url, as the server prints it)")
                          .arg(options.fingerprint);
             return std::nullopt;
         }
@@ -159,17 +166,17 @@ std::optional<LaunchOptions> parseArguments(
     options.join = parser.value(QStringLiteral("join"));
     const QStringList positional = parser.positionalArguments();
     if (positional.size() > 1) {
-        *error = QStringLiteral("unexpected argument \"%1\"").arg(positional.at(1));
+        *error = Launcher::tr("unexpected argument \"%1\"").arg(positional.at(1));
         return std::nullopt;
     }
     if (!positional.isEmpty()) {
         if (!options.join.isEmpty()) {
-            *error = QStringLiteral("give the invite either with --join or as the argument");
+            *error = Launcher::tr("give the invite either with --join or as the argument");
             return std::nullopt;
         }
         if (!positional.first().startsWith(QStringLiteral("privatechat://"), Qt::CaseInsensitive)) {
-            *error = QStringLiteral("unexpected argument \"%1\" (an invite starts with "
-                                    "privatechat://)")
+            *error = Launcher::tr("unexpected argument \"%1\" (an invite starts with "
+                                  "privatechat://)")
                          .arg(positional.first());
             return std::nullopt;
         }
@@ -180,12 +187,12 @@ std::optional<LaunchOptions> parseArguments(
         // A link as the argument is what a browser passes (Exec=privatechat %u): a broken one
         // opens the window, which says what is wrong with it, instead of failing unseen.
         if (!client::InviteLink::parse(options.join, &why) && positional.isEmpty()) {
-            *error = QStringLiteral("invite \"%1\": %2").arg(options.join, why);
+            *error = Launcher::tr("invite \"%1\": %2").arg(options.join, why);
             return std::nullopt;
         }
         if (options.host || createOn) {
             *error
-                = QStringLiteral("%1 and an invite to join do not go together")
+                = Launcher::tr("%1 and an invite to join do not go together")
                       .arg(options.host ? QStringLiteral("--host") : QStringLiteral("--create-on"));
             return std::nullopt;
         }
@@ -193,7 +200,7 @@ std::optional<LaunchOptions> parseArguments(
     options.name = parser.value(QStringLiteral("name")).trimmed();
     if (parser.isSet(QStringLiteral("name"))
         && (options.name.isEmpty() || options.name.size() > protocol::limits::kMaxNameLength)) {
-        *error = QStringLiteral("--name must be 1 to %1 characters, not only spaces")
+        *error = Launcher::tr("--name must be 1 to %1 characters, not only spaces")
                      .arg(protocol::limits::kMaxNameLength);
         return std::nullopt;
     }
@@ -210,6 +217,14 @@ void installTranslations(QCoreApplication &app)
         QCoreApplication::installTranslator(translator);
     else
         delete translator;
+    // Qt's own words (the command line's "Usage:", "Options:"), where Debian's
+    // qt6-translations-l10n has them.
+    auto *qt = new QTranslator(&app);
+    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+            QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(qt);
+    else
+        delete qt;
 }
 
 QObject *loadMainWindow(QQmlApplicationEngine &engine, const LaunchOptions &options)

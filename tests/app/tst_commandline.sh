@@ -34,4 +34,8 @@ check bad-fingerprint 2 "privatechat: --fingerprint: \"short\" is not a fingerpr
     "$app" --create-on 127.0.0.1:7878 --fingerprint short
 check create-on-and-join 2 "privatechat: --create-on and an invite to join do not go together" \
     "$app" --create-on 127.0.0.1:7878 --join privatechat://127.0.0.1:7878/AAAAAAAAAAAAAAAAAAAAA?plain=1
+# The help in the system's language (German here), as the window is.
+check help-german 0 "Einen Raum sofort eröffnen" env LANG=de_DE.UTF-8 LC_ALL= LANGUAGE= "$app" --help
+check help-german-qt 0 "Optionen:" env LANG=de_DE.UTF-8 LC_ALL= LANGUAGE= "$app" --help
+check error-german 2 "privatechat: --listen braucht --host" env LANG=de_DE.UTF-8 LC_ALL= LANGUAGE= "$app" --listen 0.0.0.0:1
 exit $failed
