@@ -430,7 +430,7 @@ int main(int argc, char *argv[])
         [&] { unmapThen(mapper, [] { QCoreApplication::exit(0); }); });
     QObject::connect(&runner, &host::HostRunner::failed, &app, [&](const QString &why) {
         runner.stopNow();
-        die(kCannotRun, why);
+        unmapThen(mapper, [why] { die(kCannotRun, why); });
     });
     QObject::connect(&runner, &host::HostRunner::started, &app, [&] {
         if (redisUrl && !options.sharePort) { // with --workers, the pool's process checks

@@ -36,6 +36,8 @@ RoomFlow::RoomFlow(QObject *parent)
     connect(m_host, &HostController::stateChanged, this, &RoomFlow::onHostState);
     connect(m_host, &HostController::addressChanged, this, &RoomFlow::onHostAddress);
     connect(m_host, &HostController::reachChanged, this, &RoomFlow::reachTextChanged);
+    // A renewal may bring another external address: the words name it.
+    connect(m_host, &HostController::addressChanged, this, &RoomFlow::reachTextChanged);
     connect(m_session, &RoomSession::sendFailed, this,
         [this](const protocol::Error &error) { Q_EMIT notice(UserTexts::notSent(error)); });
     connect(m_session, &RoomSession::destroyFailed, this, [this](const protocol::Error &error) {

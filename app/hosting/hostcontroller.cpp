@@ -89,7 +89,8 @@ void HostController::ensureThread()
             m_localUrl = QUrl(QStringLiteral("wss://%1/api/realtime").arg(hostPort(local, port)));
             Q_EMIT addressChanged();
             setState(State::Running);
-            startPortMapping();
+            if (m_state == State::Running) // what runs on Running may have stopped it again
+                startPortMapping();
         });
     connect(m_worker, &host::HostRunner::failed, this, [this](const QString &error) {
         if (m_state != State::Starting && m_state != State::Running)

@@ -121,6 +121,8 @@ Attempt mapWithUpnp(quint16 port, int leaseSeconds, int discoverMs)
     m.internalClient = lanAddress;
     m.internalPort = port;
     FreeUPNPUrls(&urls);
+    if (found == 3)
+        return { {}, QStringLiteral("the UPnP device found is not an internet gateway") };
     if (found != 1)
         return { {}, QStringLiteral("the UPnP router is not connected to the internet") };
 

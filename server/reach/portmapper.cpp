@@ -2,6 +2,9 @@
 
 #include <QLoggingCategory>
 
+#include <algorithm>
+#include <limits>
+
 namespace pc::reach {
 
 Q_LOGGING_CATEGORY(lcReach, "pc.reach")
@@ -60,8 +63,7 @@ PortMapper::PortMapper(QObject *parent)
     : QObject(parent), m_worker(new Worker), m_timeLimit(this), m_renewal(this)
 {
     m_thread.setObjectName(QStringLiteral("port mapping"));
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    m_worker->moveToThread(&m_thread); // deleted by us, once its thread has ended
     m_thread.start();
     m_timeLimit.setSingleShot(true);
     connect(&m_timeLimit, &QTimer::timeout, this, [this] {
@@ -74,9 +76,12 @@ PortMapper::PortMapper(QObject *parent)
 
 PortMapper::~PortMapper()
 {
-    QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->remove(); });
+    // The worker ends the router call it is in (each is bounded), not the ones queued after
+    // it; then whatever it holds is removed here, its thread being gone.
     m_thread.quit();
     m_thread.wait();
+    m_worker->remove();
+    delete m_worker;
 }
 
 void PortMapper::start(quint16 port, const Options &options)
@@ -134,8 +139,9 @@ void PortMapper::setMapped(const Mapping &mapping)
     m_mapping = mapping;
     m_state = State::Mapped;
     m_why.clear();
-    if (mapping.leaseSeconds > 0)
-        m_renewal.start(qMax(kMinRenewalMs, mapping.leaseSeconds * 1000 / 2));
+    if (mapping.leaseSeconds > 0) // at half the lease (a NAT-PMP grant may be days long)
+        m_renewal.start(int(std::clamp<qint64>(qint64(mapping.leaseSeconds) * 1000 / 2,
+            kMinRenewalMs, std::numeric_limits<int>::max())));
     if (changed)
         Q_EMIT mapped(mapping);
 }

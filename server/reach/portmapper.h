@@ -34,8 +34,8 @@ public:
     };
 
     explicit PortMapper(QObject *parent = nullptr);
-    ~PortMapper()
-        override; // removes the mapping (each router call is bounded), then ends the thread
+    // Ends the thread (each router call is bounded), then removes the mapping.
+    ~PortMapper() override;
 
     void start(quint16 port, const Options &options);
     void start(quint16 port) { start(port, Options {}); }
