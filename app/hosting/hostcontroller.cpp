@@ -30,12 +30,12 @@ HostController::HostController(QObject *parent)
         Q_EMIT addressChanged();
         setReach(Reach::Internet);
     });
-    connect(m_mapper, &reach::PortMapper::unavailable, this, [this](const QString &why) {
+    connect(m_mapper, &reach::PortMapper::unavailable, this, [this] {
         if (!m_externalAddress.isEmpty()) {
             m_externalAddress.clear();
             Q_EMIT addressChanged();
         }
-        setReach(Reach::NotOpened, why);
+        setReach(Reach::NotOpened);
     });
 }
 
@@ -195,12 +195,11 @@ void HostController::startPortMapping()
     m_mapper->start(quint16(m_port));
 }
 
-void HostController::setReach(Reach reach, const QString &detail)
+void HostController::setReach(Reach reach)
 {
-    if (reach == m_reach && detail == m_reachDetail)
+    if (reach == m_reach)
         return;
     m_reach = reach;
-    m_reachDetail = detail;
     Q_EMIT reachChanged();
 }
 

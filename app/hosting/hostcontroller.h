@@ -39,7 +39,6 @@ class HostController : public QObject
     Q_PROPERTY(Reach reach READ reach NOTIFY reachChanged)
     // IP:PORT the router forwards to us (Reach::Internet), else empty.
     Q_PROPERTY(QString externalAddress READ externalAddress NOTIFY addressChanged)
-    Q_PROPERTY(QString reachDetail READ reachDetail NOTIFY reachChanged)
 
 public:
     enum class State { Stopped, Starting, Running, Stopping, Failed };
@@ -51,7 +50,7 @@ public:
         Network,      // people on this network (no router asked)
         Checking,     // asking the router to open the port
         Internet,     // the router forwards externalAddress to us
-        NotOpened,    // no router answered, or it refused: this network only (reachDetail says why)
+        NotOpened,    // no router answered, or it refused: this network only
     };
     Q_ENUM(Reach)
 
@@ -77,7 +76,6 @@ public:
     void setMapPort(bool on);
     Reach reach() const { return m_reach; }
     QString externalAddress() const { return m_externalAddress; }
-    QString reachDetail() const { return m_reachDetail; } // the router's side of NotOpened
 
     // HOST:PORT; when the default port 7878 is taken a free one is used instead.
     Q_INVOKABLE void start(const QString &listen = QStringLiteral("0.0.0.0:7878"));
@@ -96,7 +94,7 @@ private:
     void setState(State state, const QString &errorText = {});
     void onStarted(const QString &address, int port, bool anyAddress, bool anyIpv6);
     void ensureThread();
-    void setReach(Reach reach, const QString &detail = {});
+    void setReach(Reach reach);
     void startPortMapping();
 
     State m_state = State::Stopped;
@@ -112,7 +110,6 @@ private:
     bool m_mapPort = false;
     Reach m_reach = Reach::None;
     QString m_externalAddress;
-    QString m_reachDetail;
 };
 
 } // namespace pc::hosting

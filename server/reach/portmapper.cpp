@@ -64,7 +64,6 @@ PortMapper::PortMapper(QObject *parent)
 {
     m_thread.setObjectName(QStringLiteral("port mapping"));
     m_worker->moveToThread(&m_thread); // deleted by us, once its thread has ended
-    m_thread.start();
     m_timeLimit.setSingleShot(true);
     connect(&m_timeLimit, &QTimer::timeout, this, [this] {
         setUnavailable(
@@ -89,6 +88,8 @@ void PortMapper::start(quint16 port, const Options &options)
     m_options = options;
     m_port = port;
     m_mapping.reset();
+    if (!m_thread.isRunning()) // not at construction: an app that never hosts needs none
+        m_thread.start();
     search();
 }
 
@@ -154,6 +155,7 @@ void PortMapper::setUnavailable(const QString &why)
     m_mapping.reset();
     m_state = State::Unavailable;
     m_why = why;
+    qCInfo(lcReach) << "the port is not mapped:" << why;
     Q_EMIT unavailable(why);
 }
 
@@ -164,6 +166,10 @@ void PortMapper::stop()
     m_renewal.stop();
     m_mapping.reset();
     m_state = State::Idle;
+    if (!m_thread.isRunning()) { // never started: nothing to remove
+        Q_EMIT stopped();
+        return;
+    }
     QMetaObject::invokeMethod(m_worker, [this, w = m_worker] {
         w->remove();
         QMetaObject::invokeMethod(this, &PortMapper::stopped);

@@ -42,6 +42,23 @@ private:
     }
     QTemporaryDir m_runtimeDir;
 
+    // The invite the app prints ("invite: …"), within 20 s; empty if none came.
+    static QString printedInvite(QProcess &app)
+    {
+        QString invite;
+        QTest::qWaitFor(
+            [&] {
+                while (app.canReadLine()) {
+                    const QString line = QString::fromUtf8(app.readLine()).trimmed();
+                    if (line.startsWith(QStringLiteral("invite: ")))
+                        invite = line.mid(8);
+                }
+                return !invite.isEmpty();
+            },
+            20000);
+        return invite;
+    }
+
     // The last row of a room's messages: sender and text.
     static std::pair<QString, QString> lastMessage(client::MessagesModel *model)
     {
@@ -86,17 +103,8 @@ private Q_SLOTS:
             { QStringLiteral("--host"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                 QStringLiteral("--name"), QStringLiteral("Host") });
         QVERIFY(app.waitForStarted());
-        QString invite;
-        QVERIFY(QTest::qWaitFor(
-            [&] {
-                while (app.canReadLine()) {
-                    const QString line = QString::fromUtf8(app.readLine()).trimmed();
-                    if (line.startsWith(QStringLiteral("invite: ")))
-                        invite = line.mid(8);
-                }
-                return !invite.isEmpty();
-            },
-            20000));
+        const QString invite = printedInvite(app);
+        QVERIFY(!invite.isEmpty());
         QVERIFY2(client::InviteLink::parse(invite), qPrintable(invite));
 
         client::RealtimeClient guestClient;
@@ -132,17 +140,8 @@ private Q_SLOTS:
                 server.fingerprint(), QStringLiteral("--ttl"), QStringLiteral("300"),
                 QStringLiteral("--name"), QStringLiteral("Maker") });
         QVERIFY(app.waitForStarted());
-        QString invite;
-        QVERIFY(QTest::qWaitFor(
-            [&] {
-                while (app.canReadLine()) {
-                    const QString line = QString::fromUtf8(app.readLine()).trimmed();
-                    if (line.startsWith(QStringLiteral("invite: ")))
-                        invite = line.mid(8);
-                }
-                return !invite.isEmpty();
-            },
-            20000));
+        const QString invite = printedInvite(app);
+        QVERIFY(!invite.isEmpty());
         QVERIFY2(invite.startsWith(QStringLiteral("privatechat://") + hostPort + QLatin1Char('/'))
                 && invite.contains(QStringLiteral("?fp=") + server.fingerprint()),
             qPrintable(invite));

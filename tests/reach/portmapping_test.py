@@ -135,16 +135,16 @@ class Process:
     def wait_line(self, pattern, what, timeout=15):
         deadline = time.time() + timeout
         while time.time() < deadline:
+            exited = self.proc.poll() is not None  # before reading: its last lines are in
             for line in list(self.lines):
                 m = re.search(pattern, line)
                 if m:
                     return m
-            if self.proc.poll() is not None and time.time() > deadline - timeout + 1:
-                time.sleep(0.2)
-                for line in list(self.lines):
-                    if re.search(pattern, line):
-                        return re.search(pattern, line)
-                fail("%s: it exited (%s); stdout %s; stderr %s" % (what, self.proc.returncode, self.lines, self.errors[-15:]))
+            if exited:
+                time.sleep(0.2)  # the reader threads' last lines
+                if not any(re.search(pattern, line) for line in self.lines):
+                    fail("%s: it exited (%s); stdout %s; stderr %s" % (what, self.proc.returncode, self.lines, self.errors[-15:]))
+                continue
             time.sleep(0.05)
         fail("%s: not seen within %d s; stdout %s; stderr %s" % (what, timeout, self.lines, self.errors[-15:]))
 
