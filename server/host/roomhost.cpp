@@ -623,6 +623,16 @@ void RoomHost::onRoomDestroy(const Request &request, const MemberParams &member)
     });
 }
 
+void RoomHost::onMemberRemove(const Request &request, const MemberRemoveParams &params)
+{
+    m_store->remove(params, request.answer<Stored>([](const Stored &) { return QJsonObject(); }));
+}
+
+void RoomHost::onRoomLock(const Request &request, const RoomLockParams &params)
+{
+    m_store->lock(params, request.answer<Stored>([](const Stored &) { return QJsonObject(); }));
+}
+
 void RoomHost::onMessagesSend(const Request &request, const MessagesSendParams &params)
 {
     const Done<EncodedMessageSent> reply = request.answer<EncodedMessageSent>(

@@ -43,6 +43,12 @@ namespace {
         return token.isEmpty() ? QByteArray() : ids::tokenHash(token);
     }
 
+    // A hosted room's host key counts on a first join only (a rejoin keeps the member's role).
+    QByteArray hostKeyHash(const RoomJoinParams &params)
+    {
+        return params.token ? QByteArray() : memberKey(params.hostKey.value_or(QString()));
+    }
+
     QByteArray number(qint64 n)
     {
         return QByteArray::number(n);
@@ -62,38 +68,42 @@ namespace {
         const QByteArray status = reply.elements.first().string;
         if (status == "ok")
             return std::nullopt;
-        // An end-to-end room refusing plain values, or another room sealed ones.
-        if (status.startsWith("e2e-")) {
-            static const QHash<QByteArray, QString> kE2e {
-                { "e2e-sealed-name",
-                    QStringLiteral("This room is end-to-end encrypted: join with sealedName.") },
-                { "e2e-plain-name",
-                    QStringLiteral("This room is not end-to-end encrypted: join with name.") },
-                { "e2e-ciphertext",
+        // The statuses that say more than their protocol code.
+        static const QHash<QByteArray, Error> kWorded {
+            { "e2e-sealed-name",
+                Error::badRequest(
+                    QStringLiteral("This room is end-to-end encrypted: join with sealedName.")) },
+            { "e2e-plain-name",
+                Error::badRequest(
+                    QStringLiteral("This room is not end-to-end encrypted: join with name.")) },
+            { "e2e-ciphertext",
+                Error::badRequest(QStringLiteral(
+                    "This room is end-to-end encrypted: send ciphertext, not text.")) },
+            { "e2e-client-msg-id",
+                Error::badRequest(QStringLiteral(
+                    "This room is end-to-end encrypted: a message needs its clientMsgId.")) },
+            { "e2e-text",
+                Error::badRequest(QStringLiteral(
+                    "This room is not end-to-end encrypted: send text, not ciphertext.")) },
+            { "forbidden",
+                Error {
+                    ErrorCode::Forbidden, QStringLiteral("Only the room's host may do this.") } },
+            { "forbidden-host-key",
+                Error { ErrorCode::Forbidden,
                     QStringLiteral(
-                        "This room is end-to-end encrypted: send ciphertext, not text.") },
-                { "e2e-client-msg-id",
-                    QStringLiteral(
-                        "This room is end-to-end encrypted: a message needs its clientMsgId.") },
-                { "e2e-text",
-                    QStringLiteral(
-                        "This room is not end-to-end encrypted: send text, not ciphertext.") },
-            };
-            if (const auto it = kE2e.constFind(status); it != kE2e.cend())
-                return Error::badRequest(*it);
-        }
+                        "This is not the room's host key, or its host has joined already.") } },
+            { "host-removes-itself",
+                Error::badRequest(QStringLiteral(
+                    "The host cannot remove itself: leave the room or destroy it.")) },
+        };
+        if (const auto it = kWorded.constFind(status); it != kWorded.cend())
+            return *it;
+        // A code the schema words alike for every request (room-not-found, room-full, ...).
         const auto code = errorCodeFromName(QString::fromLatin1(status));
-        switch (code.value_or(ErrorCode::Internal)) {
-        case ErrorCode::RoomNotFound:
-            return Error::roomNotFound();
-        case ErrorCode::Unauthorized:
-            return Error::unauthorized();
-        case ErrorCode::RoomFull:
-            return Error::roomFull();
-        default:
-            qCWarning(lcHost) << "script" << script << "answered an unexpected status";
-            return Error::internal();
-        }
+        if (code && *code != ErrorCode::RateLimited && !defaultErrorMessage(*code).isEmpty())
+            return Error::withDefaultMessage(*code);
+        qCWarning(lcHost) << "script" << script << "answered an unexpected status";
+        return Error::internal();
     }
 
     struct MemberRecord
@@ -106,10 +116,12 @@ namespace {
     {
         const QJsonObject o = QJsonDocument::fromJson(json).object();
         const QJsonValue sealed = o.value(QLatin1StringView("s"));
-        return { { o.value(QLatin1StringView("p")).toString(),
-                     o.value(QLatin1StringView("n")).toString(),
-                     sealed.isString() ? std::optional(sealed.toString()) : std::nullopt },
-            qint64(o.value(QLatin1StringView("j")).toDouble()) };
+        Participant participant { o.value(QLatin1StringView("p")).toString(),
+            o.value(QLatin1StringView("n")).toString(),
+            sealed.isString() ? std::optional(sealed.toString()) : std::nullopt };
+        if (o.value(QLatin1StringView("h")).toInt() == 1)
+            participant.host = true;
+        return { participant, qint64(o.value(QLatin1StringView("j")).toDouble()) };
     }
 
     QList<Participant> decodeParticipants(const redis::Reply &values)
@@ -136,6 +148,10 @@ namespace {
         room.participants = decodeParticipants(e.value(S::records));
         if (e.value(S::e2e).string == "1")
             room.e2e = true;
+        if (e.value(S::hosted).string == "1")
+            room.hosted = true;
+        if (e.value(S::locked).string == "1")
+            room.locked = true;
         return room;
     }
 
@@ -152,9 +168,11 @@ RoomStore::RoomStore(redis::Connection *redis, QByteArray prefix)
     , m_destroy(loadScript<scripts::Destroy>())
     , m_expire(loadScript<scripts::Expire>())
     , m_relay(loadScript<scripts::Relay>())
+    , m_remove(loadScript<scripts::Remove>())
+    , m_lock(loadScript<scripts::Lock>())
 {
-    for (const redis::Script *script :
-        { &m_create, &m_join, &m_read, &m_send, &m_leave, &m_destroy, &m_expire, &m_relay })
+    for (const redis::Script *script : { &m_create, &m_join, &m_read, &m_send, &m_leave, &m_destroy,
+             &m_expire, &m_relay, &m_remove, &m_lock })
         m_redis->preload(*script);
 }
 
@@ -163,11 +181,14 @@ void RoomStore::create(const RoomCreateParams &params, Done<RoomCreated> done)
     const qint64 created = now();
     RoomCreated room { ids::newRoomId(), params.ttl, created + qint64(params.ttl) * 1000,
         params.maxParticipants, params.e2e ? std::optional(true) : std::nullopt };
+    if (params.hosted)
+        room.hostKey = ids::newToken();
     const RoomKeys keys(m_prefix, room.roomId);
     const scripts::Create::Args args { .now = number(created),
         .expiresAt = number(room.expiresAt),
         .maxParticipants = number(room.maxParticipants),
-        .e2e = params.e2e ? "1" : "0" };
+        .e2e = params.e2e ? "1" : "0",
+        .hostKeyHash = memberKey(room.hostKey.value_or(QString())) };
     m_redis->eval(m_create, scripts::Create::keys(keys), args.list(),
         [this, params, room, done](const redis::Reply &reply) {
             // A 126-bit ID that collides means a broken random generator; try once more.
@@ -195,13 +216,14 @@ void RoomStore::join(const RoomJoinParams &params, Done<RoomJoined> done)
         .participantId = ids::newParticipantId().toLatin1(),
         .name = params.name.value_or(QString()).toUtf8(),
         .channel = keys.channel,
-        .sealedName = params.sealedName.value_or(QString()).toLatin1() };
+        .sealedName = params.sealedName.value_or(QString()).toLatin1(),
+        .hostKeyHash = hostKeyHash(params) };
     m_redis->eval(m_join, S::keys(keys), args.list(), [token, done](const redis::Reply &reply) {
         if (auto error = scriptError(reply, "join"))
             return done(*error);
         const MemberRecord me = decodeMember(reply.elements.value(S::record).string);
         done(RoomJoined { token, me.participant.participantId, me.participant.name,
-            me.participant.sealedName, decodeRoom<S>(reply.elements) });
+            me.participant.sealedName, me.participant.host, decodeRoom<S>(reply.elements) });
     });
 }
 
@@ -212,7 +234,8 @@ void RoomStore::checkJoin(const RoomJoinParams &params, Done<Stored> done)
     const S::Args args { .now = number(now()),
         .tokenHash = memberKey(params.token.value_or(QString())),
         .rejoin = params.token ? "1" : "0",
-        .mode = "check" };
+        .mode = "check",
+        .hostKeyHash = hostKeyHash(params) };
     m_redis->eval(m_join, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
         if (auto error = scriptError(reply, "join"))
             return done(*error);
@@ -324,6 +347,36 @@ void RoomStore::destroy(const MemberParams &member, Done<Stored> done)
     };
     m_redis->eval(m_destroy, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
         if (auto error = scriptError(reply, "destroy"))
+            return done(*error);
+        done(Stored {});
+    });
+}
+
+void RoomStore::remove(const MemberRemoveParams &params, Done<Stored> done)
+{
+    using S = scripts::Remove;
+    const RoomKeys keys(m_prefix, params.member.roomId);
+    const S::Args args { .now = number(now()),
+        .tokenHash = memberKey(params.member.token),
+        .channel = keys.channel,
+        .participantId = params.participantId.toUtf8() };
+    m_redis->eval(m_remove, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
+        if (auto error = scriptError(reply, "remove"))
+            return done(*error);
+        done(Stored {});
+    });
+}
+
+void RoomStore::lock(const RoomLockParams &params, Done<Stored> done)
+{
+    using S = scripts::Lock;
+    const RoomKeys keys(m_prefix, params.member.roomId);
+    const S::Args args { .now = number(now()),
+        .tokenHash = memberKey(params.member.token),
+        .channel = keys.channel,
+        .locked = params.locked ? "1" : "0" };
+    m_redis->eval(m_lock, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
+        if (auto error = scriptError(reply, "lock"))
             return done(*error);
         done(Stored {});
     });

@@ -55,6 +55,9 @@ public:
     void list(const protocol::MessagesListParams &params, Done<protocol::EncodedMessageList> done);
     void send(const protocol::MessagesSendParams &params, Done<protocol::EncodedMessageSent> done);
     void destroy(const protocol::MemberParams &member, Done<Stored> done);
+    // A hosted room's host removes a member, or locks or opens the room.
+    void remove(const protocol::MemberRemoveParams &params, Done<Stored> done);
+    void lock(const protocol::RoomLockParams &params, Done<Stored> done);
     // A relay op: publishes event (fields: its payload but the sender) to the room, stores nothing.
     void relay(const protocol::MemberParams &member, protocol::Event event,
         const QJsonObject &fields, Done<Stored> done);
@@ -73,6 +76,8 @@ private:
     redis::Script m_destroy;
     redis::Script m_expire;
     redis::Script m_relay;
+    redis::Script m_remove;
+    redis::Script m_lock;
 };
 
 } // namespace pc::host

@@ -29,6 +29,8 @@ struct Error
 
     static Error badRequest(const QString &message) { return { ErrorCode::BadRequest, message }; }
     static Error tooLarge(const QString &message) { return { ErrorCode::TooLarge, message }; }
+    // A code with the schema's words for it (those whose words do not depend on the request).
+    static Error withDefaultMessage(ErrorCode code) { return { code, defaultErrorMessage(code) }; }
     static Error roomNotFound();
     static Error unauthorized();
     static Error roomFull();

@@ -126,6 +126,8 @@ class Schema:
                 raise SchemaError(f"script {name}: a member script takes now and tokenHash")
             if sc.get("member") and "members" not in sc["keys"]:
                 raise SchemaError(f"script {name}: a member script needs the members key")
+            if sc.get("host") not in (None, "hosted", "required") or (sc.get("host") and not sc.get("member")):
+                raise SchemaError(f"script {name}: host is hosted or required, on a member script")
             for n in sc.get("publishes", []):
                 if n not in [e["name"] for e in self.events]:
                     raise SchemaError(f"script {name}: publishes the unknown event {n!r}")
@@ -566,6 +568,10 @@ def gen_lua_prelude(sc):
         L += ["-- A member script: the room must be live and the token its member's, first.",
               "local ROOM, MEMBER, MEMBER_ERROR = room_and_member(A.now, K.members, A.tokenHash)",
               "if MEMBER_ERROR then", "  return { MEMBER_ERROR }", "end"]
+    if sc.get("host"):
+        only = "ROOM.hosted ~= '1' or " if sc["host"] == "required" else ""
+        L += ["-- Only the host of a hosted room may go on.",
+              f"if {only}(ROOM.hosted == '1' and not is_host(MEMBER)) then", "  return { 'forbidden' }", "end"]
     return "\n".join(L) + "\n"
 
 
@@ -674,7 +680,9 @@ def gen_reference(schema):
     L += ["## Error codes", "", "Checked in this order; the first that applies is returned.", "",
           "| code | HTTP | when | message |", "|---|---|---|---|"]
     for e in schema.errors:
-        L.append(f"| `{e['code']}` | {e['http']} | {e['when']} | {e.get('message', '(says which field and which limit)')} |")
+        when = e["when"] + (" *(addition to v1)*" if e.get("addition") else "")
+        words = e.get("message") or e.get("message_doc", "(says which field and which limit)")
+        L.append(f"| `{e['code']}` | {e['http']} | {when} | {words} |")
     L += ["", "## Limits", "", "| name | value | |", "|---|---|---|"]
     for name, lim in schema.limits.items():
         L.append(f"| `{name}` | {lim['value']} | {lim['doc']} |")
@@ -699,6 +707,7 @@ def gen_dump(schema):
         "protocol": schema.version,
         "limits": {k: v["value"] for k, v in schema.limits.items()},
         "errors": [e["code"] for e in schema.errors],
+        "errorAdditions": [e["code"] for e in schema.errors if e.get("addition")],
         "http": {e["code"]: e["http"] for e in schema.errors},
         "ops": [{"name": o["name"], "access": o["access"], "relay": o.get("relay"), "http": o.get("http"),
                  "rate": o.get("rate"), "params": fields(o["params"]),

@@ -16,7 +16,7 @@ import re
 import subprocess
 import sys
 
-VOLATILE = {"id", "roomId", "participantId", "token", "expiresAt", "timestamp", "ttl", "reason"}
+VOLATILE = {"id", "roomId", "participantId", "token", "hostKey", "expiresAt", "timestamp", "ttl", "reason"}
 
 
 def blocks(markdown):

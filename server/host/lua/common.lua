@@ -4,15 +4,17 @@
 -- The room's meta fields, or nil when the room is gone or past its deadline (Redis expires
 -- keys lazily; the deadline is what counts).
 local function live_room(now)
-  local m = redis.call('HMGET', K.meta, 'expiresAt', 'maxParticipants', 'seq', 'e2e')
+  local m = redis.call('HMGET', K.meta, 'expiresAt', 'maxParticipants', 'seq', 'e2e', 'hosted',
+    'locked')
   if not m[1] or tonumber(m[1]) <= tonumber(now) then
     return nil
   end
-  return { expiresAt = m[1], maxParticipants = m[2], seq = m[3], e2e = m[4] or '0' }
+  return { expiresAt = m[1], maxParticipants = m[2], seq = m[3], e2e = m[4] or '0',
+    hosted = m[5] or '0', locked = m[6] or '0' }
 end
 
 -- The member record (JSON: p = participantId, n = name, j = join order; s = the sealed name in
--- an end-to-end room, where n is '') for a token hash.
+-- an end-to-end room, where n is ''; h = 1 for the host of a hosted room) for a token hash.
 local function member_of(members_key, token_hash)
   if token_hash == '' then
     return nil
@@ -31,4 +33,9 @@ local function room_and_member(now, members_key, token_hash)
     return room, nil, 'unauthorized'
   end
   return room, rec, nil
+end
+
+-- Whether a member record is the room's host.
+local function is_host(rec)
+  return cjson.decode(rec).h == 1
 end

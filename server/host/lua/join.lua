@@ -20,6 +20,16 @@ if A.rejoin == '1' then
     return { 'unauthorized' }
   end
 else
+  -- The host key of a hosted room works once: the member who joins with it is the host.
+  local host = nil
+  if A.hostKeyHash ~= '' then
+    if redis.call('HGET', K.meta, 'hostKeyHash') ~= A.hostKeyHash then
+      return { 'forbidden-host-key' }
+    end
+    host = 1
+  elseif room.locked == '1' then
+    return { 'room-locked' }
+  end
   if redis.call('HLEN', K.members) >= tonumber(room.maxParticipants) then
     return { 'room-full' }
   end
@@ -27,11 +37,15 @@ else
     return { 'ok' }
   end
   local order = redis.call('HINCRBY', K.meta, 'joins', 1)
-  rec = cjson.encode({ p = A.participantId, n = A.name, j = order, s = sealed })
+  rec = cjson.encode({ p = A.participantId, n = A.name, j = order, s = sealed, h = host })
   redis.call('HSET', K.members, A.tokenHash, rec)
   redis.call('PEXPIREAT', K.members, room.expiresAt)
-  publish(A.channel, EVENT.presence_join, 0,
-    ENCODE.presence_join({ participantId = A.participantId, name = A.name, sealedName = sealed }))
+  if host then
+    redis.call('HDEL', K.meta, 'hostKeyHash')
+  end
+  publish(A.channel, EVENT.presence_join, 0, ENCODE.presence_join({ participantId = A.participantId,
+    name = A.name, sealedName = sealed, host = host and true or nil }))
 end
 return answer({ record = rec, expiresAt = room.expiresAt, maxParticipants = room.maxParticipants,
-  seq = room.seq, records = redis.call('HVALS', K.members), e2e = room.e2e })
+  seq = room.seq, records = redis.call('HVALS', K.members), e2e = room.e2e,
+  hosted = room.hosted, locked = room.locked })

@@ -13,4 +13,4 @@ if limit > 0 then
 end
 return answer({ expiresAt = ROOM.expiresAt, maxParticipants = ROOM.maxParticipants,
   seq = ROOM.seq, records = redis.call('HVALS', K.members), firstSeq = tostring(first),
-  page = page, record = MEMBER, e2e = ROOM.e2e })
+  page = page, record = MEMBER, e2e = ROOM.e2e, hosted = ROOM.hosted, locked = ROOM.locked })
