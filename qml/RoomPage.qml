@@ -177,7 +177,24 @@ Item {
                         onClicked: stopDialog.open()
                     }
                     PcButton {
+                        objectName: "lockButton"
+                        visible: root.session.isHost
+                        text: root.session.locked ? qsTr("Unlock room") : qsTr("Lock room")
+                        Accessible.name: root.session.locked ? qsTr("Unlock the room: let new people join") : qsTr("Lock the room: let no one new join")
+                        onClicked: root.session.setLocked(!root.session.locked)
+                    }
+                    Text {
+                        objectName: "lockedBadge"
+                        visible: root.session.locked && !root.session.isHost
+                        height: Theme.controlHeight
+                        verticalAlignment: Text.AlignVCenter
+                        text: qsTr("Locked: no one new can join")
+                        font.pixelSize: Theme.fontSmall
+                        color: Theme.amber
+                    }
+                    PcButton {
                         objectName: "destroyButton"
+                        visible: root.session.canDestroy
                         text: qsTr("Destroy now")
                         variant: "danger"
                         onClicked: destroyDialog.open()
@@ -376,7 +393,12 @@ Item {
                 visible: root.wide || peopleButton.checked
                 model: root.session.participants
                 capacity: root.session.maxParticipants
-
+                canRemove: root.session.isHost
+                onRemoveRequested: (participantId, name) => {
+                    removeDialog.participantId = participantId;
+                    removeDialog.name = name;
+                    removeDialog.open();
+                }
             }
         }
 
@@ -467,6 +489,19 @@ Item {
         message: qsTr("Every message is deleted and everyone is sent back to the lobby, right now. This cannot be undone.")
         confirmText: qsTr("Destroy now")
         onAccepted: root.destroyRequested()
+        onClosed: composer.focusInput()
+    }
+    ConfirmDialog {
+        id: removeDialog
+        objectName: "removeDialog"
+
+        property string participantId
+        property string name
+
+        title: qsTr("Remove %1?").arg(removeDialog.name)
+        message: qsTr("%1 leaves the room at once and cannot come back while the room is locked.").arg(removeDialog.name)
+        confirmText: qsTr("Remove")
+        onAccepted: root.session.removeMember(removeDialog.participantId)
         onClosed: composer.focusInput()
     }
     ConfirmDialog {

@@ -314,12 +314,20 @@
         <translation>Teilnehmende</translation>
     </message>
     <message>
-        <source>%1 (you)</source>
-        <translation>%1 (du)</translation>
-    </message>
-    <message>
         <source>you</source>
         <translation>du</translation>
+    </message>
+    <message>
+        <source>host</source>
+        <translation>Gastgeber</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the room</source>
+        <translation>%1 aus dem Raum entfernen</translation>
     </message>
 </context>
 <context>
@@ -446,6 +454,38 @@
     <message>
         <source>This room self-destructs in under a minute: its messages will be gone for everyone.</source>
         <translation>Dieser Raum zerstört sich in weniger als einer Minute selbst: Seine Nachrichten verschwinden für alle.</translation>
+    </message>
+    <message>
+        <source>Unlock room</source>
+        <translation>Raum öffnen</translation>
+    </message>
+    <message>
+        <source>Lock room</source>
+        <translation>Raum sperren</translation>
+    </message>
+    <message>
+        <source>Unlock the room: let new people join</source>
+        <translation>Den Raum öffnen: neue Leute dürfen beitreten</translation>
+    </message>
+    <message>
+        <source>Lock the room: let no one new join</source>
+        <translation>Den Raum sperren: niemand Neues darf beitreten</translation>
+    </message>
+    <message>
+        <source>Locked: no one new can join</source>
+        <translation>Gesperrt: niemand Neues kann beitreten</translation>
+    </message>
+    <message>
+        <source>Remove %1?</source>
+        <translation>%1 entfernen?</translation>
+    </message>
+    <message>
+        <source>%1 leaves the room at once and cannot come back while the room is locked.</source>
+        <translation>%1 verlässt den Raum sofort und kann nicht zurück, solange der Raum gesperrt ist.</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
     </message>
 </context>
 <context>
@@ -589,6 +629,18 @@
     <message>
         <source>(name unreadable)</source>
         <translation>(Name unlesbar)</translation>
+    </message>
+    <message>
+        <source>The host removed %1</source>
+        <translation>Der Gastgeber hat %1 entfernt</translation>
+    </message>
+    <message>
+        <source>The host locked the room: no one new can join</source>
+        <translation>Der Gastgeber hat den Raum gesperrt: niemand Neues kann beitreten</translation>
+    </message>
+    <message>
+        <source>The host opened the room to new people</source>
+        <translation>Der Gastgeber hat den Raum für neue Leute geöffnet</translation>
     </message>
 </context>
 <context>
@@ -833,6 +885,22 @@
     <message>
         <source>Only on your network — your router did not open the port. For someone elsewhere: forward TCP port %1 to this computer in your router&apos;s settings, or create the room on a server instead.</source>
         <translation>Nur in deinem Netzwerk – dein Router hat den Port nicht geöffnet. Für jemanden anderswo: Leite in den Einstellungen deines Routers den TCP-Port %1 an diesen Computer weiter, oder eröffne den Raum stattdessen auf einem Server.</translation>
+    </message>
+    <message>
+        <source>Only the person who hosts this room may do that.</source>
+        <translation>Das darf nur, wer diesen Raum eröffnet hat.</translation>
+    </message>
+    <message>
+        <source>That person is no longer in the room.</source>
+        <translation>Diese Person ist nicht mehr im Raum.</translation>
+    </message>
+    <message>
+        <source>That room is locked: its host lets no one new in.</source>
+        <translation>Dieser Raum ist gesperrt: sein Gastgeber lässt niemand Neues herein.</translation>
+    </message>
+    <message>
+        <source>The room&apos;s host removed you from the room.</source>
+        <translation>Der Gastgeber des Raums hat dich aus dem Raum entfernt.</translation>
     </message>
 </context>
 <context>

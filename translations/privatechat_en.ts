@@ -314,11 +314,19 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1 (you)</source>
+        <source>you</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>you</source>
+        <source>host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove %1 from the room</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -445,6 +453,38 @@
     </message>
     <message>
         <source>This room self-destructs in under a minute: its messages will be gone for everyone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unlock room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lock room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unlock the room: let new people join</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lock the room: let no one new join</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Locked: no one new can join</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove %1?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 leaves the room at once and cannot come back while the room is locked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -588,6 +628,18 @@
     </message>
     <message>
         <source>(name unreadable)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The host removed %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The host locked the room: no one new can join</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The host opened the room to new people</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -832,6 +884,22 @@
     </message>
     <message>
         <source>Only on your network — your router did not open the port. For someone elsewhere: forward TCP port %1 to this computer in your router&apos;s settings, or create the room on a server instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only the person who hosts this room may do that.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That person is no longer in the room.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>That room is locked: its host lets no one new in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The room&apos;s host removed you from the room.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

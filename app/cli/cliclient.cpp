@@ -99,6 +99,13 @@ void CliClient::join(const InviteLink &link, const QString &name)
             std::fflush(stdout);
             if (name == eventName(Event::ChatDestroy))
                 finish(Ok);
+            // Removed by the room's host: our token is gone, and so are we.
+            if (name == eventName(Event::PresenceLeave)
+                && data.value(QStringLiteral("participantId")).toString() == m_participantId)
+                finish(Ok,
+                    data.value(QStringLiteral("removed")).toBool()
+                        ? QStringLiteral("the room's host removed you from the room")
+                        : QString());
         });
     connect(
         &m_client, &RealtimeClient::historyTrimmed, this, [this](const QString &, qint64 missed) {
@@ -125,7 +132,8 @@ void CliClient::requestJoin(const QString &name, bool sealed)
             if (!sealed && SealedRoom::refusedForPlainName(*error))
                 return requestJoin(name, true);
             const bool cannotJoin = error->code == ErrorCode::RoomFull
-                || error->code == ErrorCode::RoomNotFound || error->code == ErrorCode::Unavailable;
+                || error->code == ErrorCode::RoomLocked || error->code == ErrorCode::RoomNotFound
+                || error->code == ErrorCode::Unavailable;
             return finish(cannotJoin ? CannotJoin : Failed, error->message);
         }
         const RoomJoined &joined = std::get<RoomJoined>(outcome);

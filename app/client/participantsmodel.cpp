@@ -22,13 +22,16 @@ QVariant ParticipantsModel::data(const QModelIndex &index, int role) const
         return p.name;
     case SelfRole:
         return p.participantId == m_self;
+    case HostRole:
+        return p.host.value_or(false);
     }
     return {};
 }
 
 QHash<int, QByteArray> ParticipantsModel::roleNames() const
 {
-    return { { ParticipantIdRole, "participantId" }, { NameRole, "name" }, { SelfRole, "self" } };
+    return { { ParticipantIdRole, "participantId" }, { NameRole, "name" }, { SelfRole, "self" },
+        { HostRole, "host" } };
 }
 
 void ParticipantsModel::setSelf(const QString &participantId)

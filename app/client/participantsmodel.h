@@ -20,6 +20,7 @@ public:
         ParticipantIdRole = Qt::UserRole + 1,
         NameRole,
         SelfRole,
+        HostRole, // the host of a hosted room
     };
     Q_ENUM(Role)
 

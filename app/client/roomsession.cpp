@@ -76,6 +76,7 @@ void RoomSession::connectClient()
                 return;
             const QString name = shownName(join.name, join.sealedName);
             Participant member { join.participantId, name };
+            member.host = join.host;
             if (m_participants.add(member))
                 m_messages.appendNotice(tr("%1 joined").arg(name));
         });
@@ -83,12 +84,25 @@ void RoomSession::connectClient()
         [this, mine](const QString &channel, const PresenceLeave &leave) {
             if (!mine(channel))
                 return;
-            // Our own leave, made elsewhere with our token: our place here is over too.
+            const bool removed = leave.removed.value_or(false);
+            // Removed by the host, or our own leave made elsewhere with our token: our place
+            // here is over too.
             if (leave.participantId == m_participantId)
-                return endRoom(State::Removed);
+                return endRoom(removed ? State::RemovedByHost : State::Removed);
             setTyping(leave.participantId, std::nullopt);
+            const QString name = shownName(leave.name, leave.sealedName);
             if (m_participants.remove(leave.participantId))
-                m_messages.appendNotice(tr("%1 left").arg(shownName(leave.name, leave.sealedName)));
+                m_messages.appendNotice(
+                    removed ? tr("The host removed %1").arg(name) : tr("%1 left").arg(name));
+        });
+    m_clientConnections << connect(m_client, &RealtimeClient::roomLock, this,
+        [this, mine](const QString &channel, const RoomLock &lock) {
+            if (!mine(channel) || lock.locked == m_locked)
+                return;
+            setLockedState(lock.locked);
+            m_messages.appendNotice(lock.locked
+                    ? tr("The host locked the room: no one new can join")
+                    : tr("The host opened the room to new people"));
         });
     m_clientConnections << connect(m_client, &RealtimeClient::chatDestroy, this,
         [this, mine](const QString &channel, const ChatDestroy &destroy) {
@@ -109,6 +123,7 @@ void RoomSession::connectClient()
                     if (!room || roomId != m_roomId || m_state != State::Joined)
                         return;
                     setParticipants(room->participants);
+                    setLockedState(room->locked.value_or(false));
                 }));
         });
     m_clientConnections << connect(m_client, &RealtimeClient::historyTrimmed, this,
@@ -194,6 +209,8 @@ void RoomSession::failWith(const Error &error)
         return setState(State::NotFound);
     case ErrorCode::Unavailable:
         return setState(State::Unreachable);
+    case ErrorCode::RoomLocked:
+        return setState(State::Locked);
     default:
         return setState(State::Failed);
     }
@@ -201,7 +218,13 @@ void RoomSession::failWith(const Error &error)
 
 void RoomSession::join(const QString &invite, const QString &name)
 {
+    joinWith(invite, name, {});
+}
+
+void RoomSession::joinWith(const QString &invite, const QString &name, const QString &hostKey)
+{
     m_error = {};
+    m_hostKey = hostKey;
     if (!m_client)
         return failWith({ ErrorCode::Internal, QStringLiteral("no client is set") });
     QString why;
@@ -234,6 +257,8 @@ void RoomSession::requestJoin(const QString &roomId, const QString &name, bool s
 {
     RoomJoinParams params = m_sealed.joinParams(name, sealed);
     params.roomId = roomId;
+    if (!m_hostKey.isEmpty())
+        params.hostKey = m_hostKey;
     // Guarded: the answer may come after this session is gone (its page closed).
     m_client->joinRoom(
         params, guarded(this, [this, roomId, name, sealed](Outcome<RoomJoined> outcome) {
@@ -247,6 +272,10 @@ void RoomSession::requestJoin(const QString &roomId, const QString &name, bool s
             }
             const RoomJoined &joined = std::get<RoomJoined>(outcome);
             m_sealed.setEndToEnd(joined.room.e2e.value_or(false));
+            m_hostKey.clear(); // it works once, and has
+            m_hosted = joined.room.hosted.value_or(false);
+            m_isHost = joined.host.value_or(false);
+            setLockedState(joined.room.locked.value_or(false));
             m_token = joined.token;
             m_participantId = joined.participantId;
             m_name = shownName(joined.name, joined.sealedName);
@@ -277,6 +306,14 @@ void RoomSession::setParticipants(QList<Participant> members)
     m_participants.reset(members);
 }
 
+void RoomSession::setLockedState(bool locked)
+{
+    if (locked == m_locked)
+        return;
+    m_locked = locked;
+    Q_EMIT lockedChanged();
+}
+
 QString RoomSession::shownName(const QString &name, const std::optional<QString> &sealedName) const
 {
     const QString shown = m_sealed.nameOf(name, sealedName);
@@ -299,14 +336,17 @@ void RoomSession::create(int ttlSeconds, int maxParticipants, const QString &nam
     host.plain = url.scheme() == QLatin1StringView("ws");
     RoomCreateParams params { ttlSeconds, maxParticipants };
     params.e2e = endToEnd;
+    params.hosted = true;
     m_client->createRoom(
         params, guarded(this, [this, host, name, endToEnd](Outcome<RoomCreated> outcome) {
             if (m_state != State::Creating)
                 return;
             if (const auto *error = std::get_if<Error>(&outcome))
                 return failWith(*error);
+            const RoomCreated &created = std::get<RoomCreated>(outcome);
             const QByteArray key = endToEnd ? RoomCipher::newKey() : QByteArray();
-            join(host.forRoom(std::get<RoomCreated>(outcome).roomId, key).toString(), name);
+            joinWith(host.forRoom(created.roomId, key).toString(), name,
+                created.hostKey.value_or(QString()));
         }));
 }
 
@@ -435,6 +475,28 @@ void RoomSession::leave()
     endRoom(State::Left);
 }
 
+void RoomSession::removeMember(const QString &participantId)
+{
+    if (!m_client || m_state != State::Joined || !m_isHost)
+        return;
+    m_client->call<Op::MemberRemove>(
+        { { m_roomId, m_token }, participantId }, guarded(this, [this](Outcome<Empty> outcome) {
+            if (const auto *error = std::get_if<Error>(&outcome); error && m_state == State::Joined)
+                Q_EMIT hostActionFailed(*error);
+        }));
+}
+
+void RoomSession::setLocked(bool locked)
+{
+    if (!m_client || m_state != State::Joined || !m_isHost)
+        return;
+    m_client->call<Op::RoomLock>(
+        { { m_roomId, m_token }, locked }, guarded(this, [this](Outcome<Empty> outcome) {
+            if (const auto *error = std::get_if<Error>(&outcome); error && m_state == State::Joined)
+                Q_EMIT hostActionFailed(*error);
+        }));
+}
+
 void RoomSession::cancel()
 {
     if (m_state != State::Creating && m_state != State::Joining)
@@ -457,7 +519,10 @@ void RoomSession::endRoom(State state)
     m_typingSweep.stop();
     Q_EMIT typingChanged();
     m_participants.reset({});
+    m_hosted = m_isHost = false;
+    setLockedState(false);
     setState(state);
+    Q_EMIT roomChanged();
 }
 
 void RoomSession::updateCountdown()

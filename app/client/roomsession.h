@@ -43,6 +43,13 @@ class RoomSession : public QObject
     // An end-to-end room entered without its key: nothing can be read or written.
     Q_PROPERTY(bool keyMissing READ keyMissing NOTIFY roomChanged)
     Q_PROPERTY(bool canWrite READ canWrite NOTIFY roomChanged)
+    // A hosted room (ours, made by this app): only its host may destroy it, remove members
+    // and lock it; isHost says whether we are that host.
+    Q_PROPERTY(bool hosted READ isHosted NOTIFY roomChanged)
+    Q_PROPERTY(bool isHost READ isHost NOTIFY roomChanged)
+    Q_PROPERTY(bool canDestroy READ canDestroy NOTIFY roomChanged)
+    // Its host lets no one new in (members who are in may still rejoin).
+    Q_PROPERTY(bool locked READ isLocked NOTIFY lockedChanged)
     // 4 groups of 4 digits from the room key and the host's fingerprint, to compare.
     Q_PROPERTY(QString safetyCode READ safetyCode NOTIFY roomChanged)
     Q_PROPERTY(pc::client::MessagesModel *messages READ messages CONSTANT)
@@ -60,7 +67,9 @@ public:
         Destroyed,
         Expired,
         Left,
-        Removed, // the host no longer knows us as a member (our place ended elsewhere)
+        Removed,       // the host no longer knows us as a member (our place ended elsewhere)
+        RemovedByHost, // the room's host removed us
+        Locked,        // a join refused: the room's host lets no one new in
         // The host's certificate is not the invite's (or, unpinned, no CA vouches for it):
         // refused before a byte of ours went out, and not tried again.
         NotTheHost,
@@ -92,6 +101,10 @@ public:
     bool endToEnd() const { return m_sealed.isEndToEnd(); }
     bool keyMissing() const { return m_sealed.isEndToEnd() && !m_sealed.hasKey(); }
     bool canWrite() const { return m_sealed.canWrite(); }
+    bool isHosted() const { return m_hosted; }
+    bool isHost() const { return m_isHost; }
+    bool canDestroy() const { return !m_hosted || m_isHost; }
+    bool isLocked() const { return m_locked; }
     QString safetyCode() const { return m_sealed.safetyCode(m_link.fingerprint); }
     // Why the last create or join failed (Full, NotFound, Unreachable, Failed): the contract's
     // code and the host's message (Unreachable: unavailable).
@@ -102,8 +115,9 @@ public:
     // Joins a room by invite link (privatechat://HOST:PORT/ID or HOST:PORT/ID); points the
     // client at that host.
     Q_INVOKABLE void join(const QString &invite, const QString &name);
-    // Creates a room on the client's host (its URL and pin), then joins it. endToEnd: with a
-    // new room key, in the invite's fragment only.
+    // Creates a hosted room on the client's host (its URL and pin), then joins it as its host
+    // (the host key stays in this object). endToEnd: with a new room key, in the invite's
+    // fragment only.
     Q_INVOKABLE void create(
         int ttlSeconds, int maxParticipants, const QString &name, bool endToEnd = true);
     // Shown at once as pending; sent now or when the link is back (its clientMsgId makes a
@@ -116,6 +130,9 @@ public:
     void setSendTimeoutMs(int ms) { m_sendTimeoutMs = ms; }
     Q_INVOKABLE void destroyRoom();
     Q_INVOKABLE void leave();
+    // The host's controls (hostActionFailed says why one was refused).
+    Q_INVOKABLE void removeMember(const QString &participantId);
+    Q_INVOKABLE void setLocked(bool locked);
     // Stops creating or joining (the user's Cancel): back to Idle, the host no longer tried.
     Q_INVOKABLE void cancel();
     // The host part invites use (e.g. a LAN address instead of 127.0.0.1).
@@ -135,6 +152,8 @@ Q_SIGNALS:
     void messageArrived(const QString &sender, const QString &text);
     void sendFailed(const pc::protocol::Error &error);
     void destroyFailed(const pc::protocol::Error &error);
+    void hostActionFailed(const pc::protocol::Error &error);
+    void lockedChanged();
     // The host has answered our leave (or cannot any more): nothing of ours is in flight.
     void leaveDelivered();
 
@@ -147,10 +166,12 @@ private:
     static constexpr qint64 kHostNoticeGraceMs = 2500;
     void connectClient();
     void transmit(const QString &clientMsgId, const QString &text);
+    void joinWith(const QString &invite, const QString &name, const QString &hostKey);
     void requestJoin(const QString &roomId, const QString &name, bool sealed);
     // A member's name as shown, opened in an end-to-end room.
     QString shownName(const QString &name, const std::optional<QString> &sealedName) const;
     void setParticipants(QList<protocol::Participant> members);
+    void setLockedState(bool locked);
     void failOverdueSends();
 
     QPointer<RealtimeClient> m_client;
@@ -162,6 +183,10 @@ private:
     QString m_token;
     QString m_participantId;
     int m_maxParticipants = 0;
+    QString m_hostKey; // the room we created, until we join it as its host
+    bool m_hosted = false;
+    bool m_isHost = false;
+    bool m_locked = false;
     qint64 m_expiresAt = 0;
     int m_secondsLeft = 0;
     bool m_endingSoonDue = false; // endingSoonWarning() still to come for this room

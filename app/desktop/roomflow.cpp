@@ -47,6 +47,8 @@ RoomFlow::RoomFlow(QObject *parent)
         if (m_state == State::InRoom)
             Q_EMIT notice(UserTexts::notDestroyed(error));
     });
+    connect(m_session, &RoomSession::hostActionFailed, this,
+        [this](const protocol::Error &error) { Q_EMIT notice(UserTexts::error(error)); });
     connect(m_session, &RoomSession::leaveDelivered, this, [this] {
         if (m_state == State::Quitting && m_step == Step::Room && !m_hosting)
             hostStep();
@@ -336,6 +338,7 @@ void RoomFlow::onSessionState()
         case Session::Joined:
             return enterRoom();
         case Session::Full:
+        case Session::Locked:
         case Session::NotFound:
         case Session::Unreachable:
         case Session::NotTheHost:
@@ -354,6 +357,8 @@ void RoomFlow::onSessionState()
                 return fail(Failure::HostFailed, why, error);
             if (s == Session::Full)
                 return fail(Failure::Full, {}, error);
+            if (s == Session::Locked)
+                return fail(Failure::Locked, {}, error);
             if (s == Session::NotFound)
                 return fail(Failure::NotFound, {}, error);
             if (s == Session::Unreachable)
@@ -371,6 +376,8 @@ void RoomFlow::onSessionState()
             return onRoomEnded(EndReason::Expired);
         case Session::Removed:
             return onRoomEnded(EndReason::Removed);
+        case Session::RemovedByHost:
+            return onRoomEnded(EndReason::RemovedByHost);
         case Session::NotTheHost:
         case Session::Untrusted:
             return onRoomEnded(EndReason::NotTheHost);

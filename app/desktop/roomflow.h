@@ -72,10 +72,11 @@ public:
         None,
         Destroyed, // someone pressed Destroy now, or we stopped hosting it
         Expired,
-        HostGone,   // the host on this computer stopped under the room
-        Removed,    // the host no longer knows us as a member
-        NotTheHost, // on a reconnect, another certificate answered for the room's host
-        Left,       // we left
+        HostGone,      // the host on this computer stopped under the room
+        Removed,       // the host no longer knows us as a member
+        RemovedByHost, // the room's host removed us
+        NotTheHost,    // on a reconnect, another certificate answered for the room's host
+        Left,          // we left
     };
     Q_ENUM(EndReason)
 
@@ -86,6 +87,7 @@ public:
         Unreachable, // the room's host cannot be reached or does not answer
         NotFound,
         Full,
+        Locked,  // its host lets no one new in
         Refused, // the host said no for another reason (error() says which)
         BadInvite,
         NotTheHost,       // the certificate is not the one the invite pins (an interceptor?)

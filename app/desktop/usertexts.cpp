@@ -18,6 +18,12 @@ QString UserTexts::error(const protocol::Error &error)
                   "invite is mistyped.");
     case ErrorCode::Unauthorized:
         return tr("You are no longer a member of this room.");
+    case ErrorCode::Forbidden:
+        return tr("Only the person who hosts this room may do that.");
+    case ErrorCode::MemberNotFound:
+        return tr("That person is no longer in the room.");
+    case ErrorCode::RoomLocked:
+        return tr("That room is locked: its host lets no one new in.");
     case ErrorCode::RoomFull:
         return tr("That room is full: everyone it has space for is already in it.");
     case ErrorCode::RateLimited: {
@@ -47,6 +53,8 @@ QString UserTexts::ended(RoomFlow::EndReason reason, const QString &detail)
     case R::Removed:
         return tr("You are no longer in the room: its host does not know you as a member any "
                   "more, for example because you left it in another window.");
+    case R::RemovedByHost:
+        return tr("The room's host removed you from the room.");
     case R::NotTheHost:
         return tr("The connection to the room's host was refused: another computer answered in "
                   "its place. Someone may be intercepting the connection, so the room was closed "
@@ -71,6 +79,8 @@ QString UserTexts::failed(RoomFlow::Failure failure, const QString &detail)
         return error({ ErrorCode::RoomNotFound, {} });
     case F::Full:
         return error({ ErrorCode::RoomFull, {} });
+    case F::Locked:
+        return error({ ErrorCode::RoomLocked, {} });
     case F::Refused:
         return tr("The room host said no: %1").arg(detail);
     case F::BadInvite:

@@ -1,15 +1,21 @@
+pragma ComponentBehavior: Bound
+
 import QtQuick
 import QtQuick.Controls.Basic
 import QtQuick.Layouts
 import PrivateChat
 import PrivateChat.Client
 
-// Who is in the room, you first marked, with the room's capacity.
+// Who is in the room, you and the room's host marked, with the room's capacity; the host
+// gets a Remove button beside everyone else.
 Rectangle {
     id: root
 
     required property ParticipantsModel model
     property int capacity: 0
+    property bool canRemove: false
+
+    signal removeRequested(string participantId, string name)
 
     color: Theme.surface
     border.color: Theme.border
@@ -42,7 +48,9 @@ Rectangle {
                 id: row
 
                 required property string name
+                required property string participantId
                 required property bool self
+                required property bool host
                 required property int index
 
                 width: row.ListView.view.width
@@ -50,7 +58,7 @@ Rectangle {
                 radius: Theme.radius
                 color: row.ListView.isCurrentItem && row.ListView.view.activeFocus ? Theme.surfaceHover : "transparent"
                 Accessible.role: Accessible.ListItem
-                Accessible.name: row.self ? qsTr("%1 (you)").arg(row.name) : row.name
+                Accessible.name: row.name + (row.self ? ", " + qsTr("you") : "") + (row.host ? ", " + qsTr("host") : "")
 
                 RowLayout {
                     anchors.fill: parent
@@ -72,10 +80,29 @@ Rectangle {
                         color: row.self ? Theme.accent : Theme.text
                     }
                     Text {
+                        objectName: "hostBadge"
+                        visible: row.host
+                        text: qsTr("host")
+                        font.pixelSize: Theme.fontSmall
+                        font.bold: true
+                        color: Theme.amber
+                    }
+                    Text {
                         visible: row.self
                         text: qsTr("you")
                         font.pixelSize: Theme.fontSmall
                         color: Theme.textMuted
+                    }
+                    PcButton {
+                        objectName: "removeButton"
+                        visible: root.canRemove && !row.self
+                        implicitHeight: 26
+                        leftPadding: 8
+                        rightPadding: 8
+                        text: qsTr("Remove")
+                        variant: "danger"
+                        Accessible.name: qsTr("Remove %1 from the room").arg(row.name)
+                        onClicked: root.removeRequested(row.participantId, row.name)
                     }
                 }
             }

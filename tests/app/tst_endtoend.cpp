@@ -1,5 +1,6 @@
 // End to end: the real app hosts a room, a second client joins with its invite, messages
-// cross both ways, the guest destroys the room and the app is back in the lobby saying so.
+// cross both ways, the guest may not destroy the room the app hosts, the app's Destroy now
+// does, and the app is back in the lobby saying so.
 #include "invitelink.h"
 #include "launcher.h"
 #include "realtimeclient.h"
@@ -163,8 +164,8 @@ private Q_SLOTS:
     }
 
     // The real app in this process (same launcher and QML as main.cpp), driven through its
-    // window: typed text reaches the guest, the guest's reaches the window, the guest
-    // destroys the room and the window shows the lobby with the alert.
+    // window: typed text reaches the guest, the guest's reaches the window, the guest's destroy
+    // is refused, the window's Destroy now ends the room and the window shows the lobby.
     void chatAcrossAndDestroy()
     {
         QQmlApplicationEngine engine;
@@ -211,11 +212,35 @@ private Q_SLOTS:
             std::make_pair(QStringLiteral("Guest"), QStringLiteral("hello from the guest")), 10000);
         QCOMPARE(list->property("count").toInt(), session->messages()->rowCount());
 
+        // The window's room is hosted by it: the guest may leave it, not destroy it.
+        QVERIFY(!guest.canDestroy());
+        bool refused = false;
+        connect(&guest, &client::RoomSession::destroyFailed, this,
+            [&refused](const protocol::Error &error) {
+                refused = error.code == protocol::ErrorCode::Forbidden;
+            });
         guest.destroyRoom();
+        QTRY_VERIFY(refused);
+        QVERIFY(roomPage->isVisible());
+        auto *destroy = root->findChild<QQuickItem *>(QStringLiteral("destroyButton"));
+        QVERIFY(destroy && destroy->isVisible());
+        QTest::mouseClick(window, Qt::LeftButton, {},
+            destroy->mapToScene(QPointF(destroy->width() / 2, destroy->height() / 2)).toPoint());
+        QQuickItem *accept = nullptr; // the open dialog's (each dialog has one)
+        QTRY_VERIFY([&] {
+            for (auto *item : root->findChildren<QQuickItem *>(QStringLiteral("confirmAccept")))
+                if (item->isVisible() && item->width() > 0)
+                    accept = item;
+            return accept != nullptr;
+        }());
+        QTest::mouseClick(window, Qt::LeftButton, {},
+            accept->mapToScene(QPointF(accept->width() / 2, accept->height() / 2)).toPoint());
+        QTRY_COMPARE_WITH_TIMEOUT(guest.state(), State::Destroyed, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(lobbyPage->isVisible(), 10000);
         QVERIFY(!roomPage->isVisible());
         auto *alert = lobbyPage->findChild<QQuickItem *>(QStringLiteral("lobbyAlert"));
-        QVERIFY(alert && alert->isVisible());
+        QVERIFY(alert);
+        QTRY_VERIFY_WITH_TIMEOUT(alert->isVisible(), 10000); // once our host has stopped
         QVERIFY2(alert->property("text").toString().contains(QStringLiteral("destroyed")),
             qPrintable(alert->property("text").toString()));
         // The room we hosted is gone, so is our host.

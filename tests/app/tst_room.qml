@@ -14,6 +14,8 @@ Item {
     RoomSession { id: alice; client: aliceClient }
     RealtimeClient { id: bobClient }
     RoomSession { id: bob; client: bobClient }
+    RealtimeClient { id: carlClient }
+    RoomSession { id: carl; client: carlClient }
 
     RoomPage {
         id: page
@@ -217,6 +219,49 @@ Item {
             aliceClient.reconnectNow();
             tryCompare(label, "text", "connected", 10000);
             compare(alice.state, RoomSession.Joined);
+        }
+        // The row of the people list that shows name.
+        function personRow(name) {
+            const list = named("participantsList");
+            for (let i = 0; i < list.contentItem.children.length; ++i) {
+                const item = list.contentItem.children[i];
+                if (item.name === name)
+                    return item;
+            }
+            return null;
+        }
+        // Alice made the room, so she is its host: marked, with the lock and Remove.
+        function test_6c_hostControls() {
+            tryVerify(() => personRow("Bob") !== null, 3000);
+            verify(findChild(personRow("Alice"), "hostBadge").visible);
+            verify(!findChild(personRow("Bob"), "hostBadge").visible);
+            verify(!findChild(personRow("Alice"), "removeButton").visible);
+            verify(findChild(personRow("Bob"), "removeButton").visible);
+            verify(!named("lockedBadge").visible);
+
+            const lock = named("lockButton");
+            compare(lock.text, "Lock room");
+            mouseClick(lock);
+            tryCompare(alice, "locked", true, 5000);
+            compare(lock.text, "Unlock room");
+            tryCompare(bob, "locked", true, 5000);
+            carl.join(alice.inviteLink, "Carl");
+            tryCompare(carl, "state", RoomSession.Locked, 5000);
+            mouseClick(lock);
+            tryCompare(alice, "locked", false, 5000);
+            carl.join(alice.inviteLink, "Carl");
+            tryCompare(carl, "state", RoomSession.Joined, 5000);
+
+            tryVerify(() => personRow("Carl") !== null, 3000);
+            const dialog = findChild(page, "removeDialog");
+            mouseClick(findChild(personRow("Carl"), "removeButton"));
+            tryVerify(() => dialog.opened);
+            compare(dialog.title, "Remove Carl?");
+            mouseClick(findChild(dialog.contentItem, "confirmAccept"));
+            tryCompare(carl, "state", RoomSession.RemovedByHost, 5000);
+            tryCompare(alice.participants, "count", 2, 5000);
+            tryVerify(() => row(alice.messages.count - 1, MessagesModel.TextRole) === "The host removed Carl", 3000);
+            compare(bob.state, RoomSession.Joined);
         }
         function test_7_destroyNeedsConfirmation() {
             const dialog = findChild(page, "destroyDialog");

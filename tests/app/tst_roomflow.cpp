@@ -110,11 +110,13 @@ private Q_SLOTS:
     void initTestCase();
 
     // Rooms and how they end.
-    void hostAndTheGuestDestroysIt();
+    void hostAndDestroyIt();
     void stopHosting();
     void hostAgainWhileTheLastHostStops();
     void joinAndLeave();
-    void destroyAsAGuest();
+    void aGuestCannotDestroyAHostedRoom();
+    void theHostRemovesAGuest();
+    void aLockedRoomSaysSo();
     void expired();
     void removed();
     void hostGoneUnderTheRoom();
@@ -182,7 +184,7 @@ void tst_RoomFlow::hostRoom(RoomFlow &flow, int ttl, int max)
 
 // Lobby → StartingHost → Creating → Joining → InRoom, with words for each wait; a guest joins
 // with the invite and destroys the room: the lobby says so and our host stops.
-void tst_RoomFlow::hostAndTheGuestDestroysIt()
+void tst_RoomFlow::hostAndDestroyIt()
 {
     auto flow = newFlow();
     Trace trace(*flow);
@@ -219,8 +221,13 @@ void tst_RoomFlow::hostAndTheGuestDestroysIt()
     guest.session.join(invite, QStringLiteral("Guest"));
     QTRY_COMPARE(guest.session.state(), Session::Joined);
     QTRY_COMPARE(flow->session()->participants()->rowCount(), 2);
+    // We host it: only we may destroy it.
+    QVERIFY(flow->session()->isHost() && !guest.session.canDestroy());
     guest.session.destroyRoom();
-    QTRY_COMPARE(flow->state(), State::Lobby);
+    QTest::qWait(200);
+    QCOMPARE(flow->state(), State::InRoom);
+    flow->destroyRoom();
+    QTRY_COMPARE_WITH_TIMEOUT(flow->state(), State::Lobby, 10000);
     QCOMPARE(flow->endReason(), EndReason::Destroyed);
     QCOMPARE(flow->failure(), Failure::None);
     QCOMPARE(flow->alertKind(), QStringLiteral("warning"));
@@ -263,12 +270,8 @@ void tst_RoomFlow::stopHosting()
 void tst_RoomFlow::hostAgainWhileTheLastHostStops()
 {
     auto flow = newFlow();
-    hostRoom(*flow);
-    Person guest;
-    guest.session.join(flow->session()->inviteLink(), QStringLiteral("Guest"));
-    QTRY_COMPARE(guest.session.state(), Session::Joined);
-    guest.session.destroyRoom();
-    QTRY_COMPARE(flow->state(), State::Lobby);
+    hostRoom(*flow, 5); // it ends by itself: the lobby comes while our host stops
+    QTRY_COMPARE_WITH_TIMEOUT(flow->state(), State::Lobby, 10000);
     QCOMPARE(flow->host()->state(), Host::Stopping);
     const QString firstRoom = flow->session()->roomId();
     flow->hostRoom(60, 2);
@@ -303,17 +306,66 @@ void tst_RoomFlow::joinAndLeave()
     QTRY_COMPARE(owner.session.participants()->rowCount(), 1);
 }
 
-void tst_RoomFlow::destroyAsAGuest()
+// Rooms the app makes are hosted: a guest's Destroy now is refused, in words, and the room
+// goes on until its host destroys it.
+void tst_RoomFlow::aGuestCannotDestroyAHostedRoom()
 {
     Person owner;
     const QString invite = othersRoom(owner);
     auto flow = newFlow();
     flow->join(invite);
     QTRY_COMPARE(flow->state(), State::InRoom);
+    QVERIFY(flow->session()->isHosted() && !flow->session()->canDestroy());
+    QSignalSpy notices(flow.get(), &RoomFlow::notice);
     flow->destroyRoom();
+    QTRY_COMPARE(notices.size(), 1);
+    QCOMPARE(notices.first().first().toString(),
+        UserTexts::notDestroyed({ protocol::ErrorCode::Forbidden, {} }));
+    QCOMPARE(flow->state(), State::InRoom);
+    QCOMPARE(owner.session.state(), Session::Joined);
+    owner.session.destroyRoom();
     QTRY_COMPARE(flow->state(), State::Lobby);
     QCOMPARE(flow->endReason(), EndReason::Destroyed);
-    QTRY_COMPARE(owner.session.state(), Session::Destroyed);
+}
+
+void tst_RoomFlow::theHostRemovesAGuest()
+{
+    Person owner;
+    const QString invite = othersRoom(owner);
+    auto flow = newFlow();
+    flow->join(invite);
+    QTRY_COMPARE(flow->state(), State::InRoom);
+    QTRY_COMPARE(owner.session.participants()->rowCount(), 2);
+    owner.session.removeMember(flow->session()->participantId());
+    QTRY_COMPARE(flow->state(), State::Lobby);
+    QCOMPARE(flow->endReason(), EndReason::RemovedByHost);
+    QCOMPARE(flow->alertText(), UserTexts::ended(EndReason::RemovedByHost));
+    QCOMPARE(flow->session()->messages()->rowCount(), 0);
+    QTRY_COMPARE(owner.session.participants()->rowCount(), 1);
+    // The others read who went, and how.
+    const auto *messages = owner.session.messages();
+    QTRY_VERIFY(
+        messages->data(messages->index(messages->rowCount() - 1), client::MessagesModel::TextRole)
+            .toString()
+            .startsWith(QStringLiteral("The host removed ")));
+}
+
+void tst_RoomFlow::aLockedRoomSaysSo()
+{
+    Person owner;
+    const QString invite = othersRoom(owner);
+    owner.session.setLocked(true);
+    QTRY_VERIFY(owner.session.isLocked());
+    auto flow = newFlow();
+    flow->join(invite);
+    QTRY_COMPARE(flow->state(), State::Lobby);
+    QCOMPARE(flow->failure(), Failure::Locked);
+    QCOMPARE(flow->error().code, protocol::ErrorCode::RoomLocked);
+    QCOMPARE(flow->alertText(), UserTexts::failed(Failure::Locked));
+    owner.session.setLocked(false);
+    QTRY_VERIFY(!owner.session.isLocked());
+    flow->join(invite);
+    QTRY_COMPARE(flow->state(), State::InRoom);
 }
 
 void tst_RoomFlow::expired()

@@ -140,9 +140,25 @@ void tst_RoomSession::createJoinChatDestroy()
             .value(0) }));
     QVERIFY(!members.contains(QStringLiteral("Gus")) && !members.contains(QStringLiteral("Hana")));
 
+    // The room is hosted: its creator is the host, marked for everyone, and only it may
+    // destroy the room.
+    QVERIFY(host.session.isHost() && host.session.canDestroy());
+    QVERIFY(guest.session.isHosted() && !guest.session.isHost() && !guest.session.canDestroy());
+    QCOMPARE(row(guest.session.participants(), 0, "host").toBool(), true);
+    QCOMPARE(row(guest.session.participants(), 1, "host").toBool(), false);
+    QTRY_COMPARE(row(host.session.participants(), 0, "host").toBool(), true);
+    std::optional<protocol::ErrorCode> refused;
+    connect(&guest.session, &RoomSession::destroyFailed, this,
+        [&refused](const protocol::Error &error) { refused = error.code; });
     guest.session.destroyRoom();
+    QTRY_VERIFY(refused);
+    QCOMPARE(*refused, protocol::ErrorCode::Forbidden);
+    QCOMPARE(guest.session.state(), RoomSession::State::Joined);
+
+    host.session.destroyRoom();
     QTRY_COMPARE(host.session.state(), RoomSession::State::Destroyed);
     QTRY_COMPARE(guest.session.state(), RoomSession::State::Destroyed);
+    QVERIFY(!guest.session.isHosted() && !host.session.isHost());
 }
 
 void tst_RoomSession::fullNotFoundUnreachable()
