@@ -25,6 +25,10 @@ Item {
     signal inviteAddressChosen(string hostAndPort)
 
     readonly property bool wide: root.width >= 760
+    // A narrow window (down to 380 px): the header keeps to the room ID, the countdown, Copy
+    // invite and People; the rest is in More, and the details show on request.
+    readonly property bool compact: root.width < 560
+    property bool showDetails: false
 
     function focusInput(): void {
         composer.focusInput();
@@ -89,6 +93,7 @@ Item {
                     spacing: 12
 
                     Image {
+                        visible: !root.compact
                         source: "qrc:/icons/privatechat.svg"
                         sourceSize.width: 30
                         sourceSize.height: 30
@@ -100,6 +105,7 @@ Item {
                         spacing: 0
                         Layout.fillWidth: true
                         Text {
+                            visible: !root.compact
                             text: qsTr("ROOM")
                             font.pixelSize: Theme.fontSmall
                             font.letterSpacing: 2
@@ -112,7 +118,7 @@ Item {
                             readOnly: true
                             selectByMouse: true
                             activeFocusOnPress: false
-                            font.pixelSize: Theme.fontLarge
+                            font.pixelSize: root.compact ? Theme.fontNormal : Theme.fontLarge
                             font.bold: true
                             color: Theme.accent
                             selectionColor: Theme.selection
@@ -123,9 +129,12 @@ Item {
                     Countdown {
                         objectName: "countdown"
                         secondsLeft: root.session.secondsLeft
+                        compact: root.compact
                     }
                 }
 
+                // Actions first, in a fixed order; what changes its width (the connection
+                // status, with its Retry now) comes last, so no button moves under the pointer.
                 Flow {
                     Layout.fillWidth: true
                     spacing: 10
@@ -139,6 +148,7 @@ Item {
                     }
                     PcButton {
                         objectName: "qrButton"
+                        visible: !root.compact
                         text: qsTr("QR code")
                         Accessible.name: qsTr("Show the invite as a QR code")
                         onClicked: qrPopup.open()
@@ -151,11 +161,6 @@ Item {
                         Accessible.name: qsTr("Address in the invite: %1").arg(displayText)
                         onActivated: index => root.inviteAddressChosen(root.inviteAddresses[index])
                     }
-                    ConnectionStatus {
-                        objectName: "connectionStatus"
-                        height: Theme.controlHeight
-                        client: root.client
-                    }
                     PcButton {
                         id: peopleButton
                         objectName: "peopleButton"
@@ -166,22 +171,37 @@ Item {
                     }
                     PcButton {
                         objectName: "leaveButton"
-                        visible: !root.hosting
+                        visible: !root.hosting && !root.compact
                         text: qsTr("Leave")
                         onClicked: root.leaveRequested()
                     }
                     PcButton {
                         objectName: "stopHostingButton"
-                        visible: root.hosting
+                        visible: root.hosting && !root.compact
                         text: qsTr("Stop hosting")
                         onClicked: stopDialog.open()
                     }
                     PcButton {
+                        objectName: "destroyButton"
+                        visible: root.session.canDestroy && !root.compact
+                        text: qsTr("Destroy now")
+                        variant: "danger"
+                        onClicked: destroyDialog.open()
+                    }
+                    PcButton {
                         objectName: "lockButton"
-                        visible: root.session.isHost
+                        visible: root.session.isHost && !root.compact
                         text: root.session.locked ? qsTr("Unlock room") : qsTr("Lock room")
                         Accessible.name: root.session.locked ? qsTr("Unlock the room: let new people join") : qsTr("Lock the room: let no one new join")
                         onClicked: root.session.setLocked(!root.session.locked)
+                    }
+                    PcButton {
+                        id: moreButton
+                        objectName: "moreButton"
+                        visible: root.compact
+                        text: qsTr("More ▾")
+                        Accessible.name: qsTr("More actions")
+                        onClicked: moreMenu.popup(moreButton, 0, moreButton.height)
                     }
                     Text {
                         objectName: "lockedBadge"
@@ -192,18 +212,17 @@ Item {
                         font.pixelSize: Theme.fontSmall
                         color: Theme.amber
                     }
-                    PcButton {
-                        objectName: "destroyButton"
-                        visible: root.session.canDestroy
-                        text: qsTr("Destroy now")
-                        variant: "danger"
-                        onClicked: destroyDialog.open()
+                    ConnectionStatus {
+                        objectName: "connectionStatus"
+                        height: Theme.controlHeight
+                        client: root.client
                     }
                 }
 
                 TextEdit {
                     objectName: "inviteText"
                     Layout.fillWidth: true
+                    visible: !root.compact || root.showDetails
                     text: qsTr("Invite: %1").arg(root.session.inviteLink)
                     readOnly: true
                     selectByMouse: true
@@ -216,7 +235,11 @@ Item {
                 Text {
                     objectName: "privacyText"
                     Layout.fillWidth: true
-                    text: !root.session.endToEnd
+                    text: root.compact && !root.showDetails
+                          ? (!root.session.endToEnd ? qsTr("Not end-to-end encrypted")
+                             : root.session.keyMissing ? qsTr("No room key: nothing can be read")
+                             : qsTr("End-to-end encrypted · code %1").arg(root.session.safetyCode))
+                          : !root.session.endToEnd
                           ? qsTr("Not end-to-end encrypted: the room's host can read it.")
                           : root.session.keyMissing
                             ? qsTr("End-to-end encrypted, but your invite has no room key: messages cannot be read or sent. Ask for the whole invite (with the part after #).")
@@ -228,7 +251,7 @@ Item {
                 }
                 Text {
                     Layout.fillWidth: true
-                    visible: root.hosting
+                    visible: root.hosting && (!root.compact || root.showDetails)
                     text: qsTr("Hosting on this computer. Others join with the invite; quitting or stopping ends the room for everyone.")
                     wrapMode: Text.Wrap
                     font.pixelSize: Theme.fontSmall
@@ -237,7 +260,7 @@ Item {
                 Text {
                     objectName: "reachText"
                     Layout.fillWidth: true
-                    visible: root.hosting && text.length > 0
+                    visible: root.hosting && text.length > 0 && (!root.compact || root.showDetails)
                     text: root.reachText
                     wrapMode: Text.Wrap
                     font.pixelSize: Theme.fontSmall
@@ -427,6 +450,40 @@ Item {
                 messageView.stick = true;
                 root.session.send(text);
             }
+        }
+    }
+
+    // The header's actions that a narrow window has no room for.
+    PcMenu {
+        id: moreMenu
+        objectName: "moreMenu"
+
+        PcMenuItem {
+            text: qsTr("QR code")
+            onTriggered: qrPopup.open()
+        }
+        PcMenuItem {
+            objectName: "lockMenuItem"
+            shown: root.session.isHost
+            text: root.session.locked ? qsTr("Unlock room") : qsTr("Lock room")
+            onTriggered: root.session.setLocked(!root.session.locked)
+        }
+        PcMenuItem {
+            objectName: "detailsMenuItem"
+            text: root.showDetails ? qsTr("Hide details") : qsTr("Show details")
+            onTriggered: root.showDetails = !root.showDetails
+        }
+        PcMenuItem {
+            objectName: "leaveMenuItem"
+            text: root.hosting ? qsTr("Stop hosting") : qsTr("Leave")
+            onTriggered: root.hosting ? stopDialog.open() : root.leaveRequested()
+        }
+        PcMenuItem {
+            objectName: "destroyMenuItem"
+            shown: root.session.canDestroy
+            text: qsTr("Destroy now")
+            danger: true
+            onTriggered: destroyDialog.open()
         }
     }
 

@@ -487,6 +487,34 @@
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
+    <message>
+        <source>More ▾</source>
+        <translation>Mehr ▾</translation>
+    </message>
+    <message>
+        <source>More actions</source>
+        <translation>Weitere Aktionen</translation>
+    </message>
+    <message>
+        <source>Not end-to-end encrypted</source>
+        <translation>Nicht Ende-zu-Ende-verschlüsselt</translation>
+    </message>
+    <message>
+        <source>No room key: nothing can be read</source>
+        <translation>Kein Raumschlüssel: nichts lesbar</translation>
+    </message>
+    <message>
+        <source>End-to-end encrypted · code %1</source>
+        <translation>Ende-zu-Ende-verschlüsselt · Code %1</translation>
+    </message>
+    <message>
+        <source>Hide details</source>
+        <translation>Details ausblenden</translation>
+    </message>
+    <message>
+        <source>Show details</source>
+        <translation>Details zeigen</translation>
+    </message>
 </context>
 <context>
     <name>ServerDialog</name>

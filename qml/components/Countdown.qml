@@ -7,6 +7,7 @@ RowLayout {
     id: root
 
     property int secondsLeft: 0
+    property bool compact: false // the number only
 
     function format(seconds: int): string {
         const s = Math.max(0, seconds);
@@ -29,6 +30,7 @@ RowLayout {
     Accessible.name: qsTr("Self-destructs in %1").arg(root.format(root.secondsLeft))
 
     Text {
+        visible: !root.compact
         text: qsTr("SELF-DESTRUCT")
         font.pixelSize: Theme.fontSmall
         font.letterSpacing: 1

@@ -1,5 +1,4 @@
 import QtQuick
-import QtQuick.Controls.Basic
 import QtQuick.Layouts
 import PrivateChat
 import PrivateChat.Client
@@ -84,7 +83,9 @@ Item {
                     font.bold: true
                     color: root.own ? Theme.accent : Theme.amber
                     elide: Text.ElideRight
-                    Layout.maximumWidth: body.width - 80
+                    // Never below a few letters, even while the row is first laid out.
+                    Layout.minimumWidth: Math.min(implicitWidth, 60)
+                    Layout.maximumWidth: Math.max(60, body.width - 80)
                 }
                 Text {
                     text: root.time
@@ -139,16 +140,16 @@ Item {
         }
     }
 
-    Menu {
+    PcMenu {
         id: menu
         objectName: "messageMenu"
 
-        MenuItem {
+        PcMenuItem {
             objectName: "copyMessage"
             text: messageText.selectedText.length > 0 ? qsTr("Copy") : qsTr("Copy message")
             onTriggered: root.copy()
         }
-        MenuItem {
+        PcMenuItem {
             text: qsTr("Copy invite")
             onTriggered: root.copyInviteRequested()
         }

@@ -263,6 +263,43 @@ Item {
             tryVerify(() => row(alice.messages.count - 1, MessagesModel.TextRole) === "The host removed Carl", 3000);
             compare(bob.state, RoomSession.Joined);
         }
+        // At the smallest window the header keeps to one line of room ID and one row of
+        // buttons, the rest in More; the buttons stay where they are when the link drops.
+        function test_6d_narrowWindow() {
+            page.anchors.fill = undefined;
+            page.width = 380;
+            page.height = 480;
+            try {
+                const roomId = named("roomIdText");
+                tryVerify(() => roomId.lineCount === 1, 2000, "the room ID wraps");
+                verify(!named("destroyButton").visible && !named("leaveButton").visible);
+                verify(named("moreButton").visible && named("peopleButton").visible);
+                const header = roomId.parent.parent.parent.parent;
+                verify(header.height <= 170, "the header is " + header.height + " px high");
+                const more = named("moreButton");
+                const before = more.mapToItem(page, 0, 0);
+                testHostControl.stopHost();
+                tryCompare(named("connectionText"), "text", "reconnecting…", 5000);
+                verify(named("retryButton").visible);
+                const after = more.mapToItem(page, 0, 0);
+                compare(after.x, before.x);
+                compare(after.y, before.y);
+                verify(testHostControl.restartHost());
+                aliceClient.reconnectNow();
+                tryCompare(named("connectionText"), "text", "connected", 10000);
+
+                mouseClick(more);
+                const menu = findChild(page, "moreMenu");
+                tryVerify(() => menu.opened);
+                const texts = [];
+                for (let i = 0; i < menu.count; ++i)
+                    texts.push(menu.itemAt(i).text);
+                compare(texts, ["QR code", "Lock room", "Show details", "Leave", "Destroy now"]);
+                menu.close();
+            } finally {
+                page.anchors.fill = root;
+            }
+        }
         function test_7_destroyNeedsConfirmation() {
             const dialog = findChild(page, "destroyDialog");
             mouseClick(named("destroyButton"));
