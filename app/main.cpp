@@ -1,6 +1,7 @@
 // privatechat: the desktop app. Hosts a room in-process or joins one; the UI is QML.
 #include "launcher.h"
 #include "pc_version.h"
+#include "translations.h"
 
 #include "host/filelimit.h"
 #include "host/unixsignals.h"
@@ -46,7 +47,7 @@ void answerWithoutDisplay(int argc, char *argv[], const QStringList &rawArgument
     }
     QCoreApplication app(argc, argv);
     describeApplication();
-    pc::desktop::installTranslations(app); // --help in the system's language
+    pc::client::installTranslations(app); // --help in the system's language
     QString error;
     if (!pc::desktop::parseArguments(QCoreApplication::arguments(), &error, rawArguments)) {
         std::fprintf(stderr, "privatechat: %s\n", qPrintable(error));
@@ -71,7 +72,7 @@ int main(int argc, char *argv[])
     QGuiApplication::setDesktopFileName(QStringLiteral("privatechat"));
     QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/privatechat.svg")));
 
-    pc::desktop::installTranslations(app);
+    pc::client::installTranslations(app);
     QString error;
     const auto options
         = pc::desktop::parseArguments(QGuiApplication::arguments(), &error, rawArguments);

@@ -574,6 +574,85 @@
     </message>
 </context>
 <context>
+    <name>pc::Cli</name>
+    <message>
+        <source>--%1 must be a whole number from %2 to %3</source>
+        <translation>--%1 muss eine ganze Zahl von %2 bis %3 sein</translation>
+    </message>
+    <message>
+        <source>Private Chat in a terminal. --create prints an invite link. --join prints every event as one JSON line on stdout and sends each line of stdin as a message; it exits 0 when the room ends, 3 when the room is full, not found or unreachable, 2 on bad arguments.</source>
+        <translation>Private Chat im Terminal. --create gibt einen Einladungslink aus. --join gibt jedes Ereignis als eine JSON-Zeile auf stdout aus und sendet jede Zeile von stdin als Nachricht; es endet mit 0, wenn der Raum endet, mit 3, wenn der Raum voll, nicht zu finden oder nicht erreichbar ist, mit 2 bei falschen Argumenten.</translation>
+    </message>
+    <message>
+        <source>The room host, for --create: HOST:PORT or wss://HOST:PORT (TLS), ws://HOST:PORT (plain).</source>
+        <translation>Der Raum-Host, für --create: HOST:PORT oder wss://HOST:PORT (TLS), ws://HOST:PORT (unverschlüsselt).</translation>
+    </message>
+    <message>
+        <source>With --server: accept only the host certificate with this fingerprint (the host prints it), not the system&apos;s CAs.</source>
+        <translation>Mit --server: nur das Host-Zertifikat mit diesem Fingerabdruck annehmen (der Host gibt ihn aus), nicht die Zertifizierungsstellen des Systems.</translation>
+    </message>
+    <message>
+        <source>Create a room and print its invite link.</source>
+        <translation>Einen Raum eröffnen und seinen Einladungslink ausgeben.</translation>
+    </message>
+    <message>
+        <source>Room lifetime in seconds (with --create).</source>
+        <translation>Lebensdauer des Raums in Sekunden (mit --create).</translation>
+    </message>
+    <message>
+        <source>Room capacity (with --create).</source>
+        <translation>Plätze im Raum (mit --create).</translation>
+    </message>
+    <message>
+        <source>Join the room of an invite link.</source>
+        <translation>Dem Raum eines Einladungslinks beitreten.</translation>
+    </message>
+    <message>
+        <source>Your name in the room (default: a generated one).</source>
+        <translation>Dein Name im Raum (sonst ein erfundener).</translation>
+    </message>
+    <message>
+        <source>With --create: a room that is not end-to-end encrypted (its host can read it), for clients that cannot seal messages.</source>
+        <translation>Mit --create: ein Raum ohne Ende-zu-Ende-Verschlüsselung (sein Host kann mitlesen), für Clients, die Nachrichten nicht versiegeln können.</translation>
+    </message>
+    <message>
+        <source>With --create: print the invite as a QR code too, to scan with a phone.</source>
+        <translation>Mit --create: die Einladung auch als QR-Code ausgeben, zum Scannen mit dem Telefon.</translation>
+    </message>
+    <message>
+        <source>With --join: follow the room after the input ends (by default the client leaves the room once every line is sent).</source>
+        <translation>Mit --join: dem Raum weiter folgen, wenn die Eingabe endet (sonst verlässt der Client den Raum, sobald jede Zeile gesendet ist).</translation>
+    </message>
+    <message>
+        <source>Seconds to wait for the host to answer before giving up (default 15).</source>
+        <translation>Sekunden, die auf die Antwort des Hosts gewartet wird, bevor aufgegeben wird (Standard 15).</translation>
+    </message>
+    <message>
+        <source>unexpected argument &quot;%1&quot;</source>
+        <translation>unerwartetes Argument „%1“</translation>
+    </message>
+    <message>
+        <source>say either --create (with --server) or --join LINK</source>
+        <translation>entweder --create (mit --server) oder --join LINK angeben</translation>
+    </message>
+    <message>
+        <source>--create needs --server HOST:PORT</source>
+        <translation>--create braucht --server HOST:PORT</translation>
+    </message>
+    <message>
+        <source>--fingerprint: &quot;%1&quot; is not a fingerprint (43 characters of base64url, as the host prints it)</source>
+        <translation>--fingerprint: „%1“ ist kein Fingerabdruck (43 Zeichen base64url, wie der Host ihn ausgibt)</translation>
+    </message>
+    <message>
+        <source>--%1 goes with --create, not --join</source>
+        <translation>--%1 gehört zu --create, nicht zu --join</translation>
+    </message>
+    <message>
+        <source>--name must be 1 to %1 characters, not only spaces</source>
+        <translation>--name muss 1 bis %1 Zeichen lang sein, nicht nur Leerzeichen</translation>
+    </message>
+</context>
+<context>
     <name>pc::client::InviteLink</name>
     <message>
         <source>An invite starts with privatechat:// (or is HOST:PORT/ROOM).</source>

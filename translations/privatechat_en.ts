@@ -574,6 +574,85 @@
     </message>
 </context>
 <context>
+    <name>pc::Cli</name>
+    <message>
+        <source>--%1 must be a whole number from %2 to %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Private Chat in a terminal. --create prints an invite link. --join prints every event as one JSON line on stdout and sends each line of stdin as a message; it exits 0 when the room ends, 3 when the room is full, not found or unreachable, 2 on bad arguments.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The room host, for --create: HOST:PORT or wss://HOST:PORT (TLS), ws://HOST:PORT (plain).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With --server: accept only the host certificate with this fingerprint (the host prints it), not the system&apos;s CAs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Create a room and print its invite link.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Room lifetime in seconds (with --create).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Room capacity (with --create).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join the room of an invite link.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your name in the room (default: a generated one).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With --create: a room that is not end-to-end encrypted (its host can read it), for clients that cannot seal messages.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With --create: print the invite as a QR code too, to scan with a phone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>With --join: follow the room after the input ends (by default the client leaves the room once every line is sent).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Seconds to wait for the host to answer before giving up (default 15).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unexpected argument &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>say either --create (with --server) or --join LINK</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--create needs --server HOST:PORT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--fingerprint: &quot;%1&quot; is not a fingerprint (43 characters of base64url, as the host prints it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--%1 goes with --create, not --join</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>--name must be 1 to %1 characters, not only spaces</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>pc::client::InviteLink</name>
     <message>
         <source>An invite starts with privatechat:// (or is HOST:PORT/ROOM).</source>

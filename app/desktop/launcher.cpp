@@ -11,10 +11,7 @@
 #include <QCoreApplication>
 #include <QFontDatabase>
 #include <QGuiApplication>
-#include <QLibraryInfo>
-#include <QLocale>
 #include <QQmlApplicationEngine>
-#include <QTranslator>
 
 namespace pc::desktop {
 
@@ -205,26 +202,6 @@ std::optional<LaunchOptions> parseArguments(
         return std::nullopt;
     }
     return options;
-}
-
-void installTranslations(QCoreApplication &app)
-{
-    auto *translator = new QTranslator(&app);
-    const QString dir = QStringLiteral(":/i18n");
-    // English (plural forms) when the system language has no translation, e.g. the C locale.
-    if (translator->load(QLocale(), QStringLiteral("privatechat"), QStringLiteral("_"), dir)
-        || translator->load(QStringLiteral("privatechat_en"), dir))
-        QCoreApplication::installTranslator(translator);
-    else
-        delete translator;
-    // Qt's own words (the command line's "Usage:", "Options:"), where Debian's
-    // qt6-translations-l10n has them.
-    auto *qt = new QTranslator(&app);
-    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-            QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QCoreApplication::installTranslator(qt);
-    else
-        delete qt;
 }
 
 QObject *loadMainWindow(QQmlApplicationEngine &engine, const LaunchOptions &options)

@@ -6,7 +6,6 @@
 #include <functional>
 #include <optional>
 
-class QCoreApplication;
 class QQmlApplicationEngine;
 class QObject;
 
@@ -34,9 +33,6 @@ struct LaunchOptions
 // out — on X11 it takes "--name" (the window class), which is ours.
 std::optional<LaunchOptions> parseArguments(
     const QStringList &arguments, QString *error, const QStringList &rawArguments = {});
-
-// Loads the translation for the system locale, if there is one.
-void installTranslations(QCoreApplication &app);
 
 // Loads Main.qml with the options into engine; returns the window (null on failure). The
 // window emits inviteReady(QString link) once the room it hosts because of --host exists.

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # privatechat's command line without a display (no DISPLAY, no QPA platform set): --help and
-# --version answer, a bad option says which, and none of them needs or aborts for a GUI.
+# --version answer, a bad option says which, and none of them needs or aborts for a GUI. The
+# terminal client (the second argument) speaks the same languages.
 set -u
 app="$1"
+cli="$2"
 failed=0
 check() { # name, expected exit code, expected text in output, command...
     local name="$1" code="$2" text="$3"
@@ -38,4 +40,9 @@ check create-on-and-join 2 "privatechat: --create-on and an invite to join do no
 check help-german 0 "Einen Raum sofort eröffnen" env LANG=de_DE.UTF-8 LC_ALL= LANGUAGE= "$app" --help
 check help-german-qt 0 "Optionen:" env LANG=de_DE.UTF-8 LC_ALL= LANGUAGE= "$app" --help
 check error-german 2 "privatechat: --listen braucht --host" env LANG=de_DE.UTF-8 LC_ALL= LANGUAGE= "$app" --listen 0.0.0.0:1
+de=(env LANG=de_DE.UTF-8 LC_ALL= LANGUAGE=)
+check cli-help-german 0 "Einen Raum eröffnen und seinen Einladungslink ausgeben." "${de[@]}" "$cli" --help
+check cli-help-german-qt 0 "Aufruf:" "${de[@]}" "$cli" --help
+check cli-error-german 2 "privatechat-cli: --create braucht --server HOST:PORT" "${de[@]}" "$cli" --create
+check cli-error-english 2 "privatechat-cli: --create needs --server HOST:PORT" env LANG=C.UTF-8 LC_ALL= LANGUAGE= "$cli" --create
 exit $failed
