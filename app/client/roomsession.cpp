@@ -475,26 +475,24 @@ void RoomSession::leave()
     endRoom(State::Left);
 }
 
-void RoomSession::removeMember(const QString &participantId)
+template<Op O> void RoomSession::hostAction(const typename OpTypes<O>::Params &params)
 {
     if (!m_client || m_state != State::Joined || !m_isHost)
         return;
-    m_client->call<Op::MemberRemove>(
-        { { m_roomId, m_token }, participantId }, guarded(this, [this](Outcome<Empty> outcome) {
-            if (const auto *error = std::get_if<Error>(&outcome); error && m_state == State::Joined)
-                Q_EMIT hostActionFailed(*error);
-        }));
+    m_client->call<O>(params, guarded(this, [this](Outcome<Empty> outcome) {
+        if (const auto *error = std::get_if<Error>(&outcome); error && m_state == State::Joined)
+            Q_EMIT hostActionFailed(*error);
+    }));
+}
+
+void RoomSession::removeMember(const QString &participantId)
+{
+    hostAction<Op::MemberRemove>({ { m_roomId, m_token }, participantId });
 }
 
 void RoomSession::setLocked(bool locked)
 {
-    if (!m_client || m_state != State::Joined || !m_isHost)
-        return;
-    m_client->call<Op::RoomLock>(
-        { { m_roomId, m_token }, locked }, guarded(this, [this](Outcome<Empty> outcome) {
-            if (const auto *error = std::get_if<Error>(&outcome); error && m_state == State::Joined)
-                Q_EMIT hostActionFailed(*error);
-        }));
+    hostAction<Op::RoomLock>({ { m_roomId, m_token }, locked });
 }
 
 void RoomSession::cancel()

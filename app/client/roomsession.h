@@ -172,6 +172,8 @@ private:
     QString shownName(const QString &name, const std::optional<QString> &sealedName) const;
     void setParticipants(QList<protocol::Participant> members);
     void setLockedState(bool locked);
+    // A host's op (remove, lock): a refusal is hostActionFailed.
+    template<protocol::Op O> void hostAction(const typename protocol::OpTypes<O>::Params &params);
     void failOverdueSends();
 
     QPointer<RealtimeClient> m_client;

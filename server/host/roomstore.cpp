@@ -236,11 +236,7 @@ void RoomStore::checkJoin(const RoomJoinParams &params, Done<Stored> done)
         .rejoin = params.token ? "1" : "0",
         .mode = "check",
         .hostKeyHash = hostKeyHash(params) };
-    m_redis->eval(m_join, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
-        if (auto error = scriptError(reply, "join"))
-            return done(*error);
-        done(Stored {});
-    });
+    evalStored(m_join, S::keys(keys), args.list(), "join", std::move(done));
 }
 
 void RoomStore::leave(const MemberParams &member, Done<PresenceLeave> done)
@@ -345,11 +341,7 @@ void RoomStore::destroy(const MemberParams &member, Done<Stored> done)
     const S::Args args {
         .now = number(now()), .tokenHash = memberKey(member.token), .channel = keys.channel
     };
-    m_redis->eval(m_destroy, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
-        if (auto error = scriptError(reply, "destroy"))
-            return done(*error);
-        done(Stored {});
-    });
+    evalStored(m_destroy, S::keys(keys), args.list(), "destroy", std::move(done));
 }
 
 void RoomStore::remove(const MemberRemoveParams &params, Done<Stored> done)
@@ -360,11 +352,7 @@ void RoomStore::remove(const MemberRemoveParams &params, Done<Stored> done)
         .tokenHash = memberKey(params.member.token),
         .channel = keys.channel,
         .participantId = params.participantId.toUtf8() };
-    m_redis->eval(m_remove, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
-        if (auto error = scriptError(reply, "remove"))
-            return done(*error);
-        done(Stored {});
-    });
+    evalStored(m_remove, S::keys(keys), args.list(), "remove", std::move(done));
 }
 
 void RoomStore::lock(const RoomLockParams &params, Done<Stored> done)
@@ -375,8 +363,14 @@ void RoomStore::lock(const RoomLockParams &params, Done<Stored> done)
         .tokenHash = memberKey(params.member.token),
         .channel = keys.channel,
         .locked = params.locked ? "1" : "0" };
-    m_redis->eval(m_lock, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
-        if (auto error = scriptError(reply, "lock"))
+    evalStored(m_lock, S::keys(keys), args.list(), "lock", std::move(done));
+}
+
+void RoomStore::evalStored(const redis::Script &script, const QList<QByteArray> &keys,
+    const QList<QByteArray> &args, const char *name, Done<Stored> done)
+{
+    m_redis->eval(script, keys, args, [name, done](const redis::Reply &reply) {
+        if (auto error = scriptError(reply, name))
             return done(*error);
         done(Stored {});
     });
@@ -392,11 +386,7 @@ void RoomStore::relay(
         .channel = keys.channel,
         .event = eventName(event).toString().toLatin1(),
         .fields = QJsonDocument(fields).toJson(QJsonDocument::Compact) };
-    m_redis->eval(m_relay, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
-        if (auto error = scriptError(reply, "relay"))
-            return done(*error);
-        done(Stored {});
-    });
+    evalStored(m_relay, S::keys(keys), args.list(), "relay", std::move(done));
 }
 
 void RoomStore::expire(const QString &roomId, Done<qint64> done)

@@ -66,6 +66,10 @@ public:
     void expire(const QString &roomId, Done<qint64> done);
 
 private:
+    // Runs a script that answers ok, or a refusal (name: the script's, for the log).
+    void evalStored(const redis::Script &script, const QList<QByteArray> &keys,
+        const QList<QByteArray> &args, const char *name, Done<Stored> done);
+
     redis::Connection *m_redis;
     QByteArray m_prefix;
     redis::Script m_create;

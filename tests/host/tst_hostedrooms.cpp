@@ -13,17 +13,6 @@ using namespace pc::test;
 
 namespace {
 
-QJsonObject member(const QString &roomId, const QString &token)
-{
-    return { { k("roomId"), roomId }, { k("token"), token } };
-}
-
-QJsonObject with(QJsonObject o, const char *key, const QJsonValue &value)
-{
-    o.insert(k(key), value);
-    return o;
-}
-
 QString messageOf(const QJsonObject &reply)
 {
     return reply.value(k("error")).toObject().value(k("message")).toString();
@@ -122,7 +111,7 @@ QStringList tst_HostedRooms::history(const Member &m) const
 {
     QStringList texts;
     const QJsonObject list
-        = dataOf(m.client->request(QStringLiteral("messages.list"), member(m_room, m.token)));
+        = dataOf(m.client->request(QStringLiteral("messages.list"), memberParams(m_room, m.token)));
     for (const QJsonValue &v : list.value(k("messages")).toArray())
         texts << v.toObject().value(k("text")).toString();
     return texts;
@@ -131,13 +120,13 @@ QStringList tst_HostedRooms::history(const Member &m) const
 void tst_HostedRooms::checkUnharmed(int members)
 {
     const QJsonObject info = dataOf(
-        m_owner.client->request(QStringLiteral("room.info"), member(m_room, m_owner.token)));
+        m_owner.client->request(QStringLiteral("room.info"), memberParams(m_room, m_owner.token)));
     QCOMPARE(info.value(k("participants")).toArray().size(), members);
     const QStringList before = history(m_owner);
     const QString probe = QStringLiteral("probe %1").arg(++m_probe);
     const qsizetype seen = m_guest.client->events(QStringLiteral("chat.message")).size();
     QVERIFY(dataOf(m_owner.client->request(QStringLiteral("messages.send"),
-                       with(member(m_room, m_owner.token), "text", probe)))
+                       with(memberParams(m_room, m_owner.token), "text", probe)))
                 .contains(k("message")));
     QVERIFY(m_guest.client->waitForEvents(QStringLiteral("chat.message"), int(seen) + 1));
     QCOMPARE(history(m_owner), before + QStringList { probe });
@@ -191,8 +180,8 @@ void tst_HostedRooms::hostKeyMakesTheHostOnce()
 
 void tst_HostedRooms::onlyTheHostDestroys()
 {
-    const QJsonObject refused
-        = m_guest.client->request(QStringLiteral("room.destroy"), member(m_room, m_guest.token));
+    const QJsonObject refused = m_guest.client->request(
+        QStringLiteral("room.destroy"), memberParams(m_room, m_guest.token));
     QCOMPARE(errorCodeOf(refused), QStringLiteral("forbidden"));
     QCOMPARE(messageOf(refused), QStringLiteral("Only the room's host may do this."));
     QCOMPARE(m_guest.client->events(QStringLiteral("chat.destroy")).size(), 0);
@@ -200,11 +189,11 @@ void tst_HostedRooms::onlyTheHostDestroys()
 
     // A guest may still leave.
     QCOMPARE(dataOf(m_guest.client->request(
-                 QStringLiteral("room.leave"), member(m_room, m_guest.token))),
+                 QStringLiteral("room.leave"), memberParams(m_room, m_guest.token))),
         QJsonObject());
 
     QCOMPARE(dataOf(m_owner.client->request(
-                 QStringLiteral("room.destroy"), member(m_room, m_owner.token))),
+                 QStringLiteral("room.destroy"), memberParams(m_room, m_owner.token))),
         QJsonObject());
     QCOMPARE(m_owner.client->events(QStringLiteral("chat.destroy")).size(), 1);
     QCOMPARE(m_host->keysContaining(m_room), QStringList());
@@ -215,11 +204,11 @@ void tst_HostedRooms::hostRemovesAMember()
     Member third = joinNew(QStringLiteral("Tess"));
     QVERIFY(m_owner.client->waitForEvents(QStringLiteral("presence.join"), 2));
     m_owner.client->request(QStringLiteral("messages.send"),
-        with(member(m_room, m_owner.token), "text", QStringLiteral("before")));
+        with(memberParams(m_room, m_owner.token), "text", QStringLiteral("before")));
     const QStringList before = history(m_owner);
 
     const QJsonObject reply = m_owner.client->request(QStringLiteral("member.remove"),
-        with(member(m_room, m_owner.token), "participantId", m_guest.participantId));
+        with(memberParams(m_room, m_owner.token), "participantId", m_guest.participantId));
     QCOMPARE(dataOf(reply), QJsonObject());
     const QJsonObject removed { { k("participantId"), m_guest.participantId },
         { k("name"), QStringLiteral("Gus") }, { k("removed"), true } };
@@ -230,7 +219,7 @@ void tst_HostedRooms::hostRemovesAMember()
             c->events(QStringLiteral("presence.leave")).first()[k("data")].toObject(), removed);
     }
     const QJsonObject gone = m_guest.client->request(
-        QStringLiteral("messages.send"), with(member(m_room, m_guest.token), "text", "x"));
+        QStringLiteral("messages.send"), with(memberParams(m_room, m_guest.token), "text", "x"));
     QCOMPARE(errorCodeOf(gone), QStringLiteral("unauthorized"));
     QCOMPARE(history(third), before); // nothing of the room's history went with it
 
@@ -258,7 +247,7 @@ void tst_HostedRooms::removeRefusals()
     };
     for (const Case &c : cases) {
         const QJsonObject reply = c.by->client->request(QStringLiteral("member.remove"),
-            with(member(m_room, c.by->token), "participantId", c.participantId));
+            with(memberParams(m_room, c.by->token), "participantId", c.participantId));
         QCOMPARE(errorCodeOf(reply), c.code);
         QCOMPARE(messageOf(reply), c.message);
         checkUnharmed(2);
@@ -269,20 +258,20 @@ void tst_HostedRooms::removeRefusals()
 void tst_HostedRooms::lockKeepsNewPeopleOut()
 {
     const QJsonObject refused = m_guest.client->request(
-        QStringLiteral("room.lock"), with(member(m_room, m_guest.token), "locked", true));
+        QStringLiteral("room.lock"), with(memberParams(m_room, m_guest.token), "locked", true));
     QCOMPARE(errorCodeOf(refused), QStringLiteral("forbidden"));
     QCOMPARE(messageOf(refused), QStringLiteral("Only the room's host may do this."));
     QCOMPARE(m_guest.client->events(QStringLiteral("room.lock")).size(), 0);
 
-    QCOMPARE(dataOf(m_owner.client->request(
-                 QStringLiteral("room.lock"), with(member(m_room, m_owner.token), "locked", true))),
+    QCOMPARE(dataOf(m_owner.client->request(QStringLiteral("room.lock"),
+                 with(memberParams(m_room, m_owner.token), "locked", true))),
         QJsonObject());
     QVERIFY(m_guest.client->waitForEvents(QStringLiteral("room.lock"), 1));
     QCOMPARE(m_guest.client->events(QStringLiteral("room.lock")).first()[k("data")].toObject(),
         (QJsonObject { { k("locked"), true } }));
-    QCOMPARE(
-        dataOf(m_guest.client->request(QStringLiteral("room.info"), member(m_room, m_guest.token)))
-            .value(k("locked")),
+    QCOMPARE(dataOf(m_guest.client->request(
+                        QStringLiteral("room.info"), memberParams(m_room, m_guest.token)))
+                 .value(k("locked")),
         QJsonValue(true));
 
     TestClient late(m_host->url());
@@ -302,9 +291,9 @@ void tst_HostedRooms::lockKeepsNewPeopleOut()
 
     // The same state again says nothing; opening it again lets people in.
     m_owner.client->request(
-        QStringLiteral("room.lock"), with(member(m_room, m_owner.token), "locked", true));
+        QStringLiteral("room.lock"), with(memberParams(m_room, m_owner.token), "locked", true));
     m_owner.client->request(
-        QStringLiteral("room.lock"), with(member(m_room, m_owner.token), "locked", false));
+        QStringLiteral("room.lock"), with(memberParams(m_room, m_owner.token), "locked", false));
     QVERIFY(m_guest.client->waitForEvents(QStringLiteral("room.lock"), 2));
     QCOMPARE(m_guest.client->events(QStringLiteral("room.lock")).last()[k("data")].toObject(),
         (QJsonObject { { k("locked"), false } }));
@@ -328,14 +317,15 @@ void tst_HostedRooms::plainRoomsHaveNoHost()
             { k("hostKey"), m_hostKey } });
     QCOMPARE(errorCodeOf(key), QStringLiteral("forbidden"));
     for (const QJsonObject &reply :
-        { c.request(QStringLiteral("room.lock"), with(member(room, token), "locked", true)),
+        { c.request(QStringLiteral("room.lock"), with(memberParams(room, token), "locked", true)),
             c.request(QStringLiteral("member.remove"),
-                with(member(room, token), "participantId", joined[k("participantId")])) }) {
+                with(memberParams(room, token), "participantId", joined[k("participantId")])) }) {
         QCOMPARE(errorCodeOf(reply), QStringLiteral("forbidden"));
         QCOMPARE(messageOf(reply), QStringLiteral("Only the room's host may do this."));
     }
     // Any member of a plain room may destroy it, as v1 says.
-    QCOMPARE(dataOf(c.request(QStringLiteral("room.destroy"), member(room, token))), QJsonObject());
+    QCOMPARE(dataOf(c.request(QStringLiteral("room.destroy"), memberParams(room, token))),
+        QJsonObject());
 }
 
 void tst_HostedRooms::badFields_data()

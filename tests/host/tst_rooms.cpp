@@ -12,21 +12,6 @@
 
 using namespace pc::test;
 
-namespace {
-
-QJsonObject member(const QString &roomId, const QString &token)
-{
-    return { { k("roomId"), roomId }, { k("token"), token } };
-}
-
-QJsonObject with(QJsonObject o, const char *key, const QJsonValue &value)
-{
-    o.insert(k(key), value);
-    return o;
-}
-
-} // namespace
-
 class tst_Rooms : public QObject
 {
     Q_OBJECT
@@ -173,12 +158,12 @@ void tst_Rooms::rejoinKeepsIdentityEvenWhenFull()
     QCOMPARE(rejoin.value(k("name")).toString(), QStringLiteral("Bob"));
     QCOMPARE(rejoin.value(k("participants")).toArray().size(), 2);
     // Bob's first connection still works.
-    QVERIFY(bob.client->request(QStringLiteral("room.ttl"), member(room, bob.token))
+    QVERIFY(bob.client->request(QStringLiteral("room.ttl"), memberParams(room, bob.token))
                 .value(k("ok"))
                 .toBool());
     // A marker message proves no presence.join for the rejoin arrived before it.
     alice.client->request(QStringLiteral("messages.send"),
-        with(member(room, alice.token), "text", QStringLiteral("marker")));
+        with(memberParams(room, alice.token), "text", QStringLiteral("marker")));
     QVERIFY(alice.client->waitForEvents(QStringLiteral("chat.message"), 1));
     QCOMPARE(alice.client->events(QStringLiteral("presence.join")).size(), 1);
 }
@@ -222,7 +207,7 @@ void tst_Rooms::leaveFreesTheSlot()
     QVERIFY(joinNew(room, QStringLiteral("Carol")).token.isEmpty());
 
     const QJsonObject left
-        = bob.client->request(QStringLiteral("room.leave"), member(room, bob.token));
+        = bob.client->request(QStringLiteral("room.leave"), memberParams(room, bob.token));
     QCOMPARE(left.value(k("ok")).toBool(), true);
     QCOMPARE(dataOf(left), QJsonObject());
     QVERIFY(alice.client->waitForEvents(QStringLiteral("presence.leave"), 1));
@@ -231,7 +216,8 @@ void tst_Rooms::leaveFreesTheSlot()
         (QJsonObject {
             { k("participantId"), bob.participantId }, { k("name"), QStringLiteral("Bob") } }));
     // The token stops working; the slot is free.
-    QCOMPARE(errorCodeOf(bob.client->request(QStringLiteral("room.ttl"), member(room, bob.token))),
+    QCOMPARE(
+        errorCodeOf(bob.client->request(QStringLiteral("room.ttl"), memberParams(room, bob.token))),
         QStringLiteral("unauthorized"));
     QVERIFY(!joinNew(room, QStringLiteral("Carol")).token.isEmpty());
 }
@@ -249,22 +235,22 @@ void tst_Rooms::leaveEndsEverySubscriptionOfTheMember()
     QVERIFY(second.open() && third.open());
     for (TestClient *client : { &second, &third }) {
         const QJsonObject rejoin = dataOf(client->request(QStringLiteral("room.join"),
-            with(with(member(room, alice.token), "name", QStringLiteral("Alice")), "token",
+            with(with(memberParams(room, alice.token), "name", QStringLiteral("Alice")), "token",
                 alice.token)));
         QCOMPARE(rejoin.value(k("participantId")).toString(), alice.participantId);
     }
     QVERIFY(second.subscribe(room, alice.token).value(k("ok")).toBool());
-    QJsonObject messagesOnly = member(room, alice.token);
+    QJsonObject messagesOnly = memberParams(room, alice.token);
     messagesOnly.remove(k("roomId"));
     messagesOnly.insert(k("channel"), room);
     messagesOnly.insert(k("events"), QJsonArray { QStringLiteral("chat.message") });
     QVERIFY(third.request(QStringLiteral("subscribe"), messagesOnly).value(k("ok")).toBool());
     bob.client->request(QStringLiteral("messages.send"),
-        with(member(room, bob.token), "text", QStringLiteral("before")));
+        with(memberParams(room, bob.token), "text", QStringLiteral("before")));
     for (TestClient *client : { alice.client.get(), &second, &third })
         QVERIFY(client->waitForEvents(QStringLiteral("chat.message"), 1));
 
-    QVERIFY(alice.client->request(QStringLiteral("room.leave"), member(room, alice.token))
+    QVERIFY(alice.client->request(QStringLiteral("room.leave"), memberParams(room, alice.token))
                 .value(k("ok"))
                 .toBool());
     const QJsonObject left { { k("participantId"), alice.participantId },
@@ -277,7 +263,7 @@ void tst_Rooms::leaveEndsEverySubscriptionOfTheMember()
             left);
     }
     bob.client->request(QStringLiteral("messages.send"),
-        with(member(room, bob.token), "text", QStringLiteral("after")));
+        with(memberParams(room, bob.token), "text", QStringLiteral("after")));
     QVERIFY(bob.client->waitForEvents(QStringLiteral("chat.message"), 2));
     QTest::qWait(200); // nothing more may arrive
     // presence.leave was the last event of Alice's other subscriptions; the leaver's own
@@ -296,13 +282,13 @@ void tst_Rooms::leaveEndsEverySubscriptionOfTheMember()
     QVERIFY(bobAgain.open());
     QVERIFY(bobAgain
                 .request(QStringLiteral("room.join"),
-                    with(with(member(room, bob.token), "name", QStringLiteral("Bob")), "token",
-                        bob.token))
+                    with(with(memberParams(room, bob.token), "name", QStringLiteral("Bob")),
+                        "token", bob.token))
                 .value(k("ok"))
                 .toBool());
     QVERIFY(bobAgain.subscribe(room, bob.token).value(k("ok")).toBool());
     bob.client->request(QStringLiteral("messages.send"),
-        with(member(room, bob.token), "text", QStringLiteral("still here")));
+        with(memberParams(room, bob.token), "text", QStringLiteral("still here")));
     QVERIFY(bobAgain.waitForEvents(QStringLiteral("chat.message"), 1));
     QVERIFY(bob.client->waitForEvents(QStringLiteral("chat.message"), 3));
 }
@@ -327,17 +313,17 @@ void tst_Rooms::leaveRacingASubscribeEndsItToo()
         race.bob = joinNew(race.room, QStringLiteral("Bob"), false);
         race.other = std::make_unique<TestClient>(m_host->url());
         QVERIFY(race.other->open());
-        QVERIFY(
-            race.other
-                ->request(QStringLiteral("room.join"),
-                    with(with(member(race.room, race.alice.token), "name", QStringLiteral("Alice")),
-                        "token", race.alice.token))
-                .value(k("ok"))
-                .toBool());
+        QVERIFY(race.other
+                    ->request(QStringLiteral("room.join"),
+                        with(with(memberParams(race.room, race.alice.token), "name",
+                                 QStringLiteral("Alice")),
+                            "token", race.alice.token))
+                    .value(k("ok"))
+                    .toBool());
     }
     for (size_t i = 0; i < races.size(); ++i) {
         Race &race = races[i];
-        QJsonObject subscribe = member(race.room, race.alice.token);
+        QJsonObject subscribe = memberParams(race.room, race.alice.token);
         subscribe.remove(k("roomId"));
         subscribe.insert(k("channel"), race.room);
         race.other->sendRaw(QJsonDocument(
@@ -346,8 +332,8 @@ void tst_Rooms::leaveRacingASubscribeEndsItToo()
         if (i % 2) // the subscribe first on the wire: mostly it succeeds and must then end
             race.other->socket().flush();
         race.alice.client->sendRaw(QJsonDocument(
-            with(with(member(race.room, race.alice.token), "id", QStringLiteral("leave")), "op",
-                QStringLiteral("room.leave")))
+            with(with(memberParams(race.room, race.alice.token), "id", QStringLiteral("leave")),
+                "op", QStringLiteral("room.leave")))
                                        .toJson(QJsonDocument::Compact));
     }
     for (Race &race : races) {
@@ -355,7 +341,7 @@ void tst_Rooms::leaveRacingASubscribeEndsItToo()
         race.subscribed = race.other->waitReply(QStringLiteral("sub"));
         QVERIFY(!race.subscribed.isEmpty());
         race.bob.client->request(QStringLiteral("messages.send"),
-            with(member(race.room, race.bob.token), "text", QStringLiteral("after")));
+            with(memberParams(race.room, race.bob.token), "text", QStringLiteral("after")));
     }
     QTest::qWait(200); // let anything that should not come arrive
     for (Race &race : races) {
@@ -381,13 +367,13 @@ void tst_Rooms::ttlAndInfo()
     QVERIFY(c.open());
     const QString room = c.createRoom(100, 4);
     Member alice = joinNew(room, QStringLiteral("Alice"));
-    const QJsonObject ttl
-        = dataOf(alice.client->request(QStringLiteral("room.ttl"), member(room, alice.token)));
+    const QJsonObject ttl = dataOf(
+        alice.client->request(QStringLiteral("room.ttl"), memberParams(room, alice.token)));
     QVERIFY(ttl.value(k("ttl")).toInt() == 100 || ttl.value(k("ttl")).toInt() == 99);
     alice.client->request(QStringLiteral("messages.send"),
-        with(member(room, alice.token), "text", QStringLiteral("one")));
-    const QJsonObject info
-        = dataOf(alice.client->request(QStringLiteral("room.info"), member(room, alice.token)));
+        with(memberParams(room, alice.token), "text", QStringLiteral("one")));
+    const QJsonObject info = dataOf(
+        alice.client->request(QStringLiteral("room.info"), memberParams(room, alice.token)));
     QCOMPARE(info.value(k("maxParticipants")).toInt(), 4);
     QCOMPARE(info.value(k("lastSeq")).toInt(), 1);
     QCOMPARE(info.value(k("participants")).toArray().size(), 1);
@@ -401,7 +387,7 @@ void tst_Rooms::senderIsStampedFromTheToken()
     const QString room = c.createRoom(600, 2);
     Member alice = joinNew(room, QStringLiteral("Alice"));
     Member bob = joinNew(room, QStringLiteral("Bob"));
-    QJsonObject spoof = with(member(room, bob.token), "text", QStringLiteral("I am Alice"));
+    QJsonObject spoof = with(memberParams(room, bob.token), "text", QStringLiteral("I am Alice"));
     spoof.insert(k("sender"), QStringLiteral("Alice"));
     spoof.insert(k("participantId"), alice.participantId);
     const QJsonObject sent = dataOf(bob.client->request(QStringLiteral("messages.send"), spoof))
@@ -425,7 +411,7 @@ void tst_Rooms::clientMsgIdMakesRetriesSafe()
     const QString room = c.createRoom(600, 2);
     Member alice = joinNew(room, QStringLiteral("Alice"));
     Member bob = joinNew(room, QStringLiteral("Bob"));
-    QJsonObject first = with(member(room, alice.token), "text", QStringLiteral("once"));
+    QJsonObject first = with(memberParams(room, alice.token), "text", QStringLiteral("once"));
     first.insert(k("clientMsgId"), QStringLiteral("m-1"));
     const QJsonObject a = dataOf(alice.client->request(QStringLiteral("messages.send"), first));
     QJsonObject retry = first;
@@ -433,15 +419,15 @@ void tst_Rooms::clientMsgIdMakesRetriesSafe()
     const QJsonObject b = dataOf(alice.client->request(QStringLiteral("messages.send"), retry));
     QCOMPARE(b, a);
     // The same clientMsgId from another member is another message.
-    QJsonObject bobs = with(member(room, bob.token), "text", QStringLiteral("mine"));
+    QJsonObject bobs = with(memberParams(room, bob.token), "text", QStringLiteral("mine"));
     bobs.insert(k("clientMsgId"), QStringLiteral("m-1"));
     const QJsonObject cmsg = dataOf(bob.client->request(QStringLiteral("messages.send"), bobs));
     QCOMPARE(cmsg.value(k("message")).toObject().value(k("seq")).toInt(), 2);
     QVERIFY(bob.client->waitForEvents(QStringLiteral("chat.message"), 2));
     QTest::qWait(100); // nothing more may arrive
     QCOMPARE(bob.client->events(QStringLiteral("chat.message")).size(), 2);
-    const QJsonObject list
-        = dataOf(alice.client->request(QStringLiteral("messages.list"), member(room, alice.token)));
+    const QJsonObject list = dataOf(
+        alice.client->request(QStringLiteral("messages.list"), memberParams(room, alice.token)));
     QCOMPARE(list.value(k("messages")).toArray().size(), 2);
 }
 
@@ -453,7 +439,7 @@ void tst_Rooms::clientMsgIdRecordIsBoundedByTheHistory()
     Member alice = joinNew(room, QStringLiteral("Alice"), false);
     const auto send = [&](const QString &id, const QString &clientMsgId) {
         QJsonObject frame = with(
-            with(member(room, alice.token), "id", id), "op", QStringLiteral("messages.send"));
+            with(memberParams(room, alice.token), "id", id), "op", QStringLiteral("messages.send"));
         frame.insert(k("text"), QStringLiteral("text of ") + id);
         if (!clientMsgId.isEmpty())
             frame.insert(k("clientMsgId"), clientMsgId);
@@ -471,8 +457,8 @@ void tst_Rooms::clientMsgIdRecordIsBoundedByTheHistory()
     QVERIFY2(size > 0 && size <= 2 * history, qPrintable(QString::number(size)));
 
     // Retries of kept messages (the oldest kept and the newest) still return the original.
-    const QJsonObject all
-        = dataOf(alice.client->request(QStringLiteral("messages.list"), member(room, alice.token)));
+    const QJsonObject all = dataOf(
+        alice.client->request(QStringLiteral("messages.list"), memberParams(room, alice.token)));
     const QJsonArray kept = all.value(k("messages")).toArray();
     QCOMPARE(kept.size(), history);
     const int oldest = total - history + 1; // 1501: has a clientMsgId
@@ -482,9 +468,10 @@ void tst_Rooms::clientMsgIdRecordIsBoundedByTheHistory()
         const QJsonObject retry = dataOf(alice.client->waitReply(QStringLiteral("r%1").arg(seq)));
         QCOMPARE(retry.value(k("message")).toObject(), kept[seq - oldest].toObject());
     }
-    QCOMPARE(dataOf(alice.client->request(QStringLiteral("room.info"), member(room, alice.token)))
-                 .value(k("lastSeq"))
-                 .toInt(),
+    QCOMPARE(
+        dataOf(alice.client->request(QStringLiteral("room.info"), memberParams(room, alice.token)))
+            .value(k("lastSeq"))
+            .toInt(),
         total);
     // A clientMsgId whose message left the history is new again.
     send(QStringLiteral("r1"), QStringLiteral("c1"));
@@ -504,8 +491,8 @@ void tst_Rooms::listPagesAndTrimmedHistory()
     QVERIFY(c.open());
     const QString room = c.createRoom(600, 2);
     Member alice = joinNew(room, QStringLiteral("Alice"), false);
-    const QJsonObject empty
-        = dataOf(alice.client->request(QStringLiteral("messages.list"), member(room, alice.token)));
+    const QJsonObject empty = dataOf(
+        alice.client->request(QStringLiteral("messages.list"), memberParams(room, alice.token)));
     QCOMPARE(empty.value(k("lastSeq")).toInt(-1), 0);
     QCOMPARE(empty.value(k("firstSeq")).toInt(), 1);
     QCOMPARE(empty.value(k("messages")).toArray().size(), 0);
@@ -513,16 +500,16 @@ void tst_Rooms::listPagesAndTrimmedHistory()
     const int total = 1010;
     for (int i = 1; i <= total; ++i) {
         alice.client->sendRaw(QJsonDocument(
-            with(with(with(member(room, alice.token), "id", QStringLiteral("s%1").arg(i)), "op",
-                     QStringLiteral("messages.send")),
+            with(with(with(memberParams(room, alice.token), "id", QStringLiteral("s%1").arg(i)),
+                     "op", QStringLiteral("messages.send")),
                 "text", QStringLiteral("m%1").arg(i)))
                                   .toJson(QJsonDocument::Compact));
     }
     QVERIFY(
         alice.client->waitReply(QStringLiteral("s%1").arg(total), 20000).value(k("ok")).toBool());
 
-    const QJsonObject all
-        = dataOf(alice.client->request(QStringLiteral("messages.list"), member(room, alice.token)));
+    const QJsonObject all = dataOf(
+        alice.client->request(QStringLiteral("messages.list"), memberParams(room, alice.token)));
     QCOMPARE(all.value(k("lastSeq")).toInt(), total);
     QCOMPARE(all.value(k("firstSeq")).toInt(), total - 1000 + 1);
     const QJsonArray kept = all.value(k("messages")).toArray();
@@ -530,7 +517,7 @@ void tst_Rooms::listPagesAndTrimmedHistory()
     QCOMPARE(kept.first().toObject().value(k("seq")).toInt(), 11);
     QCOMPARE(kept.last().toObject().value(k("text")).toString(), QStringLiteral("m1010"));
 
-    QJsonObject page = member(room, alice.token);
+    QJsonObject page = memberParams(room, alice.token);
     page.insert(k("after"), 1000);
     page.insert(k("limit"), 3);
     const QJsonArray three = dataOf(alice.client->request(QStringLiteral("messages.list"), page))
@@ -553,7 +540,7 @@ void tst_Rooms::subscribeFilterAndResubscribe()
     QVERIFY(c.open());
     const QString room = c.createRoom(600, 5);
     Member alice = joinNew(room, QStringLiteral("Alice"), false);
-    QJsonObject sub = member(room, alice.token);
+    QJsonObject sub = memberParams(room, alice.token);
     sub.remove(k("roomId"));
     sub.insert(k("channel"), room);
     sub.insert(k("events"), QJsonArray { QStringLiteral("presence.join") });
@@ -563,17 +550,17 @@ void tst_Rooms::subscribeFilterAndResubscribe()
     Member bob = joinNew(room, QStringLiteral("Bob"), false);
     QVERIFY(alice.client->waitForEvents(QStringLiteral("presence.join"), 1));
     bob.client->request(QStringLiteral("messages.send"),
-        with(member(room, bob.token), "text", QStringLiteral("filtered")));
+        with(memberParams(room, bob.token), "text", QStringLiteral("filtered")));
     // Now messages too, replacing the filter: no duplicate of anything.
     sub.insert(k("events"), QJsonArray { QStringLiteral("chat.message") });
     QCOMPARE(
         dataOf(alice.client->request(QStringLiteral("subscribe"), sub)).value(k("lastSeq")).toInt(),
         1);
     bob.client->request(QStringLiteral("messages.send"),
-        with(member(room, bob.token), "text", QStringLiteral("seen")));
+        with(memberParams(room, bob.token), "text", QStringLiteral("seen")));
     Member carol = joinNew(room, QStringLiteral("Carol"), false);
     bob.client->request(QStringLiteral("messages.send"),
-        with(member(room, bob.token), "text", QStringLiteral("seen too")));
+        with(memberParams(room, bob.token), "text", QStringLiteral("seen too")));
     QVERIFY(alice.client->waitForEvents(QStringLiteral("chat.message"), 2));
     QTest::qWait(100);
     const auto messages = alice.client->events(QStringLiteral("chat.message"));
@@ -600,7 +587,7 @@ void tst_Rooms::unsubscribeStopsEvents()
         true);
     Member bob = joinNew(room, QStringLiteral("Bob"));
     bob.client->request(QStringLiteral("messages.send"),
-        with(member(room, bob.token), "text", QStringLiteral("x")));
+        with(memberParams(room, bob.token), "text", QStringLiteral("x")));
     QVERIFY(bob.client->waitForEvents(QStringLiteral("chat.message"), 1));
     QCOMPARE(alice.client->events().size(), 0);
 }
@@ -612,13 +599,13 @@ void tst_Rooms::destroyTellsEveryoneAndDeletesEverything()
     const QString room = c.createRoom(600, 3);
     Member alice = joinNew(room, QStringLiteral("Alice"));
     Member bob = joinNew(room, QStringLiteral("Bob"));
-    QJsonObject send = with(member(room, bob.token), "text", QStringLiteral("hi"));
+    QJsonObject send = with(memberParams(room, bob.token), "text", QStringLiteral("hi"));
     send.insert(k("clientMsgId"), QStringLiteral("c1"));
     bob.client->request(QStringLiteral("messages.send"), send);
     QVERIFY(!m_host->keysContaining(room).isEmpty());
 
     const QJsonObject reply
-        = alice.client->request(QStringLiteral("room.destroy"), member(room, alice.token));
+        = alice.client->request(QStringLiteral("room.destroy"), memberParams(room, alice.token));
     QCOMPARE(dataOf(reply), QJsonObject());
     // The destroyer got the event before the reply.
     QCOMPARE(alice.client->events(QStringLiteral("chat.destroy")).size(), 1);
@@ -628,8 +615,8 @@ void tst_Rooms::destroyTellsEveryoneAndDeletesEverything()
     QCOMPARE(bob.client->events(QStringLiteral("chat.destroy")).first().value(k("data")).toObject(),
         expected);
     QCOMPARE(m_host->keysContaining(room), QStringList());
-    QCOMPARE(
-        errorCodeOf(bob.client->request(QStringLiteral("messages.list"), member(room, bob.token))),
+    QCOMPARE(errorCodeOf(bob.client->request(
+                 QStringLiteral("messages.list"), memberParams(room, bob.token))),
         QStringLiteral("room-not-found"));
     QTest::qWait(200);
     QCOMPARE(bob.client->events(QStringLiteral("chat.destroy")).size(), 1);
@@ -647,7 +634,7 @@ void tst_Rooms::expiryTellsEveryoneOnTime()
     Member alice = joinNew(room, QStringLiteral("Alice"));
     Member bob = joinNew(room, QStringLiteral("Bob"));
     bob.client->request(QStringLiteral("messages.send"),
-        with(member(room, bob.token), "text", QStringLiteral("soon gone")));
+        with(memberParams(room, bob.token), "text", QStringLiteral("soon gone")));
 
     QVERIFY(alice.client->waitForEvents(QStringLiteral("chat.destroy"), 1, 8000));
     QVERIFY(bob.client->waitForEvents(QStringLiteral("chat.destroy"), 1, 3000));

@@ -62,6 +62,19 @@ inline QLatin1StringView k(const char *key)
     return QLatin1StringView(key);
 }
 
+// A member's params: roomId and token.
+inline QJsonObject memberParams(const QString &roomId, const QString &token)
+{
+    return { { k("roomId"), roomId }, { k("token"), token } };
+}
+
+// o with key set to value.
+inline QJsonObject with(QJsonObject o, const char *key, const QJsonValue &value)
+{
+    o.insert(k(key), value);
+    return o;
+}
+
 // data of a reply, error code of a failed reply
 QJsonObject dataOf(const QJsonObject &reply);
 QString errorCodeOf(const QJsonObject &reply);
