@@ -15,6 +15,7 @@ namespace pc::client {
 namespace {
 
     constexpr int kPingIntervalMs = 15'000; // the contract's keep-alive
+    constexpr int kPongDeadlineMs = 5'000;  // a pong later than this: the host is silent
     constexpr int kOpenTimeoutMs = 15'000;  // a host that is up answers in milliseconds
 
 } // namespace
@@ -39,8 +40,20 @@ Link::Link(QObject *parent) : QObject(parent)
         }
         ++m_missedPongs;
         m_socket.ping();
+        if (!m_pongDeadline.isActive())
+            m_pongDeadline.start();
     });
-    connect(&m_socket, &QWebSocket::pong, this, [this] { m_missedPongs = 0; });
+    m_pongDeadline.setSingleShot(true);
+    m_pongDeadline.setInterval(kPongDeadlineMs);
+    connect(&m_pongDeadline, &QTimer::timeout, this, [this] {
+        qCInfo(lcClient) << "a ping is unanswered; the host is silent";
+        setSilent(true);
+    });
+    connect(&m_socket, &QWebSocket::pong, this, [this] {
+        m_missedPongs = 0;
+        m_pongDeadline.stop();
+        setSilent(false);
+    });
     connect(&m_socket, &QWebSocket::connected, this, &Link::onConnected);
     connect(&m_socket, &QWebSocket::disconnected, this, &Link::onDisconnected);
     connect(&m_socket, &QWebSocket::textMessageReceived, this, &Link::onText);
@@ -58,6 +71,7 @@ void Link::closeForGood()
 {
     m_reconnectTimer.stop();
     m_pingTimer.stop();
+    m_pongDeadline.stop();
     m_openTimeout.stop();
     m_socket.disconnect(this);
     if (m_socket.state() == QAbstractSocket::ConnectedState) {
@@ -99,6 +113,14 @@ void Link::setState(State state)
         return;
     m_state = state;
     Q_EMIT stateChanged();
+}
+
+void Link::setSilent(bool silent)
+{
+    if (silent == m_silent)
+        return;
+    m_silent = silent;
+    Q_EMIT silentChanged();
 }
 
 void Link::setLastError(const QString &error)
@@ -192,6 +214,8 @@ void Link::onConnected()
 void Link::onDisconnected()
 {
     m_pingTimer.stop();
+    m_pongDeadline.stop();
+    setSilent(false); // not silent: gone, which the state says
     m_openTimeout.stop();
     const bool wasConnected = m_state == State::Connected;
     if (m_refusal != Refusal::None) {
@@ -225,6 +249,9 @@ void Link::onDisconnected()
 
 void Link::onText(const QString &text)
 {
+    // Any frame shows the host alive, as a pong does.
+    m_pongDeadline.stop();
+    setSilent(false);
     const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
     const QString type = frame.value(QLatin1StringView("type")).toString();
     if (type == QLatin1StringView("reply")) {

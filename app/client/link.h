@@ -47,6 +47,9 @@ public:
     Refusal refusal() const { return m_refusal; }
     State state() const { return m_state; }
     bool isConnected() const { return m_state == State::Connected; }
+    // Connected, but a ping has gone unanswered for pongDeadlineMs: the host may be frozen or
+    // gone, long before the two missed pings that end the link.
+    bool isSilent() const { return m_silent; }
     QString lastError() const { return m_lastError; }
     int retryInMs() const;
 
@@ -65,6 +68,7 @@ public:
 
     // Keep-alive: a ping every interval; two unanswered pings mean a dead link.
     void setPingIntervalMs(int ms) { m_pingTimer.setInterval(ms); }
+    void setPongDeadlineMs(int ms) { m_pongDeadline.setInterval(ms); }
     // How long the host may take to finish the WebSocket handshake.
     void setOpenTimeoutMs(int ms) { m_openTimeout.setInterval(ms); }
     void setBackoff(Backoff backoff) { m_backoff = backoff; }
@@ -72,6 +76,7 @@ public:
 Q_SIGNALS:
     void stateChanged(); // also when a new retry is scheduled (retryInMs)
     void lastErrorChanged();
+    void silentChanged();
     void connected();
     // The link went down; state() already says what comes next.
     void lost();
@@ -84,6 +89,7 @@ private:
     void connectSocket();
     void setState(State state);
     void setLastError(const QString &error);
+    void setSilent(bool silent);
     void scheduleReconnect();
     void onConnected();
     void onDisconnected();
@@ -99,6 +105,8 @@ private:
     Backoff m_backoff;
     QTimer m_reconnectTimer;
     QTimer m_pingTimer;
+    QTimer m_pongDeadline;
+    bool m_silent = false;
     QTimer m_openTimeout; // the host took the connection but did not finish the handshake
     bool m_openTimedOut = false;
     bool m_everConnected = false; // to this URL: a retry is a reconnect

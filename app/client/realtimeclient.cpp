@@ -16,6 +16,7 @@ RealtimeClient::RealtimeClient(QObject *parent)
 {
     connect(&m_link, &Link::stateChanged, this, &RealtimeClient::statusChanged);
     connect(&m_link, &Link::lastErrorChanged, this, &RealtimeClient::lastErrorChanged);
+    connect(&m_link, &Link::silentChanged, this, &RealtimeClient::hostSilentChanged);
     connect(&m_link, &Link::connectionFailed, this, &RealtimeClient::connectionFailed);
     connect(&m_sync, &ChannelSync::channelsChanged, this, &RealtimeClient::channelsChanged);
     connect(&m_sync, &ChannelSync::delivered, this, &RealtimeClient::emitEvent);

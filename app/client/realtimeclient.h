@@ -43,6 +43,8 @@ class RealtimeClient : public EventSignals // one signal per schema event, gener
     Q_PROPERTY(QStringList channels READ channels NOTIFY channelsChanged)
     Q_PROPERTY(QStringList events READ events WRITE setEvents NOTIFY eventsChanged)
     Q_PROPERTY(Status status READ status NOTIFY statusChanged)
+    // Connected, but the host has not answered a ping for 5 s (frozen, or its network gone).
+    Q_PROPERTY(bool hostSilent READ isHostSilent NOTIFY hostSilentChanged)
     Q_PROPERTY(QString lastError READ lastError NOTIFY lastErrorChanged)
     Q_PROPERTY(int retryInMs READ retryInMs NOTIFY statusChanged)
 
@@ -65,6 +67,7 @@ public:
     QStringList events() const { return m_eventNames; }
     void setEvents(const QStringList &names); // empty: every event
     Status status() const;
+    bool isHostSilent() const { return m_link.isSilent(); }
     QString lastError() const { return m_link.lastError(); }
     int retryInMs() const;
 
@@ -106,6 +109,7 @@ public:
     void setHostClockOffsetMs(qint64 offset) { m_clockOffsetMs = offset; }
     // Keep-alive: a ping every interval; two unanswered pings mean a dead link.
     void setPingIntervalMs(int ms) { m_link.setPingIntervalMs(ms); }
+    void setPongDeadlineMs(int ms) { m_link.setPongDeadlineMs(ms); }
     // How long opening the link, and a request someone waits for (create, join, leave,
     // destroy), may take before it fails as unavailable. Every wait has an end.
     void setAnswerTimeoutMs(int ms);
@@ -115,6 +119,7 @@ Q_SIGNALS:
     void channelsChanged();
     void eventsChanged();
     void statusChanged();
+    void hostSilentChanged();
     void lastErrorChanged();
 
     // Every event, for generic consumers (QML, the CLI); the typed signal of each event comes

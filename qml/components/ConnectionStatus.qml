@@ -10,16 +10,21 @@ RowLayout {
 
     required property RealtimeClient client
     readonly property int status: root.client ? root.client.status : RealtimeClient.Disconnected
+    // Connected, but a ping unanswered for seconds: a frozen host looks connected otherwise.
+    readonly property bool silent: root.client !== null && root.client.hostSilent
+        && root.status === RealtimeClient.Connected
     // Reconnecting for longer than a restart takes.
     property int awayAfterMs: 10000
     property bool hostAway: false
-    readonly property string label: root.status === RealtimeClient.Connected ? qsTr("connected")
+    readonly property string label: root.silent ? qsTr("The host is not answering — the room may be gone")
+                                    : root.status === RealtimeClient.Connected ? qsTr("connected")
                                     : root.status === RealtimeClient.Reconnecting && root.hostAway
                                       ? qsTr("The host is not answering — the room may be gone")
                                     : root.status === RealtimeClient.Reconnecting ? qsTr("reconnecting…")
                                     : root.status === RealtimeClient.Connecting ? qsTr("connecting…")
                                     : qsTr("disconnected")
-    readonly property color tone: root.status === RealtimeClient.Connected ? Theme.accent
+    readonly property color tone: root.silent ? Theme.amber
+                                  : root.status === RealtimeClient.Connected ? Theme.accent
                                   : root.status === RealtimeClient.Disconnected ? Theme.danger : Theme.amber
 
     spacing: 8

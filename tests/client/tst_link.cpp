@@ -26,6 +26,7 @@ private Q_SLOTS:
     void aHandshakeThatNeverEndsIsGivenUpOn();
     void twoUnansweredPingsMeanADeadLink();
     void aLiveHostAnswersEveryPing();
+    void aFrozenHostIsSilentBeforeTheLinkEnds();
     void initTestCase();
     void thePinnedCertificateIsAccepted();
     void anotherCertificateIsRefusedBeforeAnyByte();
@@ -256,13 +257,40 @@ void tst_Link::aLiveHostAnswersEveryPing()
     QVERIFY(host.start());
     Link link;
     link.setPingIntervalMs(50);
+    link.setPongDeadlineMs(500);
     QSignalSpy connected(&link, &Link::connected);
     QSignalSpy lost(&link, &Link::lost);
+    QSignalSpy silent(&link, &Link::silentChanged);
     link.setUrl(host.url());
     QTRY_COMPARE(connected.size(), 1);
     QTest::qWait(1000); // twenty pings
     QCOMPARE(lost.size(), 0);
+    QCOMPARE(silent.size(), 0);
     QCOMPARE(link.state(), Link::State::Connected);
+}
+
+// A host that stops answering (frozen, SIGSTOP) is said to be silent as soon as one ping goes
+// unanswered for the deadline, long before the two missed pings that end the link.
+void tst_Link::aFrozenHostIsSilentBeforeTheLinkEnds()
+{
+    SilentPeer silent(true);
+    Link link;
+    link.setPingIntervalMs(1000);
+    link.setPongDeadlineMs(200);
+    QSignalSpy connected(&link, &Link::connected);
+    QSignalSpy lost(&link, &Link::lost);
+    link.setUrl(silent.url());
+    QTRY_COMPARE(connected.size(), 1);
+    QVERIFY(!link.isSilent());
+    QElapsedTimer clock;
+    clock.start();
+    QTRY_VERIFY_WITH_TIMEOUT(link.isSilent(), 3000);
+    QVERIFY2(clock.elapsed() >= 1000, "silent before a ping was sent");
+    QCOMPARE(link.state(), Link::State::Connected);
+    QCOMPARE(lost.size(), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(lost.size(), 1, 5000); // and then, as the contract says, down
+    QVERIFY(!link.isSilent());
+    link.setUrl({});
 }
 
 QTEST_GUILESS_MAIN(tst_Link)
