@@ -49,8 +49,13 @@ RealtimeClient::Status RealtimeClient::status() const
 
 void RealtimeClient::setServer(const QUrl &url, const QString &pin)
 {
-    if (url == m_link.url() && pin == m_link.pin())
+    // The same host, asked for again (a join, a create): try it now if the link is down,
+    // rather than at the backoff's next try.
+    if (url == m_link.url() && pin == m_link.pin()) {
+        if (!url.isEmpty() && m_link.state() == Link::State::Reconnecting)
+            m_link.reconnectNow();
         return;
+    }
     const bool urlChanged = url != m_link.url();
     m_link.setUrl(url, pin);
     if (urlChanged)

@@ -62,6 +62,7 @@ private Q_SLOTS:
     void theLastMinuteIsAnnouncedOnce();
     void leaveTellsTheOthers();
     void aRoomEndsOnTimeWithoutItsHost();
+    void aJoinAfterADeadHostIsTriedAtOnce();
     void removedWhenTheHostForgetsUs();
     void aMessageSentWhileDisconnectedIsNeverLost();
     void typingIsShownAndGoes();
@@ -260,6 +261,32 @@ void tst_RoomSession::aRoomEndsOnTimeWithoutItsHost()
     QTRY_COMPARE_WITH_TIMEOUT(a.session.state(), RoomSession::State::Expired, 10000);
     QCOMPARE(a.session.messages()->rowCount(), 0);
     QCOMPARE(a.session.participants()->rowCount(), 0);
+}
+
+// The host died and came back while the client was backing off: a join the person asks for
+// goes at once, not at the backoff's next try (seconds later).
+void tst_RoomSession::aJoinAfterADeadHostIsTriedAtOnce()
+{
+    TestHost host;
+    QVERIFY(host.start());
+    Person a(host.url());
+    a.session.create(600, 3, QStringLiteral("A"));
+    QTRY_COMPARE(a.session.state(), RoomSession::State::Joined);
+    const QString invite = a.session.inviteLink();
+    Person b(host.url());
+    b.session.join(invite, QStringLiteral("B"));
+    QTRY_COMPARE(b.session.state(), RoomSession::State::Joined);
+    host.stopHost();
+    QTRY_COMPARE(b.client.status(), RealtimeClient::Status::Reconnecting);
+    b.session.leave();
+    // A few failed tries, until the next is seconds away.
+    QTRY_VERIFY_WITH_TIMEOUT(b.client.retryInMs() > 2000, 15000);
+    QVERIFY(host.restartHost());
+    QElapsedTimer clock;
+    clock.start();
+    b.session.join(invite, QStringLiteral("B again"));
+    QTRY_COMPARE_WITH_TIMEOUT(b.session.state(), RoomSession::State::Joined, 1500);
+    QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
 }
 
 // Sent while the host is away: shown at once as pending, marked not sent after the time limit
