@@ -222,6 +222,14 @@ void tst_HostedRooms::hostRemovesAMember()
         QStringLiteral("messages.send"), with(memberParams(m_room, m_guest.token), "text", "x"));
     QCOMPARE(errorCodeOf(gone), QStringLiteral("unauthorized"));
     QCOMPARE(history(third), before); // nothing of the room's history went with it
+    // Its subscription ended: what is said next reaches the others only.
+    const qsizetype guestSaw = m_guest.client->events(QStringLiteral("chat.message")).size();
+    const qsizetype thirdSaw = third.client->events(QStringLiteral("chat.message")).size();
+    m_owner.client->request(QStringLiteral("messages.send"),
+        with(memberParams(m_room, m_owner.token), "text", QStringLiteral("after")));
+    QVERIFY(third.client->waitForEvents(QStringLiteral("chat.message"), int(thirdSaw) + 1));
+    QTest::qWait(100);
+    QCOMPARE(m_guest.client->events(QStringLiteral("chat.message")).size(), guestSaw);
 
     // The place is free again: someone new gets in, where the room was full.
     Member fourth = joinNew(QStringLiteral("Finn"));
