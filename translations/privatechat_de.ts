@@ -319,11 +319,7 @@
     </message>
     <message>
         <source>host</source>
-        <translation>Gastgeber</translation>
-    </message>
-    <message>
-        <source>Remove</source>
-        <translation>Entfernen</translation>
+        <translation>Host</translation>
     </message>
     <message>
         <source>Remove %1 from the room</source>
@@ -739,15 +735,15 @@
     </message>
     <message>
         <source>The host removed %1</source>
-        <translation>Der Gastgeber hat %1 entfernt</translation>
+        <translation>Der Host hat %1 entfernt</translation>
     </message>
     <message>
         <source>The host locked the room: no one new can join</source>
-        <translation>Der Gastgeber hat den Raum gesperrt: niemand Neues kann beitreten</translation>
+        <translation>Der Host hat den Raum gesperrt: niemand Neues kann beitreten</translation>
     </message>
     <message>
         <source>The host opened the room to new people</source>
-        <translation>Der Gastgeber hat den Raum für neue Leute geöffnet</translation>
+        <translation>Der Host hat den Raum für neue Leute geöffnet</translation>
     </message>
 </context>
 <context>
@@ -1003,11 +999,11 @@
     </message>
     <message>
         <source>That room is locked: its host lets no one new in.</source>
-        <translation>Dieser Raum ist gesperrt: sein Gastgeber lässt niemand Neues herein.</translation>
+        <translation>Dieser Raum ist gesperrt: sein Host lässt niemand Neues herein.</translation>
     </message>
     <message>
         <source>The room&apos;s host removed you from the room.</source>
-        <translation>Der Gastgeber des Raums hat dich aus dem Raum entfernt.</translation>
+        <translation>Der Host des Raums hat dich aus dem Raum entfernt.</translation>
     </message>
 </context>
 <context>

@@ -322,10 +322,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Remove</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Remove %1 from the room</source>
         <translation type="unfinished"></translation>
     </message>

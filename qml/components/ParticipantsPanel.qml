@@ -93,15 +93,19 @@ Rectangle {
                         font.pixelSize: Theme.fontSmall
                         color: Theme.textMuted
                     }
-                    PcButton {
+                    PcButton { // a mark, not a word: the name keeps the row's width
                         objectName: "removeButton"
                         visible: root.canRemove && !row.self
                         implicitHeight: 26
-                        leftPadding: 8
-                        rightPadding: 8
-                        text: qsTr("Remove")
+                        implicitWidth: 30
+                        leftPadding: 0
+                        rightPadding: 0
+                        text: "✕"
                         variant: "danger"
                         Accessible.name: qsTr("Remove %1 from the room").arg(row.name)
+                        ToolTip.visible: hovered || visualFocus
+                        ToolTip.delay: 400
+                        ToolTip.text: Accessible.name
                         onClicked: root.removeRequested(row.participantId, row.name)
                     }
                 }
