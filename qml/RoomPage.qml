@@ -431,6 +431,7 @@ Item {
             Layout.leftMargin: 14
             // Keeps its line while empty, so the composer does not jump.
             text: root.session.typingText.length > 0 ? root.session.typingText : " "
+            textFormat: Text.PlainText // names: never markup
             font.pixelSize: Theme.fontSmall
             font.italic: true
             color: Theme.textMuted

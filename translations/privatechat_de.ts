@@ -325,6 +325,10 @@
         <source>Remove %1 from the room</source>
         <translation>%1 aus dem Raum entfernen</translation>
     </message>
+    <message>
+        <source>Remove from the room</source>
+        <translation>Aus dem Raum entfernen</translation>
+    </message>
 </context>
 <context>
     <name>RoomPage</name>
@@ -576,8 +580,8 @@
         <translation>--%1 muss eine ganze Zahl von %2 bis %3 sein</translation>
     </message>
     <message>
-        <source>Private Chat in a terminal. --create prints an invite link. --join prints every event as one JSON line on stdout and sends each line of stdin as a message; it exits 0 when the room ends, 3 when the room is full, not found or unreachable, 2 on bad arguments.</source>
-        <translation>Private Chat im Terminal. --create gibt einen Einladungslink aus. --join gibt jedes Ereignis als eine JSON-Zeile auf stdout aus und sendet jede Zeile von stdin als Nachricht; es endet mit 0, wenn der Raum endet, mit 3, wenn der Raum voll, nicht zu finden oder nicht erreichbar ist, mit 2 bei falschen Argumenten.</translation>
+        <source>Private Chat in a terminal. --create prints an invite link. --join prints every event as one JSON line on stdout and sends each line of stdin as a message; it exits 0 when the room ends or its host removes you, 3 when the room is full, locked, not found or unreachable, 2 on bad arguments.</source>
+        <translation>Private Chat im Terminal. --create gibt einen Einladungslink aus. --join gibt jedes Ereignis als eine JSON-Zeile auf stdout aus und sendet jede Zeile von stdin als Nachricht; es endet mit 0, wenn der Raum endet oder sein Host dich entfernt, mit 3, wenn der Raum voll, gesperrt, nicht zu finden oder nicht erreichbar ist, mit 2 bei falschen Argumenten.</translation>
     </message>
     <message>
         <source>The room host, for --create: HOST:PORT or wss://HOST:PORT (TLS), ws://HOST:PORT (plain).</source>
@@ -891,8 +895,8 @@
         <translation>Der Raum-Host auf diesem Computer hat angehalten und der Raum mit ihm: %1</translation>
     </message>
     <message>
-        <source>You are no longer in the room: its host does not know you as a member any more, for example because you left it in another window.</source>
-        <translation>Du bist nicht mehr im Raum: Sein Host kennt dich nicht mehr als Mitglied, zum Beispiel weil du ihn in einem anderen Fenster verlassen hast.</translation>
+        <source>You are no longer in the room: its host does not know you as a member any more. The person hosting it may have removed you, or you left it in another window.</source>
+        <translation>Du bist nicht mehr im Raum: Sein Host kennt dich nicht mehr als Mitglied. Wer ihn hostet, hat dich vielleicht entfernt, oder du hast ihn in einem anderen Fenster verlassen.</translation>
     </message>
     <message>
         <source>Could not host a room: %1</source>

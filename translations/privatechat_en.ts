@@ -325,6 +325,10 @@
         <source>Remove %1 from the room</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Remove from the room</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>RoomPage</name>
@@ -576,10 +580,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Private Chat in a terminal. --create prints an invite link. --join prints every event as one JSON line on stdout and sends each line of stdin as a message; it exits 0 when the room ends, 3 when the room is full, not found or unreachable, 2 on bad arguments.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>The room host, for --create: HOST:PORT or wss://HOST:PORT (TLS), ws://HOST:PORT (plain).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -645,6 +645,10 @@
     </message>
     <message>
         <source>--name must be 1 to %1 characters, not only spaces</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Private Chat in a terminal. --create prints an invite link. --join prints every event as one JSON line on stdout and sends each line of stdin as a message; it exits 0 when the room ends or its host removes you, 3 when the room is full, locked, not found or unreachable, 2 on bad arguments.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -891,10 +895,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>You are no longer in the room: its host does not know you as a member any more, for example because you left it in another window.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Could not host a room: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1003,6 +1003,10 @@
     </message>
     <message>
         <source>The room&apos;s host removed you from the room.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You are no longer in the room: its host does not know you as a member any more. The person hosting it may have removed you, or you left it in another window.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -53,10 +53,9 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(
         Cli::tr("Private Chat in a terminal. --create prints an invite link. --join prints "
-                "every event as one "
-                "JSON line on stdout and sends each line of stdin as a message; it exits 0 "
-                "when the room ends, "
-                "3 when the room is full, not found or unreachable, 2 on bad arguments."));
+                "every event as one JSON line on stdout and sends each line of stdin as a "
+                "message; it exits 0 when the room ends or its host removes you, 3 when the "
+                "room is full, locked, not found or unreachable, 2 on bad arguments."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({

@@ -178,11 +178,11 @@ void Link::onSslErrors(const QList<QSslError> &errors)
 void Link::reconnectNow()
 {
     m_attempt = 0;
-    m_reconnectTimer.stop();
     m_refusal = Refusal::None; // the user's own try: ask the host again, once
-    if (m_socket.state() == QAbstractSocket::ConnectedState)
+    // Connected, or an attempt under way (its own time limit ends it): nothing to hurry.
+    if (m_socket.state() != QAbstractSocket::UnconnectedState)
         return;
-    m_socket.abort();
+    m_reconnectTimer.stop();
     connectSocket();
 }
 
@@ -202,6 +202,7 @@ void Link::scheduleReconnect()
 void Link::onConnected()
 {
     m_openTimeout.stop();
+    m_reconnectTimer.stop(); // a try scheduled meanwhile must not reopen a live link
     m_everConnected = true;
     m_attempt = 0;
     m_missedPongs = 0;

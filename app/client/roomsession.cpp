@@ -100,9 +100,7 @@ void RoomSession::connectClient()
             if (!mine(channel) || lock.locked == m_locked)
                 return;
             setLockedState(lock.locked);
-            m_messages.appendNotice(lock.locked
-                    ? tr("The host locked the room: no one new can join")
-                    : tr("The host opened the room to new people"));
+            m_messages.appendNotice(lockNotice(lock.locked));
         });
     m_clientConnections << connect(m_client, &RealtimeClient::chatDestroy, this,
         [this, mine](const QString &channel, const ChatDestroy &destroy) {
@@ -306,6 +304,12 @@ void RoomSession::setParticipants(QList<Participant> members)
     m_participants.reset(members);
 }
 
+QString RoomSession::lockNotice(bool locked)
+{
+    return locked ? tr("The host locked the room: no one new can join")
+                  : tr("The host opened the room to new people");
+}
+
 void RoomSession::setLockedState(bool locked)
 {
     if (locked == m_locked)
@@ -475,13 +479,18 @@ void RoomSession::leave()
     endRoom(State::Left);
 }
 
-template<Op O> void RoomSession::hostAction(const typename OpTypes<O>::Params &params)
+template<Op O>
+void RoomSession::hostAction(const typename OpTypes<O>::Params &params, std::function<void()> done)
 {
     if (!m_client || m_state != State::Joined || !m_isHost)
         return;
-    m_client->call<O>(params, guarded(this, [this](Outcome<Empty> outcome) {
-        if (const auto *error = std::get_if<Error>(&outcome); error && m_state == State::Joined)
+    m_client->call<O>(params, guarded(this, [this, done](Outcome<Empty> outcome) {
+        if (m_state != State::Joined)
+            return;
+        if (const auto *error = std::get_if<Error>(&outcome))
             Q_EMIT hostActionFailed(*error);
+        else if (done)
+            done();
     }));
 }
 
@@ -492,7 +501,13 @@ void RoomSession::removeMember(const QString &participantId)
 
 void RoomSession::setLocked(bool locked)
 {
-    hostAction<Op::RoomLock>({ { m_roomId, m_token }, locked });
+    // The reply says it is done, whether or not its event reaches us.
+    hostAction<Op::RoomLock>({ { m_roomId, m_token }, locked }, [this, locked] {
+        if (locked != m_locked) {
+            setLockedState(locked);
+            m_messages.appendNotice(lockNotice(locked));
+        }
+    });
 }
 
 void RoomSession::cancel()

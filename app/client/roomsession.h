@@ -12,6 +12,8 @@
 #include <QQmlEngine>
 #include <QTimer>
 
+#include <functional>
+
 namespace pc::client {
 
 class RealtimeClient;
@@ -172,8 +174,11 @@ private:
     QString shownName(const QString &name, const std::optional<QString> &sealedName) const;
     void setParticipants(QList<protocol::Participant> members);
     void setLockedState(bool locked);
-    // A host's op (remove, lock): a refusal is hostActionFailed.
-    template<protocol::Op O> void hostAction(const typename protocol::OpTypes<O>::Params &params);
+    // A host's op (remove, lock): a refusal is hostActionFailed, done() follows its success.
+    template<protocol::Op O>
+    void hostAction(
+        const typename protocol::OpTypes<O>::Params &params, std::function<void()> done = {});
+    static QString lockNotice(bool locked);
     void failOverdueSends();
 
     QPointer<RealtimeClient> m_client;

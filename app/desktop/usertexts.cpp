@@ -52,7 +52,8 @@ QString UserTexts::ended(RoomFlow::EndReason reason, const QString &detail)
             : tr("The room host on this computer stopped, and the room with it: %1").arg(detail);
     case R::Removed:
         return tr("You are no longer in the room: its host does not know you as a member any "
-                  "more, for example because you left it in another window.");
+                  "more. The person hosting it may have removed you, or you left it in another "
+                  "window.");
     case R::RemovedByHost:
         return tr("The room's host removed you from the room.");
     case R::NotTheHost:

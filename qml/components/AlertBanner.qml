@@ -39,6 +39,7 @@ Rectangle {
             objectName: "alertText"
             Layout.fillWidth: true
             text: root.text
+            textFormat: Text.PlainText // may hold what a host answered
             wrapMode: Text.Wrap
             font.pixelSize: Theme.fontNormal
             color: Theme.text

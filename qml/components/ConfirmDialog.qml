@@ -29,6 +29,7 @@ Dialog {
     }
     header: Text {
         text: root.title
+        textFormat: Text.PlainText // may hold a name from the room
         padding: 20
         bottomPadding: 0
         font.pixelSize: Theme.fontLarge
@@ -44,6 +45,7 @@ Dialog {
         Text {
             Layout.fillWidth: true
             text: root.message
+            textFormat: Text.PlainText
             wrapMode: Text.Wrap
             font.pixelSize: Theme.fontNormal
             color: Theme.text

@@ -42,6 +42,7 @@ Item {
         anchors.centerIn: parent
         width: Math.min(implicitWidth, parent.width - 24)
         text: "── " + root.text + " ──"
+        textFormat: Text.PlainText // holds names: never markup (an <img> would be fetched)
         horizontalAlignment: Text.AlignHCenter
         wrapMode: Text.Wrap
         font.pixelSize: Theme.fontSmall
@@ -79,6 +80,7 @@ Item {
 
                 Text {
                     text: root.own ? qsTr("YOU") : root.undecryptable ? qsTr("someone") : root.sender
+                    textFormat: Text.PlainText
                     font.pixelSize: Theme.fontSmall
                     font.bold: true
                     color: root.own ? Theme.accent : Theme.amber

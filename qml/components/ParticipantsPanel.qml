@@ -73,8 +73,10 @@ Rectangle {
                         color: Theme.accent
                     }
                     Text {
+                        objectName: "personName"
                         Layout.fillWidth: true
                         text: row.name
+                        textFormat: Text.PlainText // never markup (an <img> would be fetched)
                         elide: Text.ElideRight
                         font.pixelSize: Theme.fontNormal
                         color: row.self ? Theme.accent : Theme.text
@@ -105,7 +107,7 @@ Rectangle {
                         Accessible.name: qsTr("Remove %1 from the room").arg(row.name)
                         ToolTip.visible: hovered || visualFocus
                         ToolTip.delay: 400
-                        ToolTip.text: Accessible.name
+                        ToolTip.text: qsTr("Remove from the room") // no name: a tooltip is rich text
                         onClicked: root.removeRequested(row.participantId, row.name)
                     }
                 }

@@ -11,6 +11,7 @@ MenuItem {
     property bool shown: true
 
     visible: root.shown
+    enabled: root.shown // the menu's arrow keys skip only disabled items
     height: root.shown ? implicitHeight : 0
     implicitHeight: 34
     font.pixelSize: Theme.fontNormal

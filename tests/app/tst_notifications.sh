@@ -47,10 +47,10 @@ for ((i = 0; i < 50; ++i)); do
 done
 ((i < 50)) || { fail "dunst did not take org.freedesktop.Notifications: $(cat "$work/dunst.log")"; exit 1; }
 
-# run NAME PRIVATE TTL LAST: hosts a room with its own settings, a guest writes one marked
-# line; the app stops once a notification with LAST has come (or 10 s after the line).
+# run NAME PRIVATE TTL TEXT...: hosts a room with its own settings, a guest writes one marked
+# line; the app stops once notifications with each TEXT have come (or 10 s for each).
 run() {
-    local name="$1" private="$2" ttl="$3" last="$4"
+    local name="$1" private="$2" ttl="$3"
     mkdir -p "$work/$name/PrivateChat"
     printf '[notifications]\nenabled=true\nprivate=%s\n' "$private" \
         > "$work/$name/PrivateChat/privatechat.conf"
@@ -65,12 +65,15 @@ run() {
         "$cli" --join "$invite" --name Gustav > "$work/$name.cli.log" 2>&1 &
     pids+=($!)
     wait_for "$work/$name.cli.log" "marker $name words" 15 || fail "$name: the guest's line never arrived"
-    wait_for "$work/notify.log" "$last" 10
+    local text
+    for text in "${@:4}"; do
+        wait_for "$work/notify.log" "$text" 10
+    done
     kill "$app_pid" 2>/dev/null
     wait "$app_pid" 2>/dev/null
 }
 
-run public false 63 'string "The room self-destructs in one minute."'
+run public false 63 'string "marker public words"' 'string "The room self-destructs in one minute."'
 # The message: who wrote and what, with the app's icon and category.
 grep -qF 'string "marker public words"' "$work/notify.log" || fail "public: no Notify with the text: $(cat "$work/notify.log")"
 grep -qF 'string "Gustav"' "$work/notify.log" || fail "public: the notification does not name the sender"

@@ -16,6 +16,9 @@ Item {
     RoomSession { id: bob; client: bobClient }
     RealtimeClient { id: carlClient }
     RoomSession { id: carl; client: carlClient }
+    SignalSpy { id: carlSubscribed; target: carlClient; signalName: "channelSubscribed" }
+    RealtimeClient { id: daveClient }
+    RoomSession { id: dave; client: daveClient }
 
     RoomPage {
         id: page
@@ -251,6 +254,7 @@ Item {
             tryCompare(alice, "locked", false, 5000);
             carl.join(alice.inviteLink, "Carl");
             tryCompare(carl, "state", RoomSession.Joined, 5000);
+            tryVerify(() => carlSubscribed.count > 0, 5000); // removed while subscribed
 
             tryVerify(() => personRow("Carl") !== null, 3000);
             const dialog = findChild(page, "removeDialog");
@@ -299,6 +303,30 @@ Item {
             } finally {
                 page.anchors.fill = root;
             }
+        }
+        // A name is shown as it was typed, never as markup: an <img> in it would make every
+        // member's app fetch a URL of the name-giver's choosing.
+        function test_6e_namesAreNeverMarkup() {
+            const name = "<img src=\"http://127.0.0.1:9/x\"><b>Dave</b>";
+            dave.join(alice.inviteLink, name);
+            tryCompare(dave, "state", RoomSession.Joined, 5000);
+            tryVerify(() => personRow(name) !== null, 3000);
+            const shown = findChild(personRow(name), "personName");
+            compare(shown.textFormat, Text.PlainText);
+            compare(shown.text, name);
+            const list = named("messageList");
+            tryVerify(() => row(alice.messages.count - 1, MessagesModel.TextRole) === name + " joined", 3000);
+            const notice = list.itemAtIndex(list.count - 1);
+            verify(notice);
+            list.positionViewAtEnd();
+            const texts = [];
+            for (let i = 0; i < notice.children.length; ++i)
+                if (notice.children[i].text !== undefined && notice.children[i].visible)
+                    texts.push(notice.children[i]);
+            verify(texts.length > 0);
+            compare(texts[0].textFormat, Text.PlainText);
+            dave.leave();
+            tryCompare(alice.participants, "count", 2, 5000);
         }
         function test_7_destroyNeedsConfirmation() {
             const dialog = findChild(page, "destroyDialog");

@@ -333,9 +333,11 @@ void tst_RoomFlow::theHostRemovesAGuest()
     Person owner;
     const QString invite = othersRoom(owner);
     auto flow = newFlow();
+    QSignalSpy subscribed(flow->client(), &client::RealtimeClient::channelSubscribed);
     flow->join(invite);
     QTRY_COMPARE(flow->state(), State::InRoom);
     QTRY_COMPARE(owner.session.participants()->rowCount(), 2);
+    QTRY_COMPARE(subscribed.size(), 1); // removed while subscribed: told by the event itself
     owner.session.removeMember(flow->session()->participantId());
     QTRY_COMPARE(flow->state(), State::Lobby);
     QCOMPARE(flow->endReason(), EndReason::RemovedByHost);

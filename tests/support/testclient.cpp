@@ -69,10 +69,13 @@ void TestClient::onText(const QString &text)
     const QString type = frame.value(QLatin1StringView("type")).toString();
     if (type == QLatin1StringView("reply")) {
         m_replies.append(frame);
-        const QString token = dataOf(frame).value(QLatin1StringView("token")).toString();
+        // A member's token, and a hosted room's host key: secrets of the client they came to.
         // A rejoin on another connection is the same member: its owner too.
-        if (!token.isEmpty() && !ledger().tokenOwner.contains(token, m_serial))
-            ledger().tokenOwner.insert(token, m_serial);
+        for (const char *secret : { "token", "hostKey" }) {
+            const QString value = dataOf(frame).value(QLatin1StringView(secret)).toString();
+            if (!value.isEmpty() && !ledger().tokenOwner.contains(value, m_serial))
+                ledger().tokenOwner.insert(value, m_serial);
+        }
     } else if (type == QLatin1StringView("event")) {
         m_events.append(frame);
     } else if (type == QLatin1StringView("hello")) {
