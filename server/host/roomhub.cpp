@@ -333,6 +333,29 @@ void RoomHub::onBusMessage(const QByteArray &channel, const QByteArray &payload)
     deliver(roomId, *event);
 }
 
+// A presence.leave published while our pub/sub link was down never reaches us: whoever left
+// or was removed meanwhile would go on receiving. Their subscriptions end here instead.
+void RoomHub::endGoneMembers(const QString &roomId)
+{
+    m_store->memberIds(roomId, [this, roomId](Outcome<QSet<QString>> outcome) {
+        const auto *ids = std::get_if<QSet<QString>>(&outcome);
+        auto it = m_rooms.find(roomId);
+        if (!ids || it == m_rooms.end())
+            return; // the store is away again: the next reconnect asks again
+        const std::shared_ptr<LocalRoom> room = *it;
+        QList<Session *> gone;
+        for (const auto &[session, sub] : room->subscriptions) {
+            if (!sub.pending && !ids->contains(sub.participantId))
+                gone.append(session);
+        }
+        for (Session *session : std::as_const(gone)) {
+            room->remove(session);
+            session->removeRoom(roomId);
+        }
+        dropIfUnused(roomId);
+    });
+}
+
 void RoomHub::onChannelActive(const QByteArray &channel, bool afterReconnect)
 {
     const QString roomId = RoomKeys::roomIdOfChannel(m_store->prefix(), channel);
@@ -343,6 +366,7 @@ void RoomHub::onChannelActive(const QByteArray &channel, bool afterReconnect)
     if (afterReconnect) {
         qCInfo(lcHost) << "Redis pub/sub is back; asking subscribers of a room to resync";
         deliver(roomId, encodeEvent(RoomResync { QStringLiteral("host-reconnected-to-store") }));
+        endGoneMembers(roomId);
     }
     const auto waiting = std::exchange(room->waitingForChannel, {});
     for (const auto &run : waiting)

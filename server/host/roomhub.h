@@ -68,6 +68,7 @@ private:
     void dropIfUnused(const QString &roomId);
     void onBusMessage(const QByteArray &channel, const QByteArray &payload);
     void onChannelActive(const QByteArray &channel, bool afterReconnect);
+    void endGoneMembers(const QString &roomId);
 
     RoomStore *m_store;
     HostCounters *m_counters;

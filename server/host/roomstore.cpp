@@ -280,6 +280,19 @@ void RoomStore::memberInfo(const MemberParams &member, Done<MemberInfo> done)
     });
 }
 
+void RoomStore::memberIds(const QString &roomId, Done<QSet<QString>> done)
+{
+    m_redis->command(
+        { "HVALS", RoomKeys(m_prefix, roomId).members }, [done](const redis::Reply &reply) {
+            if (reply.isError())
+                return done(Error::unavailable());
+            QSet<QString> ids;
+            for (const Participant &p : decodeParticipants(reply))
+                ids.insert(p.participantId);
+            done(ids);
+        });
+}
+
 void RoomStore::list(const MessagesListParams &params, Done<EncodedMessageList> done)
 {
     using S = scripts::Read;

@@ -9,6 +9,7 @@
 
 #include <QByteArray>
 #include <QObject>
+#include <QSet>
 
 #include <functional>
 #include <variant>
@@ -51,6 +52,8 @@ public:
     void leave(const protocol::MemberParams &member, Done<protocol::PresenceLeave> done);
     void info(const protocol::MemberParams &member, Done<protocol::RoomInfo> done);
     void memberInfo(const protocol::MemberParams &member, Done<MemberInfo> done);
+    // The participantIds of a room's current members (none once it is gone).
+    void memberIds(const QString &roomId, Done<QSet<QString>> done);
     // Messages come as the JSON the send script stored, to be spliced into replies as is.
     void list(const protocol::MessagesListParams &params, Done<protocol::EncodedMessageList> done);
     void send(const protocol::MessagesSendParams &params, Done<protocol::EncodedMessageSent> done);
