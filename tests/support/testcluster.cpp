@@ -193,7 +193,7 @@ int TestCluster::keySlot(const QByteArray &key) const
     for (const auto &node : m_nodes) {
         if (node->process && node->process->state() == QProcess::Running)
             return cli(node->port,
-                { QStringLiteral("CLUSTER"), QStringLiteral("KEYSLOT"), QString::fromLatin1(key) })
+                { QStringLiteral("CLUSTER"), QStringLiteral("KEYSLOT"), QString::fromUtf8(key) })
                 .toInt();
     }
     return -1;
