@@ -204,7 +204,7 @@ QString TestCluster::nodeId(quint16 port) const
     return QString::fromLatin1(cli(port, { QStringLiteral("CLUSTER"), QStringLiteral("MYID") }));
 }
 
-bool TestCluster::migrateSlot(int slot, quint16 to)
+bool TestCluster::migrateSlot(int slot, quint16 to, int pauseMs)
 {
     const quint16 from = ownerOf(slot);
     if (from == 0 || from == to)
@@ -217,6 +217,7 @@ bool TestCluster::migrateSlot(int slot, quint16 to)
     if (cli(to, { cluster, setslot, s, QStringLiteral("IMPORTING"), fromId }) != "OK"
         || cli(from, { cluster, setslot, s, QStringLiteral("MIGRATING"), toId }) != "OK")
         return false;
+    QThread::msleep(pauseMs);
     for (;;) {
         const QByteArray keys
             = cli(from, { cluster, QStringLiteral("GETKEYSINSLOT"), s, QStringLiteral("100") });
@@ -233,6 +234,7 @@ bool TestCluster::migrateSlot(int slot, quint16 to)
             return false;
         }
     }
+    QThread::msleep(pauseMs);
     // The new owner first, then the old one, then everyone (as redis-cli does).
     for (quint16 port : { to, from }) {
         if (cli(port, { cluster, setslot, s, QStringLiteral("NODE"), toId }) != "OK")

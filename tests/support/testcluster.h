@@ -33,7 +33,9 @@ public:
     int keySlot(const QByteArray &key) const; // CLUSTER KEYSLOT, Redis' own answer
     // Moves a slot with its keys to another master (SETSLOT IMPORTING/MIGRATING, MIGRATE,
     // SETSLOT NODE on every master), as redis-cli --cluster reshard does for each slot.
-    bool migrateSlot(int slot, quint16 to);
+    // pauseMs: how long the slot stays half-moved before and after its keys go (ASK time).
+    // Safe to call from another thread while the test thread waits.
+    bool migrateSlot(int slot, quint16 to, int pauseMs = 0);
     void kill(quint16 port); // SIGKILL, as a crash
     // Every live node says cluster_state:ok and agrees on who serves every slot.
     bool waitHealthy(int timeoutMs = 15000) const;
