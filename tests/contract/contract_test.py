@@ -2422,7 +2422,11 @@ async def amain(args, tmp, results):
     redis = None
     redis_ctl = None
     extra = args.server_args.split()
-    if args.mode == "two-hosts":
+    if args.mode == "two-hosts" and args.redis_url:
+        # A Redis the caller runs (a Redis Cluster, say): the storage and outage checks, which
+        # read and stop a Redis of our own, are left out.
+        extra += ["--redis", args.redis_url]
+    elif args.mode == "two-hosts":
         sock = os.path.join(tmp, "r.sock")
         redis_ctl = RedisProcess(args.redis_server, sock, tmp)
         redis = await redis_ctl.start()
@@ -2477,6 +2481,8 @@ def main():
     ap.add_argument("--server", default=os.environ.get("PC_SERVER_BINARY", os.path.join(repo, "build/server/privatechat-server")))
     ap.add_argument("--mode", choices=("single", "two-hosts"), default="single")
     ap.add_argument("--redis-server", default=shutil.which("redis-server") or "/usr/bin/redis-server")
+    ap.add_argument("--redis-url", help="two-hosts mode: the hosts share this Redis (e.g. redis+cluster://…) "
+                    "instead of one the runner starts; the storage checks are skipped")
     ap.add_argument("--only", help="regex: run only the checks whose name matches")
     ap.add_argument("--server-args", default="", help="more arguments for every host, space-separated (e.g. \"--workers 2\")")
     ap.add_argument("--keep-logs", action="store_true", help="keep the temp dir with server stderr logs")
