@@ -15,7 +15,8 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { performance } = require('perf_hooks');
-const { Member, stats, resetPhase, countError } = require('./members');
+const { Member, stats, resetPhase, countError, drain } = require('./members');
+const { cpuUs } = require('./proc');
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -56,13 +57,6 @@ function start(cpu, argv, log) {
   children.add(child);
   child.on('exit', () => children.delete(child));
   return child;
-}
-
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-function cpuUs(pid) {
-  const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1e6) / CLK_TCK;
 }
 
 const cli = (port, ...a) =>
@@ -150,19 +144,6 @@ async function setupPairs(one, two, count) {
   };
   await Promise.all(Array.from({ length: 20 }, worker));
   return pairs;
-}
-
-async function drain(expected, maxMs = 10000) {
-  const t0 = performance.now();
-  let frames = stats.frames;
-  let quiet = performance.now();
-  while (stats.delivered < expected && performance.now() - t0 < maxMs) {
-    await sleep(20);
-    if (stats.frames !== frames) {
-      frames = stats.frames;
-      quiet = performance.now();
-    } else if (performance.now() - quiet > 500) break;
-  }
 }
 
 // A fixed rate for STEP_SECS, round robin over the rooms, the sender alternating in each room.
