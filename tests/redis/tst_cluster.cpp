@@ -8,6 +8,7 @@
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 
 #include <memory>
 
@@ -77,6 +78,7 @@ private Q_SLOTS:
     void commandsGoToTheSlotsMaster();
     void followsMoved();
     void followsAsk();
+    void retriesTryAgain();
     void shardedSubscriptionOnEveryShard();
     void subscriptionFollowsAMigratedSlot();
     void failoverFindsTheNewMaster(); // last: it leaves one node dead
@@ -185,6 +187,42 @@ void tst_Cluster::followsAsk()
     QCOMPARE(run(*c, { "MGET", kept, fresh }).elements.size(), 2);
     QCOMPARE(run(*c, { "GET", kept }).string, QByteArray("1"));
     QCOMPARE(run(*c, { "GET", fresh }).string, QByteArray("2"));
+}
+
+void tst_Cluster::retriesTryAgain()
+{
+    auto c = openConnection();
+    QVERIFY(c);
+    const QList<quint16> masters = m_cluster->masters();
+    const quint16 from = masters[1], to = masters[2];
+    const QByteArray one = keyOn(from, "one");
+    const QByteArray two = "two:{" + one.mid(one.indexOf('{') + 1);
+    const int slot = keySlot(one);
+    QCOMPARE(run(*c, { "MSET", one, "1", two, "2" }).string, QByteArray("OK"));
+    const QString s = QString::number(slot);
+    const QString cluster = QStringLiteral("CLUSTER"), setslot = QStringLiteral("SETSLOT");
+    const QString fromId
+        = QString::fromLatin1(m_cluster->cli(from, { cluster, QStringLiteral("MYID") }));
+    const QString toId
+        = QString::fromLatin1(m_cluster->cli(to, { cluster, QStringLiteral("MYID") }));
+    QCOMPARE(
+        m_cluster->cli(to, { cluster, setslot, s, QStringLiteral("IMPORTING"), fromId }), "OK");
+    QCOMPARE(
+        m_cluster->cli(from, { cluster, setslot, s, QStringLiteral("MIGRATING"), toId }), "OK");
+    QCOMPARE(m_cluster->cli(from,
+                 { QStringLiteral("MIGRATE"), QStringLiteral("127.0.0.1"), QString::number(to),
+                     QString::fromLatin1(one), QStringLiteral("0"), QStringLiteral("5000") }),
+        "OK");
+    // The keys are split between the two nodes: Redis answers TRYAGAIN until the slot has
+    // moved, and the command waits that out (within Options::clusterWaitMs).
+    QTimer::singleShot(500, this, [&] { QVERIFY(m_cluster->migrateSlot(slot, to)); });
+    QElapsedTimer timer;
+    timer.start();
+    const Reply reply = run(*c, { "MGET", one, two });
+    QCOMPARE(reply.elements.size(), 2);
+    QCOMPARE(reply.elements[0].string, QByteArray("1"));
+    QCOMPARE(reply.elements[1].string, QByteArray("2"));
+    QVERIFY(timer.elapsed() >= 400);
 }
 
 void tst_Cluster::shardedSubscriptionOnEveryShard()
