@@ -47,6 +47,8 @@ void ClusterRouter::open()
     if (m_open)
         return;
     m_open = true;
+    for (auto &[name, link] : m_links)
+        link->open(); // after close(): the nodes we knew
     for (const NodeAddress &seed : std::as_const(m_options.url.seeds))
         linkTo(seed);
     m_refreshWanted = true;
@@ -133,11 +135,18 @@ Link *ClusterRouter::readyLinkFor(const Request &request)
         }
         return nullptr;
     }
-    const auto owner = m_map.owner(request.slot);
-    if (!owner)
+    const int owner = m_map.ownerIndex(request.slot);
+    if (owner < 0)
         return nullptr;
-    Link *link = linkTo(*owner);
-    return link->isConnected() ? link : nullptr;
+    Link *link = m_masterLinks.value(owner);
+    return link && link->isConnected() ? link : nullptr;
+}
+
+void ClusterRouter::indexMasterLinks()
+{
+    m_masterLinks.clear();
+    for (const NodeAddress &master : m_map.masters())
+        m_masterLinks.append(linkTo(master));
 }
 
 void ClusterRouter::dispatch(Request request, bool fresh)
@@ -198,7 +207,7 @@ void ClusterRouter::onReply(Request request, const Reply &reply)
 void ClusterRouter::noteMoved(int slot, const NodeAddress &node)
 {
     m_map.setOwner(slot, node);
-    linkTo(node);
+    indexMasterLinks();
     m_refreshWanted = true;
 }
 
@@ -296,8 +305,7 @@ void ClusterRouter::onSlots(const NodeAddress &asked, const Reply &reply)
     }();
     m_map = std::move(*map);
     m_haveMap = true;
-    for (const NodeAddress &master : m_map.masters())
-        linkTo(master);
+    indexMasterLinks();
     updateReady(tr("not every slot has a reachable master"));
     if (changed)
         Q_EMIT mapChanged();

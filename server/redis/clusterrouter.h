@@ -64,6 +64,7 @@ private:
 
     Link *linkTo(const NodeAddress &node); // made and opened on first use
     Link *readyLinkFor(const Request &request);
+    void indexMasterLinks(); // after every change of m_map
     void dispatch(Request request, bool fresh);
     void onReply(Request request, const Reply &reply);
     void flushParked();
@@ -75,6 +76,7 @@ private:
     Options m_options;
     std::map<QString, std::unique_ptr<Link>> m_links; // by host:port
     SlotMap m_map;
+    QList<Link *> m_masterLinks; // by SlotMap::ownerIndex: no lookup by name per command
     bool m_haveMap = false;
     bool m_ready = false;
     bool m_open = false;

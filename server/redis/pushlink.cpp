@@ -22,7 +22,7 @@ namespace {
 } // namespace
 
 PushLink::PushLink(const NodeAddress &node, const Options &options, QObject *parent)
-    : QObject(parent), m_node(node), m_options(options)
+    : QObject(parent), m_node(node), m_name(node.toString()), m_options(options)
 {
     m_reconnectTimer.setSingleShot(true);
     m_connectTimer.setSingleShot(true);

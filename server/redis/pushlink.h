@@ -25,6 +25,7 @@ public:
     ~PushLink() override;
 
     const NodeAddress &node() const { return m_node; }
+    const QString &name() const { return m_name; } // host:port
     void open();
     void close();
     bool isConnected() const { return m_ready; }
@@ -43,6 +44,7 @@ private:
     void drop(const QString &reason);
 
     NodeAddress m_node;
+    QString m_name;
     Options m_options;
     QTcpSocket m_socket;
     QTimer m_reconnectTimer;

@@ -67,8 +67,9 @@ void ShardedSubscriber::subscribe(const QByteArray &channel)
 {
     if (m_channels.contains(channel))
         return;
-    m_channels.insert(channel, Channel {});
-    place();
+    auto it = m_channels.insert(channel, Channel {});
+    if (m_open && !placeOne(channel, *it) && !m_retry.isActive())
+        m_retry.start(kRetryMs);
 }
 
 void ShardedSubscriber::unsubscribe(const QByteArray &channel)
@@ -97,45 +98,52 @@ void ShardedSubscriber::unplace(Channel &channel)
     channel.placedOn.clear();
 }
 
-// Every wanted channel on the master of its slot: moved ones leave their old node first.
+// Every wanted channel on the master of its slot (after the map or a link changed).
 void ShardedSubscriber::place()
 {
     if (!m_open)
         return;
     bool waiting = false;
-    for (auto it = m_channels.begin(); it != m_channels.end(); ++it) {
-        const QByteArray &name = it.key();
-        Channel &channel = it.value();
-        const auto owner = m_router.map().owner(keySlot(name));
-        if (!channel.placedOn.isEmpty()) {
-            if (owner && owner->toString() == channel.placedOn)
-                continue;
-            // The map says the slot moved: leave the old node (Redis may have done it already).
-            auto old = m_links.find(channel.placedOn);
-            if (old != m_links.end()
-                && old->second->send({ QByteArrayLiteral("SUNSUBSCRIBE"), name }))
-                m_sent[channel.placedOn].push_back({ false, name });
-            unplace(channel);
-        }
-        if (!owner) {
-            waiting = true;
-            continue;
-        }
-        PushLink *link = linkTo(*owner);
-        if (!link->send({ QByteArrayLiteral("SSUBSCRIBE"), name })) {
-            waiting = true; // placed once the link connects
-            continue;
-        }
-        channel.placedOn = owner->toString();
-        m_sent[channel.placedOn].push_back({ true, name });
-    }
+    for (auto it = m_channels.begin(); it != m_channels.end(); ++it)
+        waiting = !placeOne(it.key(), it.value()) || waiting;
     if (waiting && !m_retry.isActive())
         m_retry.start(kRetryMs);
 }
 
+// False: it waits for the map or for its master's link.
+bool ShardedSubscriber::placeOne(const QByteArray &name, Channel &channel)
+{
+    const auto owner = m_router.map().owner(keySlot(name));
+    if (!channel.placedOn.isEmpty()) {
+        if (owner && owner->toString() == channel.placedOn)
+            return true;
+        // The map says the slot moved: leave the old node (Redis may have done it already).
+        auto old = m_links.find(channel.placedOn);
+        if (old != m_links.end() && old->second->send({ QByteArrayLiteral("SUNSUBSCRIBE"), name }))
+            m_sent[channel.placedOn].push_back({ false, name });
+        unplace(channel);
+    }
+    if (!owner)
+        return false;
+    PushLink *link = linkTo(*owner);
+    if (!link->send({ QByteArrayLiteral("SSUBSCRIBE"), name }))
+        return false; // placed once the link connects
+    channel.placedOn = link->name();
+    m_sent[channel.placedOn].push_back({ true, name });
+    return true;
+}
+
 void ShardedSubscriber::onReceived(PushLink *link, const Reply &reply)
 {
-    const QString node = link->node().toString();
+    const QString &node = link->name();
+    if (reply.type == Reply::Type::Array && reply.elements.size() == 3
+        && reply.elements[0].string == "smessage") {
+        const QByteArray &name = reply.elements[1].string;
+        const auto it = m_channels.constFind(name);
+        if (it != m_channels.cend() && it->placedOn == node)
+            Q_EMIT message(name, reply.elements[2].string);
+        return;
+    }
     std::deque<Sent> &sent = m_sent[node];
     if (reply.type == Reply::Type::Error) {
         // An error answers the oldest command: MOVED (our map is behind), CLUSTERDOWN, ...
@@ -158,11 +166,6 @@ void ShardedSubscriber::onReceived(PushLink *link, const Reply &reply)
     const QByteArray &kind = reply.elements[0].string;
     const QByteArray &name = reply.elements[1].string;
     const auto it = m_channels.find(name);
-    if (kind == "smessage") {
-        if (it != m_channels.end() && it->placedOn == node)
-            Q_EMIT message(name, reply.elements[2].string);
-        return;
-    }
     const bool subscribing = kind == "ssubscribe";
     if (!subscribing && kind != "sunsubscribe")
         return;
@@ -191,7 +194,7 @@ void ShardedSubscriber::onReceived(PushLink *link, const Reply &reply)
 
 void ShardedSubscriber::onLinkDown(PushLink *link)
 {
-    const QString node = link->node().toString();
+    const QString &node = link->name();
     m_sent.remove(node);
     for (Channel &channel : m_channels) {
         if (channel.placedOn == node)

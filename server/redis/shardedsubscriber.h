@@ -58,6 +58,7 @@ private:
 
     PushLink *linkTo(const NodeAddress &node);
     void place();
+    bool placeOne(const QByteArray &name, Channel &channel);
     void unplace(Channel &channel);
     void onReceived(PushLink *link, const Reply &reply);
     void onLinkDown(PushLink *link);
