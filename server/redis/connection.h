@@ -34,6 +34,8 @@ public:
     void close();
     bool isConnected() const;
     const Options &options() const { return m_options; }
+    // On a Redis Cluster its slot map, for a Subscriber to share; else null.
+    ClusterRouter *clusterRouter() const { return m_cluster.get(); }
 
     // While disconnected, the handler gets Reply::disconnected() from the event loop (never
     // synchronously). A NULL hiredis reply (link lost) also arrives as Reply::disconnected().

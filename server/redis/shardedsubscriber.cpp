@@ -11,20 +11,24 @@ namespace {
 
 } // namespace
 
-ShardedSubscriber::ShardedSubscriber(Options options, QObject *parent)
-    : QObject(parent), m_options(std::move(options)), m_router(m_options)
+ShardedSubscriber::ShardedSubscriber(Options options, ClusterRouter *router, QObject *parent)
+    : QObject(parent), m_options(std::move(options)), m_router(router)
 {
+    if (!m_router) {
+        m_ownRouter = std::make_unique<ClusterRouter>(m_options);
+        m_router = m_ownRouter.get();
+    }
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &ShardedSubscriber::place);
-    connect(&m_router, &ClusterRouter::mapChanged, this, [this] {
+    connect(m_router, &ClusterRouter::mapChanged, this, [this] {
         place();
         updateConnected(QString());
     });
-    connect(&m_router, &ClusterRouter::ready, this, [this] {
+    connect(m_router, &ClusterRouter::ready, this, [this] {
         place();
         updateConnected(QString());
     });
-    connect(&m_router, &ClusterRouter::lost, this,
+    connect(m_router, &ClusterRouter::lost, this,
         [this](const QString &reason) { updateConnected(reason); });
 }
 
@@ -33,13 +37,18 @@ ShardedSubscriber::~ShardedSubscriber() = default;
 void ShardedSubscriber::open()
 {
     m_open = true;
-    m_router.open();
+    m_router->open(); // a shared router is its Connection's to close, but opening it is harmless
+    if (m_router->isReady()) {
+        place();
+        updateConnected(QString());
+    }
 }
 
 void ShardedSubscriber::close()
 {
     m_open = false;
-    m_router.close();
+    if (m_ownRouter)
+        m_ownRouter->close();
     for (auto &[name, link] : m_links)
         link->close(); // onLinkDown: channels unplaced
 }
@@ -113,7 +122,7 @@ void ShardedSubscriber::place()
 // False: it waits for the map or for its master's link.
 bool ShardedSubscriber::placeOne(const QByteArray &name, Channel &channel)
 {
-    const auto owner = m_router.map().owner(keySlot(name));
+    const auto owner = m_router->map().owner(keySlot(name));
     if (!channel.placedOn.isEmpty()) {
         if (owner && owner->toString() == channel.placedOn)
             return true;
@@ -155,7 +164,7 @@ void ShardedSubscriber::onReceived(PushLink *link, const Reply &reply)
         if (command.subscribe && it != m_channels.end() && it->placedOn == node) {
             qCDebug(lcRedis) << "SSUBSCRIBE refused:" << reply.string.constData();
             unplace(*it);
-            m_router.refreshSoon();
+            m_router->refreshSoon();
             if (!m_retry.isActive())
                 m_retry.start(kRetryMs);
         }
@@ -186,7 +195,7 @@ void ShardedSubscriber::onReceived(PushLink *link, const Reply &reply)
         // this node a replica). Find the new owner.
         qCInfo(lcRedis) << "a sharded channel's slot left" << node << "; subscribing again";
         unplace(*it);
-        m_router.refreshSoon();
+        m_router->refreshSoon();
         if (!m_retry.isActive())
             m_retry.start(kRetryMs);
     }
@@ -200,7 +209,7 @@ void ShardedSubscriber::onLinkDown(PushLink *link)
         if (channel.placedOn == node)
             unplace(channel);
     }
-    m_router.refreshSoon();
+    m_router->refreshSoon();
     updateConnected(tr("the sharded pub/sub link to %1 dropped").arg(node));
     if (m_open && !m_retry.isActive())
         m_retry.start(kRetryMs);
@@ -208,8 +217,8 @@ void ShardedSubscriber::onLinkDown(PushLink *link)
 
 void ShardedSubscriber::updateConnected(const QString &reason)
 {
-    bool now = m_open && m_router.isReady();
-    for (const NodeAddress &master : m_router.map().masters()) {
+    bool now = m_open && m_router->isReady();
+    for (const NodeAddress &master : m_router->map().masters()) {
         if (!now)
             break;
         auto it = m_links.find(master.toString());

@@ -26,7 +26,9 @@ class ShardedSubscriber : public QObject
 {
     Q_OBJECT
 public:
-    explicit ShardedSubscriber(Options options, QObject *parent = nullptr);
+    // router: the slot map of the host's command Connection, so that each node has one command
+    // link; null: a router of its own.
+    ShardedSubscriber(Options options, ClusterRouter *router, QObject *parent = nullptr);
     ~ShardedSubscriber() override;
 
     void open();
@@ -65,7 +67,8 @@ private:
     void updateConnected(const QString &reason);
 
     Options m_options;
-    ClusterRouter m_router; // the slot map (its links run CLUSTER SLOTS only)
+    ClusterRouter *m_router; // the slot map
+    std::unique_ptr<ClusterRouter> m_ownRouter;
     std::map<QString, std::unique_ptr<PushLink>> m_links;
     QHash<QByteArray, Channel> m_channels;   // wanted
     QHash<QString, std::deque<Sent>> m_sent; // per node: replies still due, in order

@@ -1,5 +1,6 @@
 #include "subscriber.h"
 
+#include "connection.h"
 #include "link.h"
 #include "shardedsubscriber.h"
 
@@ -8,10 +9,16 @@
 namespace pc::redis {
 
 Subscriber::Subscriber(Options options, QObject *parent)
+    : Subscriber(std::move(options), nullptr, parent)
+{
+}
+
+Subscriber::Subscriber(Options options, Connection *commands, QObject *parent)
     : QObject(parent), m_options(std::move(options))
 {
     if (m_options.url.isCluster()) {
-        m_sharded = std::make_unique<ShardedSubscriber>(m_options);
+        m_sharded = std::make_unique<ShardedSubscriber>(
+            m_options, commands ? commands->clusterRouter() : nullptr);
         connect(m_sharded.get(), &ShardedSubscriber::connected, this, &Subscriber::connected);
         connect(m_sharded.get(), &ShardedSubscriber::disconnected, this, &Subscriber::disconnected);
         connect(m_sharded.get(), &ShardedSubscriber::subscribed, this, &Subscriber::subscribed);

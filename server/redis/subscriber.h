@@ -11,6 +11,7 @@
 
 namespace pc::redis {
 
+class Connection;
 class Link;
 class ShardedSubscriber;
 
@@ -23,6 +24,9 @@ class Subscriber : public QObject
     Q_OBJECT
 public:
     explicit Subscriber(Options options, QObject *parent = nullptr);
+    // On a Redis Cluster it learns the slot map from commands (which must outlive it), so
+    // that each node has one command connection; otherwise as above.
+    Subscriber(Options options, Connection *commands, QObject *parent = nullptr);
     ~Subscriber() override;
 
     void open();
