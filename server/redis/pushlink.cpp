@@ -4,6 +4,8 @@
 #include "hiredisreply.h"
 #include "link.h"
 
+#include <QPointer>
+
 #include <hiredis/hiredis.h>
 
 namespace pc::redis {
@@ -103,8 +105,9 @@ void PushLink::onReadyRead()
             Q_EMIT connected();
             continue;
         }
-        Q_EMIT received(reply); // may close this link: the reader is then gone
-        if (!m_ready || !m_reader)
+        QPointer<PushLink> self(this);
+        Q_EMIT received(reply); // may close this link, or delete it
+        if (!self || !m_ready || !m_reader)
             return;
     }
 }

@@ -38,6 +38,8 @@ void ShardedSubscriber::open()
 {
     m_open = true;
     m_router->open(); // a shared router is its Connection's to close, but opening it is harmless
+    for (auto &[name, link] : m_links)
+        link->open(); // after close(): the nodes we knew
     if (m_router->isReady()) {
         place();
         updateConnected(QString());
@@ -210,9 +212,9 @@ void ShardedSubscriber::onLinkDown(PushLink *link)
             unplace(channel);
     }
     m_router->refreshSoon();
-    updateConnected(tr("the sharded pub/sub link to %1 dropped").arg(node));
     if (m_open && !m_retry.isActive())
         m_retry.start(kRetryMs);
+    updateConnected(tr("the sharded pub/sub link to %1 dropped").arg(node)); // may delete us
 }
 
 void ShardedSubscriber::updateConnected(const QString &reason)

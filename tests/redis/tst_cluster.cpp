@@ -81,6 +81,7 @@ private Q_SLOTS:
     void retriesTryAgain();
     void shardedSubscriptionOnEveryShard();
     void subscriptionFollowsAMigratedSlot();
+    void subscriberReopensAndMayBeDeletedByItsHandler();
     void failoverFindsTheNewMaster(); // last: it leaves one node dead
 };
 
@@ -289,6 +290,32 @@ void tst_Cluster::subscriptionFollowsAMigratedSlot()
         QByteArray("1"));
     QTRY_COMPARE_WITH_TIMEOUT(message.size(), 1, 5000);
     QCOMPARE(message[0][1].toByteArray(), QByteArray("moved"));
+}
+
+void tst_Cluster::subscriberReopensAndMayBeDeletedByItsHandler()
+{
+    auto sub = std::make_unique<Subscriber>(options());
+    QSignalSpy subscribed(sub.get(), &Subscriber::subscribed);
+    const quint16 master = m_cluster->masters().first();
+    const QByteArray channel = keyOn(master, "ch");
+    sub->subscribe(channel);
+    sub->open();
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 1, 10000);
+    sub->close();
+    QVERIFY(!sub->isActive(channel));
+    sub->open();
+    QTRY_COMPARE_WITH_TIMEOUT(subscribed.size(), 2, 10000);
+    QCOMPARE(subscribed[1][1].toBool(), true); // the closed link may have missed messages
+    bool deleted = false;
+    connect(sub.get(), &Subscriber::message, this, [&] {
+        sub.reset(); // inside the handler, with its reader mid-reply
+        deleted = true;
+    });
+    QCOMPARE(m_cluster->cli(master,
+                 { QStringLiteral("SPUBLISH"), QString::fromLatin1(channel), QStringLiteral("x") }),
+        QByteArray("1"));
+    QTRY_VERIFY_WITH_TIMEOUT(deleted, 5000);
+    QTest::qWait(50); // nothing of it runs any more
 }
 
 void tst_Cluster::failoverFindsTheNewMaster()
