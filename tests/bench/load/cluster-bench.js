@@ -67,7 +67,9 @@ async function startRedis(cluster) {
   const port = nextPort++;
   const dir = path.join(TMP, `redis-${port}`);
   fs.mkdirSync(dir);
-  const extra = cluster ? ['--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, 'nodes.conf')] : [];
+  // A node timeout of 1 s: a failover takes about 2 s (Redis' default, 15 s, takes 15 s more).
+  const extra = cluster ? ['--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, 'nodes.conf'),
+    '--cluster-node-timeout', '1000'] : [];
   const child = start(1, ['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '',
     '--appendonly', 'no', '--dir', dir, '--maxclients', '20000', ...extra], `redis-${port}.log`);
   for (let i = 0; i < 200; i++) {
@@ -79,13 +81,17 @@ async function startRedis(cluster) {
   throw new Error(`redis-server on ${port} did not start`);
 }
 
-async function startCluster(masters) {
+// The first `masters` nodes are the masters (redis-cli --cluster create takes them in order).
+async function startCluster(masters, replicas = 0) {
   const nodes = [];
-  for (let i = 0; i < masters; i++) nodes.push(await startRedis(true));
+  for (let i = 0; i < masters * (1 + replicas); i++) nodes.push(await startRedis(true));
   execFileSync('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`),
-    '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'ignore' });
-  for (let i = 0; i < 400; i++) {
-    if (nodes.every((n) => cli(n.port, 'CLUSTER', 'INFO').includes('cluster_state:ok'))) return nodes;
+    '--cluster-replicas', String(replicas), '--cluster-yes'], { stdio: 'ignore' });
+  const synced = (n) => !cli(n.port, 'INFO', 'replication').includes('role:slave') ||
+    cli(n.port, 'INFO', 'replication').includes('master_link_status:up');
+  for (let i = 0; i < 800; i++) {
+    if (nodes.every((n) => cli(n.port, 'CLUSTER', 'INFO').includes('cluster_state:ok') && synced(n)))
+      return nodes;
     await sleep(25);
   }
   throw new Error('the cluster did not come up');
@@ -208,6 +214,108 @@ async function measure(label, url, redises) {
   return best;
 }
 
+// Acknowledged messages by room while a failover is measured (the send replies' message ids).
+const MESSAGE_ID_RE = /"message":\{.*?"id":"([^"]+)"/;
+const acked = new Map(); // roomId -> Set of message ids
+const backAfterKill = new Map(); // roomId -> its first acknowledged send after the kill
+let tracking = false;
+let killedAt = 0;
+const countSendReply = Member.prototype.onSendReply;
+Member.prototype.onSendReply = function (ok, s) {
+  if (tracking && ok) {
+    const m = MESSAGE_ID_RE.exec(s);
+    if (m) {
+      if (!acked.has(this.roomId)) acked.set(this.roomId, new Set());
+      acked.get(this.roomId).add(m[1]);
+      if (killedAt && !backAfterKill.has(this.roomId))
+        backAfterKill.set(this.roomId, performance.now() - killedAt);
+    }
+  }
+  return countSendReply.call(this, ok, s);
+};
+
+// A master of a 3+3 cluster SIGKILLed at FAILOVER_RATE msg/s: what was acknowledged and then
+// lost (Redis replicates asynchronously), and how long its rooms could not send.
+async function failover() {
+  const rate = Number(opt('failover-rate', 2000));
+  const secs = Number(opt('failover-secs', 8));
+  const nodes = await startCluster(3, 1);
+  const url = 'redis+cluster://' + nodes.map((n) => `127.0.0.1:${n.port}`).join(',');
+  const one = await startHost(url, 'failover-host1');
+  const two = await startHost(url, 'failover-host2');
+  const pairs = await setupPairs(one, two, PAIRS);
+  const victim = nodes[0];
+  const onVictim = new Set(cli(victim.port, '--scan', '--pattern', '*meta:{*').split('\n')
+    .map((k) => k.slice(k.indexOf('{') + 1, -1)));
+  tracking = true;
+  const phase = resetPhase();
+  const total = Math.round(rate * secs);
+  const t0 = performance.now() + 2;
+  let k = 0;
+  await new Promise((resolve) => {
+    const timer = setInterval(() => {
+      const now = performance.now();
+      if (!killedAt && now - t0 > 2000) {
+        killedAt = now;
+        process.kill(victim.pid, 'SIGKILL');
+      }
+      const due = Math.min(total, Math.floor(((now - t0) * rate) / 1000) + 1);
+      for (; k < due; k++) {
+        const pair = pairs[k % pairs.length];
+        const m = Math.floor(k / pairs.length) & 1 ? pair.b : pair.a;
+        m.sendChat(`~B${phase}~0~${m.idx}~${TEXT_PAD}`);
+      }
+      if (k >= total) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 1);
+  });
+  await sleep(2000);
+  tracking = false;
+  let ackedCount = 0;
+  let lost = 0;
+  let lostOnVictim = 0;
+  for (const { a } of pairs) {
+    const ids = acked.get(a.roomId) || new Set();
+    ackedCount += ids.size;
+    const stored = new Set();
+    let after = 0;
+    for (;;) {
+      let page;
+      for (let attempt = 0; !page; attempt++) {
+        try {
+          page = await a.call('messages.list', { roomId: a.roomId, token: a.token, after });
+        } catch (e) {
+          if (attempt > 100) throw e; // 10 s: the cluster did not recover
+          await sleep(100);
+        }
+      }
+      for (const msg of page.messages) stored.add(msg.id);
+      if (!page.hasMore || !page.messages.length) break;
+      after = page.messages[page.messages.length - 1].seq;
+    }
+    for (const id of ids) {
+      if (!stored.has(id)) {
+        lost += 1;
+        lostOnVictim += onVictim.has(a.roomId);
+      }
+    }
+  }
+  // The killed master's rooms: from the kill to the first send that succeeded again in each
+  // (a reply already on its way at the kill counts as 0).
+  const back = [...onVictim].map((id) => backAfterKill.get(id) ?? Infinity).sort((x, y) => x - y);
+  for (const p of pairs) {
+    p.a.close();
+    p.b.close();
+  }
+  await stop(one.child);
+  await stop(two.child);
+  return { rate, total, acked: ackedCount, lost, lostOnVictim, rooms: pairs.length, victimRooms: onVictim.size,
+    backMedianMs: back[Math.floor(back.length / 2)], backMaxMs: back[back.length - 1],
+    sendErrors: stats.sendErr, errors: { ...stats.errors } };
+}
+
 async function main() {
   if (!HOST_BIN) throw new Error('--host-bin is required');
   note(`two hosts, ${PAIRS} rooms with a member on each, ${STEP_SECS} s per rate, ${RUNS} run(s)`);
@@ -238,6 +346,14 @@ async function main() {
     console.log(`${(label === 'single' ? 'one Redis' : '3-master cluster').padEnd(22)} ` +
       `${String(median(rs.map((r) => r.rate))).padStart(8)} msg/s          ` +
       `${median(rs.map(hostUs)).toFixed(1).padStart(8)}            ${median(rs.map(redisUs)).toFixed(1).padStart(8)}          ${spread}`);
+  }
+  if (!args.includes('--no-failover')) {
+    note('failover: a master of a 3+3 cluster killed mid-chat');
+    const f = await failover();
+    console.log(`\nFailover: ${f.rate} msg/s over ${f.rooms} rooms (${f.victimRooms} on the killed master), ` +
+      `${f.total} sent: ${f.acked} acknowledged, ${f.lost} of them lost (${f.lostOnVictim} on the killed ` +
+      `master's shard); ${f.sendErrors} sends refused (${JSON.stringify(f.errors)}); its rooms sent ` +
+      `again after ${(f.backMedianMs / 1000).toFixed(1)} s (median), ${(f.backMaxMs / 1000).toFixed(1)} s (last)`);
   }
   const ratio = median(results.cluster.filter(Boolean).map((r) => r.rate)) /
     median(results.single.filter(Boolean).map((r) => r.rate));
