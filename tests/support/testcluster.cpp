@@ -94,15 +94,22 @@ bool TestCluster::start(int timeoutMs)
         taken.append(node->port);
         m_nodes.append(node);
     }
-    for (quint16 port : std::as_const(taken)) {
-        while (!alive(port)) {
+    for (const auto &node : std::as_const(m_nodes)) {
+        while (!alive(node->port)) {
             if (deadline.hasExpired())
                 return false;
+            // Another program took the port between our probe and redis-server's bind.
+            if (node->process->state() == QProcess::NotRunning) {
+                node->port = freeNodePort(taken);
+                taken.append(node->port);
+                if (node->port == 0 || !launch(*node))
+                    return false;
+            }
             QTest::qWait(20);
         }
     }
     QStringList create { QStringLiteral("--cluster"), QStringLiteral("create") };
-    for (quint16 port : std::as_const(taken))
+    for (quint16 port : ports())
         create.append(QStringLiteral("127.0.0.1:%1").arg(port));
     create << QStringLiteral("--cluster-replicas") << QString::number(m_replicas)
            << QStringLiteral("--cluster-yes");

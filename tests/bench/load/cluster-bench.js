@@ -62,23 +62,30 @@ function start(cpu, argv, log) {
 const cli = (port, ...a) =>
   execFileSync('redis-cli', ['-p', String(port), ...a], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
 
-let nextPort = 21000 + (process.pid % 2000) * 5;
+// Below the ephemeral range (32768 up), cluster bus ports (port + 10000) included; a port some
+// other program holds is skipped.
+let nextPort = 12000 + (process.pid % 1000) * 10;
 async function startRedis(cluster) {
-  const port = nextPort++;
-  const dir = path.join(TMP, `redis-${port}`);
-  fs.mkdirSync(dir);
-  // A node timeout of 1 s: a failover takes about 2 s (Redis' default, 15 s, takes 15 s more).
-  const extra = cluster ? ['--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, 'nodes.conf'),
-    '--cluster-node-timeout', '1000'] : [];
-  const child = start(1, ['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '',
-    '--appendonly', 'no', '--dir', dir, '--maxclients', '20000', ...extra], `redis-${port}.log`);
-  for (let i = 0; i < 200; i++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = nextPort++;
+    const dir = path.join(TMP, `redis-${port}`);
+    fs.mkdirSync(dir);
+    // A node timeout of 1 s: a failover takes about 2 s (Redis' default, 15 s, takes 15 s more).
+    const extra = cluster ? ['--cluster-enabled', 'yes', '--cluster-config-file', path.join(dir, 'nodes.conf'),
+      '--cluster-node-timeout', '1000'] : [];
+    const child = start(1, ['redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '',
+      '--appendonly', 'no', '--dir', dir, '--maxclients', '20000', ...extra], `redis-${port}.log`);
+    for (let i = 0; i < 200 && child.exitCode === null; i++) {
+      try {
+        if (cli(port, 'PING') === 'PONG') return { port, pid: child.pid };
+      } catch {}
+      await sleep(25);
+    }
     try {
-      if (cli(port, 'PING') === 'PONG') return { port, pid: child.pid };
+      process.kill(child.pid, 'SIGKILL');
     } catch {}
-    await sleep(25);
   }
-  throw new Error(`redis-server on ${port} did not start`);
+  throw new Error('redis-server did not start on any of 5 ports');
 }
 
 // The first `masters` nodes are the masters (redis-cli --cluster create takes them in order).
