@@ -258,7 +258,8 @@ int main(int argc, char *argv[])
             QStringLiteral("Address to listen on (port 0 picks a free one)."),
             QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:7878") },
         { QStringLiteral("redis"),
-            QStringLiteral("Use this Redis (redis://host:port[/db] or unix:///path) instead of "
+            QStringLiteral("Use this Redis (redis://host:port[/db] or unix:///path), or this Redis "
+                           "Cluster (redis+cluster://host:port[,host:port...]), instead of "
                            "starting a private one."),
             QStringLiteral("URL") },
         { QStringLiteral("redis-prefix"), QStringLiteral("Prefix for every Redis key and channel."),

@@ -15,6 +15,7 @@
 #include "roomhub.h"
 #include "roomstore.h"
 #include "session.h"
+#include "shardedscripts.h"
 
 #include "pc_version.h"
 #include "protocol/frames.h"
@@ -70,8 +71,8 @@ struct RoomHost::Request
 RoomHost::RoomHost(HostOptions options, redis::Options redis, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
-    , m_redis(std::make_unique<redis::Connection>(redis))
-    , m_subscriber(std::make_unique<redis::Subscriber>(redis))
+    , m_redis(roomConnection(redis)) // sharded scripts on a Redis Cluster
+    , m_subscriber(std::make_unique<redis::Subscriber>(redis, m_redis.get()))
     , m_store(std::make_unique<RoomStore>(m_redis.get(), m_options.redisPrefix))
     , m_hub(new RoomHub(m_store.get(), m_redis.get(), m_subscriber.get(), &m_counters, this))
     , m_acceptor(new Acceptor(m_options.listenBacklog, this))

@@ -546,8 +546,11 @@ def gen_lua_events(schema, sc):
         L += ["  return cjson.encode(t)", "end"]
     L += ["-- The bus form of an event, \"<name> <seq> <payload>\": hosts read the header without a",
           "-- JSON parser and splice the payload into frames.",
+          "-- On a Redis Cluster the host loads the script with 'SPUBLISH' here (sharded pub/sub:",
+          "-- the event stays on the room's shard); keep this line as it is (shardedscripts.cpp).",
+          "local PUBLISH = 'PUBLISH'",
           "local function publish(channel, event, seq, payload)",
-          "  redis.call('PUBLISH', channel, event .. ' ' .. seq .. ' ' .. payload)", "end", ""]
+          "  redis.call(PUBLISH, channel, event .. ' ' .. seq .. ' ' .. payload)", "end", ""]
     return "\n".join(L)
 
 

@@ -1,5 +1,6 @@
 #include "connection.h"
 
+#include "clusterrouter.h"
 #include "link.h"
 
 #include <chrono>
@@ -29,10 +30,15 @@ namespace {
 } // namespace
 
 Connection::Connection(Options options, QObject *parent)
-    : QObject(parent)
-    , m_options(std::move(options))
-    , m_link(std::make_unique<Link>(m_options, Link::Role::Commands))
+    : QObject(parent), m_options(std::move(options))
 {
+    if (m_options.url.isCluster()) {
+        m_cluster = std::make_unique<ClusterRouter>(m_options);
+        connect(m_cluster.get(), &ClusterRouter::ready, this, &Connection::connected);
+        connect(m_cluster.get(), &ClusterRouter::lost, this, &Connection::disconnected);
+        return;
+    }
+    m_link = std::make_unique<Link>(m_options, Link::Role::Commands);
     connect(m_link.get(), &Link::connected, this, [this] {
         for (const Script &script : std::as_const(m_preloaded))
             m_link->send({ "SCRIPT", "LOAD", script.source() }, {});
@@ -44,26 +50,43 @@ Connection::Connection(Options options, QObject *parent)
 // ~Link drops pending handlers; queued ones die with this object as their context.
 Connection::~Connection() = default;
 
-void Connection::preload(const Script &script)
+const Script &Connection::variantOf(const Script &script)
 {
+    if (!m_variant)
+        return script;
+    auto it = m_variants.find(script.sha1());
+    if (it == m_variants.end())
+        it = m_variants.insert(script.sha1(), m_variant(script));
+    return *it;
+}
+
+void Connection::preload(const Script &written)
+{
+    const Script &script = variantOf(written);
     m_preloaded.append(script);
+    if (m_cluster)
+        return m_cluster->addPreload({ "SCRIPT", "LOAD", script.source() });
     if (isConnected())
         m_link->send({ "SCRIPT", "LOAD", script.source() }, {});
 }
 
 void Connection::open()
 {
+    if (m_cluster)
+        return m_cluster->open();
     m_link->open();
 }
 
 void Connection::close()
 {
+    if (m_cluster)
+        return m_cluster->close();
     m_link->close();
 }
 
 bool Connection::isConnected() const
 {
-    return m_link->isConnected();
+    return m_cluster ? m_cluster->isReady() : m_link->isConnected();
 }
 
 void Connection::command(const QList<QByteArray> &args, ReplyHandler handler)
@@ -75,6 +98,8 @@ void Connection::command(const QList<QByteArray> &args, ReplyHandler handler)
         qCWarning(lcRedis) << "refused" << args.first().toUpper().constData()
                            << "on a command connection: use a Subscriber";
         refusal = Reply::error(QByteArrayLiteral("ERR not allowed on a command connection"));
+    } else if (m_cluster) {
+        return m_cluster->send(commandSlot(args), args, std::move(handler));
     } else if (m_link->send(args, handler)) {
         return;
     } else {
@@ -88,9 +113,10 @@ void Connection::command(const QList<QByteArray> &args, ReplyHandler handler)
     }
 }
 
-void Connection::eval(const Script &script, const QList<QByteArray> &keys,
+void Connection::eval(const Script &written, const QList<QByteArray> &keys,
     const QList<QByteArray> &args, ReplyHandler handler)
 {
+    const Script &script = variantOf(written);
     QList<QByteArray> command;
     command.reserve(3 + keys.size() + args.size());
     command << QByteArrayLiteral("EVALSHA") << script.sha1() << QByteArray::number(keys.size())

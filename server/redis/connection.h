@@ -4,6 +4,7 @@
 #include "reply.h"
 #include "script.h"
 
+#include <QHash>
 #include <QObject>
 
 #include <chrono>
@@ -14,11 +15,14 @@ namespace pc::redis {
 
 using ReplyHandler = std::function<void(const Reply &)>;
 
+class ClusterRouter;
 class Link;
 
 // A command connection on hiredis' async API, driven by QSocketNotifier. Commands issued in
 // one event-loop pass are written to the socket together (hiredis buffers them until the
 // write notifier fires). Reconnects with exponential backoff until close().
+// With a redis+cluster:// URL it is one link per cluster node, each command sent to the master
+// of its first key's slot (ClusterRouter); connected means every slot has a reachable master.
 class Connection : public QObject
 {
     Q_OBJECT
@@ -30,6 +34,8 @@ public:
     void close();
     bool isConnected() const;
     const Options &options() const { return m_options; }
+    // On a Redis Cluster its slot map, for a Subscriber to share; else null.
+    ClusterRouter *clusterRouter() const { return m_cluster.get(); }
 
     // While disconnected, the handler gets Reply::disconnected() from the event loop (never
     // synchronously). A NULL hiredis reply (link lost) also arrives as Reply::disconnected().
@@ -37,6 +43,12 @@ public:
     // Loads the script with SCRIPT LOAD first thing on every (re)connect, before any other
     // command: pipelined EVALSHAs then never meet NOSCRIPT, whose fallback could reorder them.
     void preload(const Script &script);
+    // How this connection runs scripts: preload() and eval() take a script as written and run
+    // what variant made of it (once per script). Set it before the first preload().
+    void setScriptVariant(std::function<Script(const Script &)> variant)
+    {
+        m_variant = std::move(variant);
+    }
     // EVALSHA; on NOSCRIPT, EVAL with the source. keys and args as Redis expects them.
     void eval(const Script &script, const QList<QByteArray> &keys, const QList<QByteArray> &args,
         ReplyHandler handler);
@@ -51,9 +63,14 @@ Q_SIGNALS:
     void disconnected(const QString &reason);
 
 private:
+    const Script &variantOf(const Script &script);
+
     Options m_options;
-    std::unique_ptr<Link> m_link;
+    std::unique_ptr<Link> m_link;             // one Redis
+    std::unique_ptr<ClusterRouter> m_cluster; // or a Redis Cluster
     QList<Script> m_preloaded;
+    std::function<Script(const Script &)> m_variant;
+    QHash<QByteArray, Script> m_variants; // by the SHA-1 of the script as written
     std::function<void(std::chrono::nanoseconds)> m_roundTrip;
 };
 

@@ -1,11 +1,11 @@
 #include "link.h"
 
+#include "backoff.h"
 #include "hiredisreply.h"
 
 #include <QCoreApplication>
 #include <QFile>
 #include <QPointer>
-#include <QRandomGenerator>
 #include <QSocketNotifier>
 
 #include <hiredis/async.h>
@@ -385,18 +385,9 @@ void Link::linkEnded(const QString &reason)
 
 void Link::scheduleReconnect()
 {
-    // Exponential backoff with "equal jitter": half the delay fixed, half random, so that many
-    // hosts that lost one Redis do not all come back in the same millisecond.
-    const qint64 minDelay = qMax(1, m_options.minReconnectDelayMs);
-    const qint64 maxDelay = qMax<qint64>(minDelay, m_options.maxReconnectDelayMs);
-    qint64 delay = minDelay;
-    for (int i = 0; i < m_attempt && delay < maxDelay; ++i)
-        delay *= 2;
-    delay = qMin(delay, maxDelay);
+    m_reconnectTimer.start(reconnectDelayMs(m_attempt, m_options));
     if (m_attempt < 64)
         ++m_attempt;
-    const qint64 half = delay / 2;
-    m_reconnectTimer.start(int(half + QRandomGenerator::global()->bounded(delay - half + 1)));
 }
 
 void Link::onNotifier(bool writable)

@@ -1,16 +1,31 @@
 #include "subscriber.h"
 
+#include "connection.h"
 #include "link.h"
+#include "shardedsubscriber.h"
 
 #include <algorithm>
 
 namespace pc::redis {
 
 Subscriber::Subscriber(Options options, QObject *parent)
-    : QObject(parent)
-    , m_options(std::move(options))
-    , m_link(std::make_unique<Link>(m_options, Link::Role::PubSub))
+    : Subscriber(std::move(options), nullptr, parent)
 {
+}
+
+Subscriber::Subscriber(Options options, Connection *commands, QObject *parent)
+    : QObject(parent), m_options(std::move(options))
+{
+    if (m_options.url.isCluster()) {
+        m_sharded = std::make_unique<ShardedSubscriber>(
+            m_options, commands ? commands->clusterRouter() : nullptr);
+        connect(m_sharded.get(), &ShardedSubscriber::connected, this, &Subscriber::connected);
+        connect(m_sharded.get(), &ShardedSubscriber::disconnected, this, &Subscriber::disconnected);
+        connect(m_sharded.get(), &ShardedSubscriber::subscribed, this, &Subscriber::subscribed);
+        connect(m_sharded.get(), &ShardedSubscriber::message, this, &Subscriber::message);
+        return;
+    }
+    m_link = std::make_unique<Link>(m_options, Link::Role::PubSub);
     m_link->setPushHandler([this](const Reply &reply) { onPush(reply); });
     connect(m_link.get(), &Link::connected, this, &Subscriber::onLinkUp);
     connect(m_link.get(), &Link::disconnected, this, &Subscriber::onLinkDown);
@@ -20,21 +35,35 @@ Subscriber::~Subscriber() = default;
 
 void Subscriber::open()
 {
+    if (m_sharded)
+        return m_sharded->open();
     m_link->open();
 }
 
 void Subscriber::close()
 {
+    if (m_sharded)
+        return m_sharded->close();
     m_link->close(); // a connected link reports disconnected() now: onLinkDown
 }
 
 bool Subscriber::isConnected() const
 {
-    return m_link->isConnected();
+    return m_sharded ? m_sharded->isConnected() : m_link->isConnected();
+}
+
+QSet<QByteArray> Subscriber::channels() const
+{
+    if (!m_sharded)
+        return m_channels;
+    const QList<QByteArray> names = m_sharded->channels();
+    return QSet<QByteArray>(names.cbegin(), names.cend());
 }
 
 void Subscriber::subscribe(const QByteArray &channel)
 {
+    if (m_sharded)
+        return m_sharded->subscribe(channel);
     if (m_channels.contains(channel))
         return;
     m_channels.insert(channel);
@@ -44,6 +73,8 @@ void Subscriber::subscribe(const QByteArray &channel)
 
 void Subscriber::unsubscribe(const QByteArray &channel)
 {
+    if (m_sharded)
+        return m_sharded->unsubscribe(channel);
     if (!m_channels.remove(channel))
         return;
     m_active.remove(channel);
@@ -54,6 +85,8 @@ void Subscriber::unsubscribe(const QByteArray &channel)
 
 bool Subscriber::isActive(const QByteArray &channel) const
 {
+    if (m_sharded)
+        return m_sharded->isActive(channel);
     return m_active.contains(channel);
 }
 

@@ -11,15 +11,22 @@
 
 namespace pc::redis {
 
+class Connection;
 class Link;
+class ShardedSubscriber;
 
 // Pub/sub on its own connection (a subscribed connection can run no other command).
 // Remembers its channels and subscribes them again after every reconnect.
+// With a redis+cluster:// URL the channels are sharded (SSUBSCRIBE on the master of each
+// channel's slot, ShardedSubscriber), and a slot that moves counts as a reconnect.
 class Subscriber : public QObject
 {
     Q_OBJECT
 public:
     explicit Subscriber(Options options, QObject *parent = nullptr);
+    // On a Redis Cluster it learns the slot map from commands (which must outlive it), so
+    // that each node has one command connection; otherwise as above.
+    Subscriber(Options options, Connection *commands, QObject *parent = nullptr);
     ~Subscriber() override;
 
     void open();
@@ -30,7 +37,7 @@ public:
     void unsubscribe(const QByteArray &channel); // idempotent
     // True once Redis confirmed the subscription on the current link.
     bool isActive(const QByteArray &channel) const;
-    QSet<QByteArray> channels() const { return m_channels; }
+    QSet<QByteArray> channels() const;
 
 Q_SIGNALS:
     void connected();
@@ -48,8 +55,9 @@ private:
 
     Options m_options;
     std::unique_ptr<Link> m_link;
-    QSet<QByteArray> m_channels;      // wanted
-    QSet<QByteArray> m_active;        // confirmed on the current link
+    std::unique_ptr<ShardedSubscriber> m_sharded; // instead of m_link on a Redis Cluster
+    QSet<QByteArray> m_channels;                  // wanted
+    QSet<QByteArray> m_active;                    // confirmed on the current link
     QSet<QByteArray> m_missed;        // were active on a dropped link, not yet confirmed again
     QHash<QByteArray, int> m_pending; // SUBSCRIBE replies still due on the current link
 };

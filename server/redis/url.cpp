@@ -1,6 +1,7 @@
 #include "url.h"
 
 #include <QCoreApplication>
+#include <QStringList>
 #include <QUrl>
 
 namespace pc::redis {
@@ -44,6 +45,61 @@ namespace {
         return int(*n);
     }
 
+    // host, host:port, [v6] or [v6]:port; the port defaults to 6379.
+    std::optional<NodeAddress> parseHostPort(QStringView authority, QString *error)
+    {
+        NodeAddress node { QString(), 6379 };
+        QStringView portText;
+        bool hasPort = false;
+        if (authority.startsWith(u'[')) {
+            const qsizetype close = authority.indexOf(u']');
+            if (close < 0) {
+                fail(error, tr("The IPv6 address in the Redis URL lacks its closing \"]\"."));
+                return std::nullopt;
+            }
+            node.host = authority.mid(1, close - 1).toString();
+            const QStringView after = authority.mid(close + 1);
+            if (!after.isEmpty()) {
+                if (!after.startsWith(u':')) {
+                    fail(error,
+                        tr("The Redis URL has text after the IPv6 address: use "
+                           "redis://[address]:port."));
+                    return std::nullopt;
+                }
+                hasPort = true;
+                portText = after.mid(1);
+            }
+        } else {
+            const qsizetype colon = authority.indexOf(u':');
+            if (colon >= 0 && authority.indexOf(u':', colon + 1) >= 0) {
+                fail(error,
+                    tr("IPv6 addresses in Redis URLs need brackets, like "
+                       "redis://[::1]:6379."));
+                return std::nullopt;
+            }
+            node.host = (colon < 0 ? authority : authority.left(colon)).toString();
+            if (colon >= 0) {
+                hasPort = true;
+                portText = authority.mid(colon + 1);
+            }
+        }
+        if (node.host.isEmpty()) {
+            fail(error, tr("The Redis URL has no host name."));
+            return std::nullopt;
+        }
+        if (hasPort) {
+            const auto port = decimal(portText);
+            if (!port || *port < 1 || *port > 65535) {
+                fail(error,
+                    tr("The Redis port \"%1\" is not a number from 1 to 65535.")
+                        .arg(portText.toString()));
+                return std::nullopt;
+            }
+            node.port = quint16(*port);
+        }
+        return node;
+    }
+
     std::optional<Url> parseTcp(QStringView rest, QString *error)
     {
         // Never echo what comes before '@': it is a password.
@@ -55,49 +111,13 @@ namespace {
                    "redis://host:port/db."));
 
         const qsizetype slash = rest.indexOf(u'/');
-        const QStringView authority = slash < 0 ? rest : rest.left(slash);
-
+        const auto node = parseHostPort(slash < 0 ? rest : rest.left(slash), error);
+        if (!node)
+            return std::nullopt;
         Url url;
         url.kind = Url::Kind::Tcp;
-        QStringView portText;
-        bool hasPort = false;
-        if (authority.startsWith(u'[')) {
-            const qsizetype close = authority.indexOf(u']');
-            if (close < 0)
-                return fail(
-                    error, tr("The IPv6 address in the Redis URL lacks its closing \"]\"."));
-            url.host = authority.mid(1, close - 1).toString();
-            const QStringView after = authority.mid(close + 1);
-            if (!after.isEmpty()) {
-                if (!after.startsWith(u':'))
-                    return fail(error,
-                        tr("The Redis URL has text after the IPv6 address: use "
-                           "redis://[address]:port."));
-                hasPort = true;
-                portText = after.mid(1);
-            }
-        } else {
-            const qsizetype colon = authority.indexOf(u':');
-            if (colon >= 0 && authority.indexOf(u':', colon + 1) >= 0)
-                return fail(error,
-                    tr("IPv6 addresses in Redis URLs need brackets, like "
-                       "redis://[::1]:6379."));
-            url.host = (colon < 0 ? authority : authority.left(colon)).toString();
-            if (colon >= 0) {
-                hasPort = true;
-                portText = authority.mid(colon + 1);
-            }
-        }
-        if (url.host.isEmpty())
-            return fail(error, tr("The Redis URL has no host name."));
-        if (hasPort) {
-            const auto port = decimal(portText);
-            if (!port || *port < 1 || *port > 65535)
-                return fail(error,
-                    tr("The Redis port \"%1\" is not a number from 1 to 65535.")
-                        .arg(portText.toString()));
-            url.port = quint16(*port);
-        }
+        url.host = node->host;
+        url.port = node->port;
 
         if (slash >= 0) {
             const QStringView dbText = rest.mid(slash + 1);
@@ -108,6 +128,33 @@ namespace {
                 url.db = *db;
             }
         }
+        return url;
+    }
+
+    // redis+cluster://host:port[,host:port...]: seed nodes, database 0.
+    std::optional<Url> parseCluster(QStringView rest, QString *error)
+    {
+        if (rest.contains(u'@'))
+            return fail(error, tr("Passwords in Redis URLs are not supported."));
+        if (rest.contains(u'?') || rest.contains(u'#'))
+            return fail(error, tr("A redis+cluster:// URL takes no query or fragment."));
+        if (rest.endsWith(u'/'))
+            rest.chop(1);
+        if (rest.contains(u'/'))
+            return fail(error,
+                tr("A Redis Cluster has only database 0: use "
+                   "redis+cluster://host:port[,host:port...]."));
+        Url url;
+        url.kind = Url::Kind::Cluster;
+        for (QStringView item : rest.split(u',')) {
+            const auto node = parseHostPort(item, error);
+            if (!node)
+                return std::nullopt;
+            if (!url.seeds.contains(*node))
+                url.seeds.append(*node);
+        }
+        url.host = url.seeds.first().host;
+        url.port = url.seeds.first().port;
         return url;
     }
 
@@ -169,6 +216,8 @@ std::optional<Url> Url::parse(const QString &text, QString *error)
         return parseTcp(rest, error);
     if (scheme == QLatin1String("unix"))
         return parseUnix(rest, error);
+    if (scheme == QLatin1String("redis+cluster"))
+        return parseCluster(rest, error);
     if (scheme == QLatin1String("rediss"))
         return fail(error, tr("TLS (rediss://) is not supported: use redis:// or unix://."));
     return fail(error,
@@ -177,8 +226,20 @@ std::optional<Url> Url::parse(const QString &text, QString *error)
             .arg(scheme));
 }
 
+QString NodeAddress::toString() const
+{
+    const QString h = host.contains(u':') ? QStringLiteral("[%1]").arg(host) : host;
+    return QStringLiteral("%1:%2").arg(h).arg(port);
+}
+
 QString Url::toString() const
 {
+    if (kind == Kind::Cluster) {
+        QStringList nodes;
+        for (const NodeAddress &node : seeds)
+            nodes.append(node.toString());
+        return QStringLiteral("redis+cluster://") + nodes.join(u',');
+    }
     if (kind == Kind::Unix) {
         QString s
             = QStringLiteral("unix://") + QString::fromUtf8(QUrl::toPercentEncoding(path, "/"));
@@ -186,8 +247,7 @@ QString Url::toString() const
             s += QStringLiteral("?db=%1").arg(db);
         return s;
     }
-    const QString h = host.contains(u':') ? QStringLiteral("[%1]").arg(host) : host;
-    QString s = QStringLiteral("redis://%1:%2").arg(h).arg(port);
+    QString s = QStringLiteral("redis://") + NodeAddress { host, port }.toString();
     if (db != 0)
         s += QStringLiteral("/%1").arg(db);
     return s;

@@ -611,6 +611,75 @@ class Room:
 # Check context
 # --------------------------------------------------------------------------------------
 
+class TcpRedis(Redis):
+    def __init__(self, host, port):
+        super().__init__(None)
+        self.addr = (host, port)
+
+    async def connect(self):
+        self.r, self.w = await asyncio.open_connection(*self.addr)
+
+
+class ClusterRedis(Redis):
+    """A Redis Cluster the caller runs (--redis-url redis+cluster://…): a command follows MOVED
+    to the node that owns its key; SCAN and PUBSUB SHARDCHANNELS ask every master."""
+
+    def __init__(self, seeds):
+        super().__init__(None)
+        self.seeds = seeds
+        self.nodes = {}
+
+    async def node(self, addr):
+        if addr not in self.nodes:
+            n = TcpRedis(*addr)
+            await n.connect()
+            self.nodes[addr] = n
+        return self.nodes[addr]
+
+    async def connect(self):
+        await self.node(self.seeds[0])
+
+    async def masters(self):
+        ranges = await (await self.node(self.seeds[0])).cmd("CLUSTER", "SLOTS")
+        return sorted({(r[2][0].decode() or self.seeds[0][0], r[2][1]) for r in ranges})
+
+    async def cmd(self, *args):
+        addr, reply = self.seeds[0], None
+        for _ in range(5):
+            reply = await (await self.node(addr)).cmd(*args)
+            if not (isinstance(reply, RedisError) and str(reply).startswith("MOVED ")):
+                break
+            host, port = str(reply).split()[2].rsplit(":", 1)
+            addr = (host, int(port))
+        return reply
+
+    async def all_keys(self):
+        keys = []
+        for addr in await self.masters():
+            n, cursor = await self.node(addr), b"0"
+            while True:
+                cursor, batch = await n.cmd("SCAN", cursor, "COUNT", 1000)
+                keys.extend(batch)
+                if cursor in (b"0", "0"):
+                    break
+        return keys
+
+    def close(self):
+        for n in self.nodes.values():
+            n.close()
+
+
+def cluster_seeds(url):
+    """The seed nodes of redis+cluster://host:port[,host:port…], or None for another URL."""
+    if not url.startswith("redis+cluster://"):
+        return None
+    seeds = []
+    for item in url[len("redis+cluster://"):].rstrip("/").split(","):
+        host, _, port = item.rpartition(":")
+        seeds.append((host.strip("[]"), int(port)))
+    return seeds
+
+
 class RedisProcess:
     """The shared redis-server of two-hosts mode (ours: we may stop and restart it)."""
 
@@ -741,6 +810,7 @@ CHECKS = []
 
 
 def check(name, timeout=20, redis=False, final=False):
+    """redis: reads the shared Redis; "ours": also stops it, so it must be the runner's own."""
     def deco(fn):
         CHECKS.append((name, fn, timeout, redis, final))
         return fn
@@ -2199,6 +2269,8 @@ async def _(ctx):
 async def _(ctx):
     room = await ctx.new_room(members=2, sub=(0, 1))
     a, b = room.members
+    if isinstance(ctx.env.redis, ClusterRedis):
+        return await sharded_pubsub_channel(ctx, room)
     sub = Redis(ctx.env.redis.path)
     await sub.connect()
     try:
@@ -2220,6 +2292,38 @@ async def _(ctx):
     chans = await ctx.env.redis.cmd("PUBSUB", "CHANNELS", "*%s*" % room.id)
     bad = [ch for ch in chans or [] if ("{%s}" % room.id).encode() not in ch]
     ctx.expect(not bad, "subscribed channels containing the room ID but not {roomId}: %s" % bad)
+
+
+async def sharded_pubsub_channel(ctx, room):
+    """storage_pubsub_channel on a Redis Cluster: sharded pub/sub has no patterns, so the
+    room's channels are found with PUBSUB SHARDCHANNELS on every master, then heard there."""
+    a, b = room.members
+    r = ctx.env.redis
+    found = []
+    for addr in await r.masters():
+        for ch in await (await r.node(addr)).cmd("PUBSUB", "SHARDCHANNELS", "*%s*" % room.id) or []:
+            found.append((addr, ch))
+    ctx.expect(found, "no sharded channel containing the room ID is subscribed on any master")
+    bad = [ch for _, ch in found if ("{%s}" % room.id).encode() not in ch]
+    ctx.expect(not bad, "subscribed channels containing the room ID but not {roomId}: %s" % bad)
+    if not found:
+        return
+    addr, channel = found[0]
+    sub = TcpRedis(*addr)
+    await sub.connect()
+    try:
+        sub.w.write(Redis.encode(["SSUBSCRIBE", channel]))
+        await sub.w.drain()
+        await asyncio.wait_for(sub.read(), 3)
+        ctx.data(await a.call("messages.send", text="fan out"), "messages.send")
+        try:
+            msg = await asyncio.wait_for(sub.read(), 3)
+        except asyncio.TimeoutError:
+            msg = None
+        ctx.expect(isinstance(msg, list) and len(msg) == 3 and msg[0] == b"smessage",
+                   "no SPUBLISH on the room's channel %r after messages.send" % channel)
+    finally:
+        sub.close()
 
 
 # --------------------------------------------------------------------------------------
@@ -2303,7 +2407,7 @@ async def _(ctx):
     ctx.expect(not hits, "a token is stored in clear in Redis: %s" % "; ".join(sorted(set(hits))[:5]))
 
 
-@check("redis_outage_unavailable_and_resync", redis=True, final=True, timeout=45)
+@check("redis_outage_unavailable_and_resync", redis="ours", final=True, timeout=45)
 async def _(ctx):
     # Runs last but one: it stops the shared Redis and starts an empty one in its place.
     # "unavailable: the store (Redis) cannot be reached right now"; "room.resync — the host may
@@ -2392,6 +2496,8 @@ async def run_checks(env, only, results):
         for name, fn, timeout, needs_redis, is_final in CHECKS:
             if is_final != final or (needs_redis and env.redis is None):
                 continue
+            if needs_redis == "ours" and env.redis_ctl is None:
+                continue
             if only and not re.search(only, name):
                 continue
             ctx = Ctx(env, name)
@@ -2422,7 +2528,15 @@ async def amain(args, tmp, results):
     redis = None
     redis_ctl = None
     extra = args.server_args.split()
-    if args.mode == "two-hosts":
+    if args.mode == "two-hosts" and args.redis_url:
+        # A Redis the caller runs: the outage check, which stops a Redis of our own, is left
+        # out; the storage checks read a Redis Cluster, and are left out for anything else.
+        extra += ["--redis", args.redis_url]
+        seeds = cluster_seeds(args.redis_url)
+        if seeds:  # its storage can be read, not stopped
+            redis = ClusterRedis(seeds)
+            await redis.connect()
+    elif args.mode == "two-hosts":
         sock = os.path.join(tmp, "r.sock")
         redis_ctl = RedisProcess(args.redis_server, sock, tmp)
         redis = await redis_ctl.start()
@@ -2479,6 +2593,9 @@ def main():
     ap.add_argument("--server", default=os.environ.get("PC_SERVER_BINARY", os.path.join(repo, "build/server/privatechat-server")))
     ap.add_argument("--mode", choices=("single", "two-hosts"), default="single")
     ap.add_argument("--redis-server", default=shutil.which("redis-server") or "/usr/bin/redis-server")
+    ap.add_argument("--redis-url", help="two-hosts mode: the hosts share this Redis (e.g. redis+cluster://…) "
+                    "instead of one the runner starts; the outage check is skipped, and the storage "
+                    "checks too unless it is a redis+cluster:// URL (they read the cluster)")
     ap.add_argument("--only", help="regex: run only the checks whose name matches")
     ap.add_argument("--server-args", default="", help="more arguments for every host, space-separated (e.g. \"--workers 2\")")
     ap.add_argument("--keep-logs", action="store_true", help="keep the temp dir with server stderr logs")

@@ -24,6 +24,13 @@ TestHost::TestHost(host::HostOptions options, host::EmbeddedRedis *redis)
     }
 }
 
+TestHost::TestHost(host::HostOptions options, const redis::Url &redis)
+    : m_options(std::move(options)), m_redisUrl(redis)
+{
+    m_options.address = QHostAddress::LocalHost;
+    m_options.port = 0;
+}
+
 TestHost::~TestHost()
 {
     m_host.reset();
@@ -31,7 +38,7 @@ TestHost::~TestHost()
 
 bool TestHost::start()
 {
-    if (!m_redis->isRunning() && !m_redis->start()) {
+    if (m_redis && !m_redis->isRunning() && !m_redis->start()) {
         qWarning() << "redis:" << m_redis->errorString();
         return false;
     }
@@ -46,7 +53,11 @@ void TestHost::stopHost()
 bool TestHost::restartHost()
 {
     redis::Options redisOptions;
-    redisOptions.url = m_redis->url();
+    redisOptions.url = m_redisUrl ? *m_redisUrl : m_redis->url();
+    if (m_redisUrl) { // a cluster's failover: the promoted replica is reached fast
+        redisOptions.minReconnectDelayMs = 50;
+        redisOptions.maxReconnectDelayMs = 500;
+    }
     host::HostOptions options = m_options;
     options.port = m_port;
     m_host = std::make_unique<host::RoomHost>(options, redisOptions);

@@ -9,6 +9,7 @@
 #include <QUrl>
 
 #include <memory>
+#include <optional>
 
 namespace pc::test {
 
@@ -18,6 +19,8 @@ class TestHost
 public:
     // With redis null the host gets a Redis of its own; else it shares that one.
     explicit TestHost(host::HostOptions options = {}, host::EmbeddedRedis *redis = nullptr);
+    // A host on a Redis the test runs itself (a TestCluster's redis+cluster:// URL).
+    TestHost(host::HostOptions options, const redis::Url &redis);
     ~TestHost();
 
     bool start(); // Redis up, host connected and listening
@@ -37,7 +40,8 @@ public:
 private:
     host::HostOptions m_options;
     std::unique_ptr<host::EmbeddedRedis> m_ownRedis;
-    host::EmbeddedRedis *m_redis;
+    host::EmbeddedRedis *m_redis = nullptr;
+    std::optional<redis::Url> m_redisUrl; // instead of m_redis
     std::unique_ptr<host::RoomHost> m_host;
     quint16 m_port = 0;
 };

@@ -14,7 +14,8 @@ const os = require('os');
 const path = require('path');
 const { performance } = require('perf_hooks');
 const Redis = require('ioredis');
-const { Member, stats, resetPhase, countError } = require('./members');
+const { Member, stats, resetPhase, countError, drain } = require('./members');
+const { cpuUs } = require('./proc');
 
 // ---- options -------------------------------------------------------------------------------
 
@@ -89,12 +90,6 @@ function note(line) {
 
 // ---- /proc ---------------------------------------------------------------------------------
 
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
-function cpuUs(pid) {
-  const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1e6) / CLK_TCK; // utime + stime
-}
 function rssKiB(pid) {
   const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) : NaN;
@@ -291,20 +286,6 @@ function closePairs(pairs) {
 function percentile(sorted, count, q) {
   if (count === 0) return NaN;
   return sorted[Math.min(count - 1, Math.max(0, Math.ceil(q * count) - 1))];
-}
-
-// Wait until every expected delivery arrived, or nothing arrived for `quietMs`.
-async function drain(expected, quietMs = 500, maxMs = 15000) {
-  const t0 = performance.now();
-  let frames = stats.frames;
-  let quietSince = performance.now();
-  while (stats.delivered < expected && performance.now() - t0 < maxMs) {
-    await sleep(20);
-    if (stats.frames !== frames) {
-      frames = stats.frames;
-      quietSince = performance.now();
-    } else if (performance.now() - quietSince > quietMs) break;
-  }
 }
 
 // Send at a fixed rate for `secs`, round robin over the rooms, alternating the sender in each

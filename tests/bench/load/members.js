@@ -221,4 +221,18 @@ class Member {
   }
 }
 
-module.exports = { Member, stats, resetPhase, countError };
+// Wait until every expected delivery arrived, or nothing arrived for `quietMs`.
+async function drain(expected, quietMs = 500, maxMs = 15000) {
+  const t0 = performance.now();
+  let frames = stats.frames;
+  let quietSince = performance.now();
+  while (stats.delivered < expected && performance.now() - t0 < maxMs) {
+    await new Promise((r) => setTimeout(r, 20));
+    if (stats.frames !== frames) {
+      frames = stats.frames;
+      quietSince = performance.now();
+    } else if (performance.now() - quietSince > quietMs) break;
+  }
+}
+
+module.exports = { Member, stats, resetPhase, countError, drain };
