@@ -64,6 +64,20 @@ private:
     }
 
     // A key per master, memoised by the master's port (the map is read with redis-cli).
+    // A slot's migration half done: the new owner IMPORTING, the old one MIGRATING.
+    bool beginMigration(int slot, quint16 from, quint16 to)
+    {
+        const QString s = QString::number(slot);
+        const QString cluster = QStringLiteral("CLUSTER"), setslot = QStringLiteral("SETSLOT");
+        const QString fromId
+            = QString::fromLatin1(m_cluster->cli(from, { cluster, QStringLiteral("MYID") }));
+        const QString toId
+            = QString::fromLatin1(m_cluster->cli(to, { cluster, QStringLiteral("MYID") }));
+        return m_cluster->cli(to, { cluster, setslot, s, QStringLiteral("IMPORTING"), fromId })
+            == "OK"
+            && m_cluster->cli(from, { cluster, setslot, s, QStringLiteral("MIGRATING"), toId })
+            == "OK";
+    }
     QByteArray keyOn(quint16 master, const char *name)
     {
         return keyOnMaster(*m_cluster, master, QByteArray(QTest::currentTestFunction()) + name);
@@ -166,16 +180,7 @@ void tst_Cluster::followsAsk()
     const QByteArray fresh = "fresh:{" + kept.mid(kept.indexOf('{') + 1);
     QCOMPARE(keySlot(fresh), slot);
     QCOMPARE(run(*c, { "SET", kept, "1" }).string, QByteArray("OK"));
-    const QString s = QString::number(slot);
-    const QString cluster = QStringLiteral("CLUSTER"), setslot = QStringLiteral("SETSLOT");
-    const QString fromId
-        = QString::fromLatin1(m_cluster->cli(from, { cluster, QStringLiteral("MYID") }));
-    const QString toId
-        = QString::fromLatin1(m_cluster->cli(to, { cluster, QStringLiteral("MYID") }));
-    QCOMPARE(
-        m_cluster->cli(to, { cluster, setslot, s, QStringLiteral("IMPORTING"), fromId }), "OK");
-    QCOMPARE(
-        m_cluster->cli(from, { cluster, setslot, s, QStringLiteral("MIGRATING"), toId }), "OK");
+    QVERIFY(beginMigration(slot, from, to));
     // A key the old owner lacks during the migration: ASK, then ASKING + SET on the new one.
     QCOMPARE(run(*c, { "SET", fresh, "2" }).string, QByteArray("OK"));
     QCOMPARE(run(*c, { "GET", fresh }).string, QByteArray("2"));
@@ -200,16 +205,7 @@ void tst_Cluster::retriesTryAgain()
     const QByteArray two = "two:{" + one.mid(one.indexOf('{') + 1);
     const int slot = keySlot(one);
     QCOMPARE(run(*c, { "MSET", one, "1", two, "2" }).string, QByteArray("OK"));
-    const QString s = QString::number(slot);
-    const QString cluster = QStringLiteral("CLUSTER"), setslot = QStringLiteral("SETSLOT");
-    const QString fromId
-        = QString::fromLatin1(m_cluster->cli(from, { cluster, QStringLiteral("MYID") }));
-    const QString toId
-        = QString::fromLatin1(m_cluster->cli(to, { cluster, QStringLiteral("MYID") }));
-    QCOMPARE(
-        m_cluster->cli(to, { cluster, setslot, s, QStringLiteral("IMPORTING"), fromId }), "OK");
-    QCOMPARE(
-        m_cluster->cli(from, { cluster, setslot, s, QStringLiteral("MIGRATING"), toId }), "OK");
+    QVERIFY(beginMigration(slot, from, to));
     QCOMPARE(m_cluster->cli(from,
                  { QStringLiteral("MIGRATE"), QStringLiteral("127.0.0.1"), QString::number(to),
                      QString::fromLatin1(one), QStringLiteral("0"), QStringLiteral("5000") }),
