@@ -29,6 +29,12 @@ Item {
     // invite and People; the rest is in More, and the details show on request.
     readonly property bool compact: root.width < 560
     property bool showDetails: false
+    readonly property bool detailed: !root.compact || root.showDetails
+    readonly property string lockText: root.session.locked ? qsTr("Unlock room") : qsTr("Lock room")
+
+    function toggleLock(): void {
+        root.session.setLocked(!root.session.locked);
+    }
 
     function focusInput(): void {
         composer.focusInput();
@@ -191,9 +197,9 @@ Item {
                     PcButton {
                         objectName: "lockButton"
                         visible: root.session.isHost && !root.compact
-                        text: root.session.locked ? qsTr("Unlock room") : qsTr("Lock room")
+                        text: root.lockText
                         Accessible.name: root.session.locked ? qsTr("Unlock the room: let new people join") : qsTr("Lock the room: let no one new join")
-                        onClicked: root.session.setLocked(!root.session.locked)
+                        onClicked: root.toggleLock()
                     }
                     PcButton {
                         id: moreButton
@@ -222,7 +228,7 @@ Item {
                 TextEdit {
                     objectName: "inviteText"
                     Layout.fillWidth: true
-                    visible: !root.compact || root.showDetails
+                    visible: root.detailed
                     text: qsTr("Invite: %1").arg(root.session.inviteLink)
                     readOnly: true
                     selectByMouse: true
@@ -235,7 +241,7 @@ Item {
                 Text {
                     objectName: "privacyText"
                     Layout.fillWidth: true
-                    text: root.compact && !root.showDetails
+                    text: !root.detailed
                           ? (!root.session.endToEnd ? qsTr("Not end-to-end encrypted")
                              : root.session.keyMissing ? qsTr("No room key: nothing can be read")
                              : qsTr("End-to-end encrypted · code %1").arg(root.session.safetyCode))
@@ -251,7 +257,7 @@ Item {
                 }
                 Text {
                     Layout.fillWidth: true
-                    visible: root.hosting && (!root.compact || root.showDetails)
+                    visible: root.hosting && root.detailed
                     text: qsTr("Hosting on this computer. Others join with the invite; quitting or stopping ends the room for everyone.")
                     wrapMode: Text.Wrap
                     font.pixelSize: Theme.fontSmall
@@ -260,7 +266,7 @@ Item {
                 Text {
                     objectName: "reachText"
                     Layout.fillWidth: true
-                    visible: root.hosting && text.length > 0 && (!root.compact || root.showDetails)
+                    visible: root.hosting && text.length > 0 && root.detailed
                     text: root.reachText
                     wrapMode: Text.Wrap
                     font.pixelSize: Theme.fontSmall
@@ -466,8 +472,8 @@ Item {
         PcMenuItem {
             objectName: "lockMenuItem"
             shown: root.session.isHost
-            text: root.session.locked ? qsTr("Unlock room") : qsTr("Lock room")
-            onTriggered: root.session.setLocked(!root.session.locked)
+            text: root.lockText
+            onTriggered: root.toggleLock()
         }
         PcMenuItem {
             objectName: "detailsMenuItem"

@@ -97,10 +97,8 @@ void RoomSession::connectClient()
         });
     m_clientConnections << connect(m_client, &RealtimeClient::roomLock, this,
         [this, mine](const QString &channel, const RoomLock &lock) {
-            if (!mine(channel) || lock.locked == m_locked)
-                return;
-            setLockedState(lock.locked);
-            m_messages.appendNotice(lockNotice(lock.locked));
+            if (mine(channel))
+                announceLock(lock.locked);
         });
     m_clientConnections << connect(m_client, &RealtimeClient::chatDestroy, this,
         [this, mine](const QString &channel, const ChatDestroy &destroy) {
@@ -304,10 +302,13 @@ void RoomSession::setParticipants(QList<Participant> members)
     m_participants.reset(members);
 }
 
-QString RoomSession::lockNotice(bool locked)
+void RoomSession::announceLock(bool locked)
 {
-    return locked ? tr("The host locked the room: no one new can join")
-                  : tr("The host opened the room to new people");
+    if (locked == m_locked)
+        return;
+    setLockedState(locked);
+    m_messages.appendNotice(locked ? tr("The host locked the room: no one new can join")
+                                   : tr("The host opened the room to new people"));
 }
 
 void RoomSession::setLockedState(bool locked)
@@ -502,12 +503,8 @@ void RoomSession::removeMember(const QString &participantId)
 void RoomSession::setLocked(bool locked)
 {
     // The reply says it is done, whether or not its event reaches us.
-    hostAction<Op::RoomLock>({ { m_roomId, m_token }, locked }, [this, locked] {
-        if (locked != m_locked) {
-            setLockedState(locked);
-            m_messages.appendNotice(lockNotice(locked));
-        }
-    });
+    hostAction<Op::RoomLock>(
+        { { m_roomId, m_token }, locked }, [this, locked] { announceLock(locked); });
 }
 
 void RoomSession::cancel()

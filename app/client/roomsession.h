@@ -178,7 +178,8 @@ private:
     template<protocol::Op O>
     void hostAction(
         const typename protocol::OpTypes<O>::Params &params, std::function<void()> done = {});
-    static QString lockNotice(bool locked);
+    // A change of the lock, from its event or its reply (whichever comes first): said once.
+    void announceLock(bool locked);
     void failOverdueSends();
 
     QPointer<RealtimeClient> m_client;

@@ -2274,14 +2274,7 @@ async def _(ctx):
     sub = Redis(ctx.env.redis.path)
     await sub.connect()
     try:
-        sub.w.write(Redis.encode(["PSUBSCRIBE", "*%s*" % room.id]))
-        await sub.w.drain()
-        await asyncio.wait_for(sub.read(), 3)
-        ctx.data(await a.call("messages.send", text="fan out"), "messages.send")
-        try:
-            msg = await asyncio.wait_for(sub.read(), 3)
-        except asyncio.TimeoutError:
-            msg = None
+        msg = await push_after_send(ctx, a, sub, ["PSUBSCRIBE", "*%s*" % room.id])
         ctx.expect(isinstance(msg, list) and len(msg) == 4 and msg[0] == b"pmessage",
                    "no publish on any channel containing the room ID after messages.send")
         if isinstance(msg, list) and len(msg) == 4:
@@ -2292,6 +2285,19 @@ async def _(ctx):
     chans = await ctx.env.redis.cmd("PUBSUB", "CHANNELS", "*%s*" % room.id)
     bad = [ch for ch in chans or [] if ("{%s}" % room.id).encode() not in ch]
     ctx.expect(not bad, "subscribed channels containing the room ID but not {roomId}: %s" % bad)
+
+
+async def push_after_send(ctx, sender, sub, subscribe):
+    """Subscribes sub (a Redis link of the suite's own) with the subscribe command, sends a
+    message as sender and returns the next push sub hears (None within 3 s)."""
+    sub.w.write(Redis.encode(subscribe))
+    await sub.w.drain()
+    await asyncio.wait_for(sub.read(), 3)
+    ctx.data(await sender.call("messages.send", text="fan out"), "messages.send")
+    try:
+        return await asyncio.wait_for(sub.read(), 3)
+    except asyncio.TimeoutError:
+        return None
 
 
 async def sharded_pubsub_channel(ctx, room):
@@ -2312,14 +2318,7 @@ async def sharded_pubsub_channel(ctx, room):
     sub = TcpRedis(*addr)
     await sub.connect()
     try:
-        sub.w.write(Redis.encode(["SSUBSCRIBE", channel]))
-        await sub.w.drain()
-        await asyncio.wait_for(sub.read(), 3)
-        ctx.data(await a.call("messages.send", text="fan out"), "messages.send")
-        try:
-            msg = await asyncio.wait_for(sub.read(), 3)
-        except asyncio.TimeoutError:
-            msg = None
+        msg = await push_after_send(ctx, a, sub, ["SSUBSCRIBE", channel])
         ctx.expect(isinstance(msg, list) and len(msg) == 3 and msg[0] == b"smessage",
                    "no SPUBLISH on the room's channel %r after messages.send" % channel)
     finally:

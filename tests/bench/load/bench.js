@@ -15,7 +15,7 @@ const path = require('path');
 const { performance } = require('perf_hooks');
 const Redis = require('ioredis');
 const { Member, stats, resetPhase, countError, drain } = require('./members');
-const { cpuUs } = require('./proc');
+const { cpuUs, children, killChildren } = require('./proc');
 
 // ---- options -------------------------------------------------------------------------------
 
@@ -116,15 +116,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---- servers -------------------------------------------------------------------------------
 
-const children = new Set();
-function killAll() {
-  for (const c of children) {
-    try {
-      process.kill(c.pid, 'SIGKILL');
-    } catch {}
-  }
-}
-process.on('exit', killAll);
+process.on('exit', killChildren);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 
 // The servers under test: how each is started (argv and extra environment), its label in the

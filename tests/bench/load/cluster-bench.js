@@ -16,7 +16,7 @@ const os = require('os');
 const path = require('path');
 const { performance } = require('perf_hooks');
 const { Member, stats, resetPhase, countError, drain } = require('./members');
-const { cpuUs } = require('./proc');
+const { cpuUs, children, killChildren } = require('./proc');
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -38,16 +38,10 @@ const note = (line) => process.stderr.write(`[${new Date().toISOString().slice(1
 
 // ---- processes ------------------------------------------------------------------------------
 
-const children = new Set();
-function killAll() {
-  for (const c of children) {
-    try {
-      process.kill(c.pid, 'SIGKILL');
-    } catch {}
-  }
+process.on('exit', () => {
+  killChildren();
   fs.rmSync(TMP, { recursive: true, force: true });
-}
-process.on('exit', killAll);
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
 
 function start(cpu, argv, log) {

@@ -13,4 +13,14 @@ function cpuUs(pid) {
   return ((Number(f[11]) + Number(f[12])) * 1e6) / CLK_TCK;
 }
 
-module.exports = { cpuUs };
+// The processes a load generator started: all SIGKILLed when it exits, however it exits.
+const children = new Set();
+function killChildren() {
+  for (const c of children) {
+    try {
+      process.kill(c.pid, 'SIGKILL');
+    } catch {}
+  }
+}
+
+module.exports = { cpuUs, children, killChildren };
