@@ -273,6 +273,19 @@ void tst_Redis::urlErrors_data()
                              << "The Redis database \"0/x\" is not a number of 0 or more.";
     QTest::newRow("password") << "redis://user:secret@h:1"
                               << "Passwords in Redis URLs are not supported.";
+    // Redis Cluster seeds: each one as a redis:// authority, database 0 only.
+    QTest::newRow("cluster nothing") << "redis+cluster://"
+                                     << "The Redis URL has no host name.";
+    QTest::newRow("cluster empty seed") << "redis+cluster://a:1,,b:2"
+                                        << "The Redis URL has no host name.";
+    QTest::newRow("cluster seed port")
+        << "redis+cluster://h:1,h:99999"
+        << "The Redis port \"99999\" is not a number from 1 to 65535.";
+    QTest::newRow("cluster db") << "redis+cluster://127.0.0.1:7000/1"
+                                << "A Redis Cluster has only database 0: use "
+                                   "redis+cluster://host:port[,host:port...].";
+    QTest::newRow("cluster password") << "redis+cluster://u:p@h:1"
+                                      << "Passwords in Redis URLs are not supported.";
     QTest::newRow("query") << "redis://h:1?db=2"
                            << "A redis:// URL takes no query or fragment: use "
                               "redis://host:port/db.";
