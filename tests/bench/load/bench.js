@@ -26,7 +26,10 @@ const opt = (name, dflt) => {
 };
 const flag = (name) => argv.includes(`--${name}`);
 
-const QUICK = flag('quick');
+// --smoke: the whole suite in a few minutes (a tenth of the members, 1 s phases, one round),
+// to check the suite itself; its figures mean nothing.
+const SMOKE = flag('smoke');
+const QUICK = flag('quick') || SMOKE;
 const HERE = path.resolve(__dirname, '..');
 const REPO = path.resolve(HERE, '../..');
 const HOST_BIN = opt('host-bin', path.join(REPO, 'build/server/privatechat-server'));
@@ -34,13 +37,17 @@ const HOST_ORIGIN = opt('host-origin', HOST_BIN); // where the copy in HOST_BIN 
 const REDIS_SOCK = opt('redis-sock', null);
 const REDIS_PID = Number(opt('redis-pid', 0));
 const OUT = opt('out', path.join(HERE, 'results', new Date().toISOString().replace(/[:.]/g, '-')));
-const SCALE = Number(opt('scale', 1)); // < 1 only for smoke tests of the suite itself
+const SCALE = Number(opt('scale', SMOKE ? 0.1 : 1)); // < 1 only for smoke tests of the suite itself
 const ONLY = opt('only', ''); // comma list of servers for smoke tests: ours,peer,bun,sio
 const SKIP_B0 = flag('skip-b0');
 const VARIANTS = opt('variants', ''); // force e.g. ours,ours-qt (testing the report)
 const PROFILE = opt('profile', ''); // ours|ours-qt|peer|bun: perf profiles of the server instead of the benchmark
 const PROFILE_MEMORY = opt('profile-memory', ''); // ours|ours-qt: valgrind massif heap profile at 1k idle members
-const WSS = flag('wss'); // also ours with every member on wss:// (TLS 1.3, pinned), beside ours on ws://
+const WSS = flag('wss'); // also each server with every member on wss:// (TLS 1.3, pinned), beside it on ws://
+// The peers' certificate for wss:// (self-signed ECDSA P-256, made by tests/bench/run); the host
+// makes its own.
+const PEER_CERT = opt('peer-cert', '');
+const PEER_KEY = opt('peer-key', '');
 if (!REDIS_SOCK || !REDIS_PID) {
   console.error('bench.js is started by tests/bench/run (it needs --redis-sock and --redis-pid)');
   process.exit(2);
@@ -48,13 +55,13 @@ if (!REDIS_SOCK || !REDIS_PID) {
 
 const n = (x) => Math.max(2, Math.round((x * SCALE) / 2) * 2);
 const C = {
-  runs: Number(opt('runs', 0)), // per server, alternating (0: 5, or 3 with --quick — 2 if two host variants)
+  runs: Number(opt('runs', SMOKE ? 1 : 0)), // per server, alternating (0: 5, or 3 with --quick — 2 if two host variants)
   sioRuns: Number(opt('sio-runs', QUICK ? 1 : 3)),
   low: n(100),
   levels: [n(1000), n(5000), n(10000)],
   rate: 1000, // B4/B5 msg/s
-  loadSecs: QUICK ? 4 : 10,
-  idleSecs: QUICK ? 2 : 5,
+  loadSecs: SMOKE ? 1 : QUICK ? 4 : 10,
+  idleSecs: SMOKE ? 0.5 : QUICK ? 2 : 5,
   warmSecs: QUICK ? 0.5 : 1, // unmeasured lead-in at the same rate before B3's first step and B4/B5
   growWindow: 200, // pairs being set up at once while growing
   burst: n(10000),
@@ -62,16 +69,16 @@ const C = {
   b3Members: n(1000),
   b3Ref: 4000, // msg/s of B3's first step, where CPU-µs per message is compared
   b3Factor: 1.35,
-  b3StepSecs: QUICK ? 2 : 4,
-  b3Bisect: QUICK ? 2 : 3,
+  b3StepSecs: SMOKE ? 1 : QUICK ? 2 : 4,
+  b3Bisect: SMOKE ? 1 : QUICK ? 2 : 3,
   b3Max: 200000,
   p99Limit: 50000, // µs
   histRooms: 10,
   histFill: 1100,
   hist1000Rate: 50,
   hist50Rate: 500,
-  histSecs: QUICK ? 3 : 8,
-  b0Requests: QUICK ? 100000 : 300000,
+  histSecs: SMOKE ? 1 : QUICK ? 3 : 8,
+  b0Requests: SMOKE ? 20000 : QUICK ? 100000 : 300000,
   rateLimit: 1000000, // --rate-burst and --rate-per-second for every server
   idleTimeout: 86400,
 };
@@ -135,6 +142,10 @@ function peerArgs() {
   return ['--listen', '127.0.0.1:0', '--redis', REDIS_SOCK, '--rate-burst', rl, '--rate-per-second', rl,
     '--idle-timeout', String(C.idleTimeout)];
 }
+function peerTlsArgs() {
+  if (!PEER_CERT || !PEER_KEY) throw new Error('the peers over wss:// need --peer-cert and --peer-key (tests/bench/run makes them)');
+  return ['--tls-cert', PEER_CERT, '--tls-key', PEER_KEY];
+}
 const KINDS = {
   ours: { label: 'ours (Qt host)', proto: 'pc', argv: () => [HOST_BIN, ...hostArgs()] },
   'ours-qt': { label: 'ours, PC_EVENT_DISPATCHER=qt', proto: 'pc', argv: () => [HOST_BIN, ...hostArgs()], env: { PC_EVENT_DISPATCHER: 'qt' } },
@@ -143,8 +154,14 @@ const KINDS = {
   'ours-wss': { label: 'ours over wss://', proto: 'pc', tls: true, argv: () => [HOST_BIN, ...hostArgs()] },
   peer: { label: 'peer (Node ws+ioredis)', proto: 'pc', loop: 'libuv (epoll)',
     argv: () => [process.execPath, path.join(HERE, 'peer/server.js'), ...peerArgs()] },
+  // The peers over wss:// (Node's https under ws; Bun.serve's own TLS): same limits and code,
+  // only the transport differs. They print their pin as the host does.
+  'peer-wss': { label: 'peer over wss://', proto: 'pc', tls: true, loop: 'libuv (epoll)',
+    argv: () => [process.execPath, path.join(HERE, 'peer/server.js'), ...peerArgs(), ...peerTlsArgs()] },
   bun: { label: 'Bun peer (Bun.serve+RedisClient)', proto: 'pc', loop: 'uSockets (epoll)',
     argv: () => [BUN, path.join(HERE, 'peer/server.bun.js'), ...peerArgs()] },
+  'bun-wss': { label: 'Bun peer over wss://', proto: 'pc', tls: true, loop: 'uSockets (epoll)',
+    argv: () => [BUN, path.join(HERE, 'peer/server.bun.js'), ...peerArgs(), ...peerTlsArgs()] },
   sio: { label: 'Socket.IO+redis-adapter', proto: 'sio', loop: 'libuv (epoll)',
     argv: () => [process.execPath, path.join(HERE, 'peer/socketio.js'), '--listen', '127.0.0.1:0', '--redis', REDIS_SOCK] },
   echo: { label: 'echo (B0)', proto: 'pc', argv: () => [process.execPath, path.join(HERE, 'load/echo-server.js')] },
@@ -153,6 +170,9 @@ const KINDS = {
 // Each gets a ratio line, `ratio vs <kind>:`; the Node peer's, first here, is printed last (other
 // tooling reads the last line).
 const REFERENCES = ['peer', 'bun'];
+// With --wss each of these runs right after its ws:// twin, in the same round.
+const OVER_WSS = { ours: 'ours-wss', peer: 'peer-wss', bun: 'bun-wss' };
+const wssTwin = (k) => Object.keys(OVER_WSS).find((b) => OVER_WSS[b] === k);
 
 function startServer(kind, wrap = []) {
   const cmd = KINDS[kind].argv();
@@ -778,6 +798,7 @@ function summarize(results, b0r, variants, elapsedSecs) {
     out(`  ${C.burst} members connect + join (B2)      ${both((r) => r.b2.secs, f2)} s   ${f2(q((r) => r.b2.secs))}×`);
     out();
   }
+  tlsSummary(results, get, ratio);
   out(`connections the servers closed unexpectedly, per run: ${kinds.map((k) => `${k} ${results[k].map((r) => r.unexpectedCloses).join('/')}`).join(', ')}`);
   out(`elapsed ${f0(elapsedSecs)} s; raw results in ${path.relative(process.cwd(), OUT) || OUT}/results.json`);
   for (const ref of [...REFERENCES].reverse()) {
@@ -790,6 +811,31 @@ function summarize(results, b0r, variants, elapsedSecs) {
     else if (ref === REFERENCES[0]) out(`ratio vs ${ref}: throughput n/a, cpu-per-msg n/a, p99@10k n/a, scaling n/a`);
   }
   return ratiosVs;
+}
+
+// With --wss: each server over wss:// against itself over ws://, then ours over wss:// against
+// each peer over wss:// (per-round ratios, median over the rounds, as everywhere).
+function tlsSummary(results, get, ratio) {
+  const refUs = (r) => r.b3.ref.hostUsPerMsg;
+  const maxRate = (r) => r.b3.best.deliveredPerSec;
+  const p99 = (r) => r.b4_10k.p99;
+  const rss = (r) => r.b1[2].rssPerMemberKiB;
+  const twins = Object.entries(OVER_WSS).filter(([ws, wss]) => results[ws].length && results[wss].length);
+  if (!twins.length) return;
+  table(`TLS — each server over wss:// vs itself over ws:// (medians; ÷: median of per-round ratios wss/ws)`,
+    ['server', `host µs/msg@${C.b3Ref} ws → wss`, '÷', 'max msg/s ws → wss', '÷', `RSS/idle member@${C.levels[2]} ws → wss`, '÷'],
+    twins.map(([ws, wss]) => [KINDS[ws].label,
+      `${f1(get(ws, refUs))} → ${f1(get(wss, refUs))}`, `${f2(ratio(wss, refUs, ws))}×`,
+      `${f0(get(ws, maxRate))} → ${f0(get(wss, maxRate))}`, `${f2(ratio(wss, maxRate, ws))}×`,
+      `${f1(get(ws, rss))} → ${f1(get(wss, rss))} KiB`, `${f2(ratio(wss, rss, ws))}×`]));
+  const peers = ['peer-wss', 'bun-wss'].filter((k) => results[k].length);
+  if (!results['ours-wss'].length || !peers.length) return;
+  out(`TLS — ours over wss:// vs the peers over wss:// (median over the rounds of per-round ratios ours/peer, both over wss://):`);
+  for (const k of peers)
+    out(`  vs ${KINDS[k].label}: throughput ${f2(ratio('ours-wss', maxRate, k))}, host cpu-per-msg@${C.b3Ref} ${f2(ratio('ours-wss', refUs, k))}, ` +
+      `p99@${C.levels[2]} ${f2(ratio('ours-wss', p99, k))}, RSS per idle TLS member ${f2(ratio('ours-wss', rss, k))} ` +
+      `(${f1(get('ours-wss', rss))} vs ${f1(get(k, rss))} KiB)`);
+  out();
 }
 
 // ---- main ----------------------------------------------------------------------------------
@@ -848,7 +894,8 @@ async function main() {
   }
   if (!C.runs) C.runs = QUICK ? (variants.length > 1 ? 2 : 3) : 5;
   if (dispatcherNote) out(`host event dispatcher: ${dispatcherNote}`);
-  const order = [...variants, ...(WSS ? ['ours-wss'] : []), ...REFERENCES].filter((k) => !only || only.includes(k) || (k === 'ours-qt' && only.includes('ours')) || k === 'ours-wss');
+  const order = [...variants, ...REFERENCES].flatMap((k) => (WSS && OVER_WSS[k] ? [k, OVER_WSS[k]] : [k]))
+    .filter((k) => !only || only.includes(k) || (k === 'ours-qt' && only.includes('ours')) || (wssTwin(k) && only.includes(wssTwin(k))));
   out(`runs: ${C.runs} per server, alternating (${order.join(', ')}); Socket.IO reference ${C.sioRuns} (B3/B4/B5 only, its own minimal event protocol, not ours)` +
     (QUICK ? ` — --quick: ${C.runs} runs instead of 5 and shorter phases (${C.loadSecs} s per B4/B5 phase, ${C.b3StepSecs} s per B3 step, ${C.histSecs} s per B6 phase); same member counts as the full run` : ''));
   out();

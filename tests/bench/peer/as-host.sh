@@ -5,6 +5,7 @@
 #   /usr/bin/python3 tests/contract/contract_test.py --server tests/bench/peer/as-host.sh --mode two-hosts
 #   /usr/bin/python3 tests/contract/contract_test.py --server tests/bench/peer/as-host.sh --mode two-hosts \
 #       --server-args "--peer bun"
+# Over wss:// (--tls of the suite): --server-args "--tls-cert cert.pem --tls-key key.pem".
 # Options the peers do not have (--redis-prefix, --max-ttl) are dropped.
 here="$(dirname "${BASH_SOURCE[0]}")"
 peer=node
@@ -13,7 +14,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --peer) peer="$2"; shift 2 ;;
     --redis) args+=(--redis "${2#unix://}"); shift 2 ;;
-    --listen | --rate-burst | --rate-per-second | --rate-abuse-limit | --idle-timeout) args+=("$1" "$2"); shift 2 ;;
+    --listen | --rate-burst | --rate-per-second | --rate-abuse-limit | --idle-timeout | --tls-cert | --tls-key) args+=("$1" "$2"); shift 2 ;;
     *) shift 2 ;;
   esac
 done

@@ -5,6 +5,7 @@
 const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
+const https = require('https');
 const path = require('path');
 
 function parseArgs(argv, defaults) {
@@ -61,23 +62,45 @@ function roomKeys(roomId) {
   return { meta: `meta:${tag}`, members: `members:${tag}`, messages: `messages:${tag}`, dedup: `dedup:${tag}`, channel: `room:${tag}` };
 }
 
-// Same listener limits as the Qt host: Nagle off, a 4096-deep accept queue.
-function listen(server, listenAt, label) {
+// The certificate's pin as the host prints it: base64url of the SHA-256 of its DER form.
+function tlsPin(certPem) {
+  return crypto.createHash('sha256').update(new crypto.X509Certificate(certPem).raw).digest('base64url');
+}
+
+// What a server prints once it listens: its URL and, over TLS, the pin on the next line (as the
+// host does, so the benchmark and the contract suite find it the same way).
+function listeningLines(scheme, address, port, label, tls) {
+  return `listening on ${scheme}://${address}:${port}${label}\n` + (tls ? `fingerprint: ${tlsPin(tls.cert)}\n` : '');
+}
+
+// Same listener limits as the Qt host: Nagle off, a 4096-deep accept queue (for https,
+// 'connection' is the TCP socket under the TLS one).
+function listen(server, listenAt, label, tls = null) {
   const at = listenAt.lastIndexOf(':');
   const host = listenAt.slice(0, at);
   const port = Number(listenAt.slice(at + 1));
   server.on('connection', (socket) => socket.setNoDelay(true));
   server.listen({ host, port, backlog: 4096 }, () => {
     const a = server.address();
-    process.stdout.write(`listening on ws://${a.address}:${a.port}${label}\n`);
+    process.stdout.write(listeningLines(tls ? 'wss' : 'ws', a.address, a.port, label, tls));
   });
 }
 
-function httpServer() {
-  return http.createServer({ noDelay: true }, (req, res) => {
+// --tls-cert and --tls-key (PEM files): the certificate and key to serve wss:// with, or null.
+function tlsOptions(opts) {
+  if (!opts.tlsCert && !opts.tlsKey) return null;
+  if (!opts.tlsCert || !opts.tlsKey) throw new Error('--tls-cert and --tls-key go together');
+  return { cert: fs.readFileSync(opts.tlsCert, 'utf8'), key: fs.readFileSync(opts.tlsKey, 'utf8') };
+}
+
+// Plain http, or https with TLS 1.3 only (what the host and the generator speak).
+function httpServer(tls = null) {
+  const notFound = (req, res) => {
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found\n');
-  });
+  };
+  if (tls) return https.createServer({ ...tls, minVersion: 'TLSv1.3', noDelay: true }, notFound);
+  return http.createServer({ noDelay: true }, notFound);
 }
 
-module.exports = { parseArgs, randomId, newToken, tokenHash, ROOM_ID, redisClient, defineScripts, roomKeys, listen, httpServer };
+module.exports = { parseArgs, randomId, newToken, tokenHash, ROOM_ID, redisClient, defineScripts, roomKeys, listen, httpServer, tlsOptions, listeningLines };

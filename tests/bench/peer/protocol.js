@@ -34,6 +34,8 @@ const PEER_DEFAULTS = {
   ratePerSecond: 20,
   rateAbuseLimit: 50,
   idleTimeout: 60,
+  tlsCert: '', // PEM files: serve wss:// (the transports read them; the protocol is the same)
+  tlsKey: '',
 };
 // The scripts of peer/lua/ and their number of keys.
 const SCRIPTS = [['create', 1], ['join', 2], ['send', 4], ['read', 3], ['expire', 4]];

@@ -7,16 +7,18 @@
 //   Bun's RedisClient: scripts by EVALSHA (EVAL on NOSCRIPT, as ioredis does), commands of one
 //     tick written together (auto-pipelining), pub/sub on its own connection, re-subscribed
 //     when that connection comes back (ioredis does it by itself; Bun's client does not).
+// With --tls-cert and --tls-key (PEM files), wss:// by Bun.serve's own TLS (BoringSSL).
 // Run with the bun of tests/bench/node_modules (npm's `bun` package, pinned in package.json):
 //   node_modules/.bin/bun peer/server.bun.js --listen 127.0.0.1:0 --redis /path/to/redis.sock
 import { RedisClient } from 'bun';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from './common.js';
+import { parseArgs, tlsOptions, listeningLines } from './common.js';
 import { createPeer, PEER_DEFAULTS, SCRIPTS, MAX_MESSAGE, MAX_QUEUE } from './protocol.js';
 
 const opts = parseArgs(process.argv.slice(2), PEER_DEFAULTS);
+const tls = tlsOptions(opts);
 const PATH = '/api/realtime';
 
 // ---- Redis ---------------------------------------------------------------------------------
@@ -98,6 +100,7 @@ const at = opts.listen.lastIndexOf(':');
 const server = Bun.serve({
   hostname: opts.listen.slice(0, at),
   port: Number(opts.listen.slice(at + 1)),
+  ...(tls ? { tls } : {}),
   fetch(req, srv) {
     // As ws beside Node's http server: an upgrade to the path is taken, a bad one is 400,
     // anything else 404.
@@ -131,6 +134,6 @@ const server = Bun.serve({
     },
   },
 });
-process.stdout.write(`listening on ws://${server.hostname}:${server.port}${PATH}\n`);
+process.stdout.write(listeningLines(tls ? 'wss' : 'ws', server.hostname, server.port, PATH, tls));
 
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.exit(0));

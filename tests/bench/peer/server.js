@@ -5,14 +5,16 @@
 // the Qt host (protocol.js, shared with the Bun peer, server.bun.js). This file is the transport:
 // ws for the WebSocket server (64 KiB messages: close 1009; 1 MiB outgoing queue: close 1008),
 // ioredis for Redis (scripts by EVALSHA, pub/sub on its own connection), TCP_NODELAY, listen
-// backlog 4096. Redis commands issued in one tick are written together (ioredis
-// auto-pipelining), as the host does per loop pass.
+// backlog 4096; with --tls-cert and --tls-key, wss:// (Node's https, TLS 1.3). Redis commands
+// issued in one tick are written together (ioredis auto-pipelining), as the host does per loop
+// pass.
 
 const { WebSocketServer, WebSocket } = require('ws');
-const { parseArgs, redisClient, defineScripts, listen, httpServer } = require('./common');
+const { parseArgs, redisClient, defineScripts, listen, httpServer, tlsOptions } = require('./common');
 const { createPeer, PEER_DEFAULTS, SCRIPTS, MAX_MESSAGE, MAX_QUEUE } = require('./protocol');
 
 const opts = parseArgs(process.argv.slice(2), PEER_DEFAULTS);
+const tls = tlsOptions(opts); // --tls-cert/--tls-key: wss:// on https, the same ws server on it
 
 const redis = redisClient(opts.redis, { enableAutoPipelining: true });
 const bus = redisClient(opts.redis);
@@ -38,7 +40,7 @@ const peer = createPeer({
 });
 bus.on('message', peer.onBusMessage);
 
-const server = httpServer();
+const server = httpServer(tls);
 const wss = new WebSocketServer({ server, path: '/api/realtime', maxPayload: MAX_MESSAGE, perMessageDeflate: false, clientTracking: false });
 
 wss.on('connection', (ws) => {
@@ -51,6 +53,6 @@ wss.on('connection', (ws) => {
 });
 
 bus.on('ready', () => {
-  if (!server.listening) listen(server, opts.listen, '/api/realtime');
+  if (!server.listening) listen(server, opts.listen, '/api/realtime', tls);
 });
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.exit(0));
