@@ -8,10 +8,27 @@
 
 namespace pc::host {
 
+namespace {
+
+    // Qt keeps a read buffer's chunk (16 KiB) once the buffer has been read empty, for the
+    // next read; at 10,000 idle members those chunks are most of the host's memory. read()
+    // hands a chunk that holds exactly what is asked for out whole, without a copy: one byte
+    // put back into the empty buffer and read again takes the chunk along, and it is freed.
+    void dropEmptyChunk(QIODevice *device)
+    {
+        if (device->bytesAvailable() != 0)
+            return;
+        device->ungetChar('\0');
+        device->read(1);
+    }
+
+} // namespace
+
 DirectSocket::DirectSocket(QObject *parent) : QSslSocket(parent)
 {
     // Connected first, so it runs before the WebSocket's own reader on every readyRead.
     connect(this, &QIODevice::readyRead, this, [this] {
+        m_readSinceRelease = true;
         if (!m_filter || m_replaying)
             return;
         if (m_writing) { // see writeEncrypted(): held, so no reader runs inside a write
@@ -80,6 +97,17 @@ void DirectSocket::filterIncoming(QByteArray raw, const QByteArray &checked)
         ungetChar(frames.at(i));
     if (m_violation)
         QMetaObject::invokeMethod(this, &DirectSocket::protocolViolation, Qt::QueuedConnection);
+}
+
+void DirectSocket::releaseReadBuffers()
+{
+    if (!std::exchange(m_readSinceRelease, false) || state() != ConnectedState)
+        return;
+    dropEmptyChunk(this);
+    // QSslSocket reads through a QTcpSocket of its own, its child, which buffers the bytes
+    // from the kernel (encrypted ones over TLS).
+    if (auto *transport = findChild<QTcpSocket *>(QString(), Qt::FindDirectChildrenOnly))
+        dropEmptyChunk(transport);
 }
 
 void DirectSocket::setOutgoingLimit(qint64 bytes)

@@ -49,6 +49,9 @@ public:
     // Shuts the connection for writing (a FIN) once every byte went to the kernel.
     void shutdownWhenWritten();
     bool isOverLimit() const { return m_overLimit; }
+    // Gives back the read buffers' memory once everything read has been taken (see the .cpp);
+    // cheap when nothing was read since the last call. The host calls it from its idle sweep.
+    void releaseReadBuffers();
 
 Q_SIGNALS:
     void overLimit();         // queued: raised from inside writes
@@ -77,6 +80,7 @@ private:
     QByteArray m_heldChecked, m_heldRaw;
     qint64 m_limit = -1;
     bool m_overLimit = false;
+    bool m_readSinceRelease = false;
 };
 
 } // namespace pc::host

@@ -93,6 +93,8 @@ void Session::sweep(qint64 idleTimeoutMs)
         dropSlowReader();
         return;
     }
+    if (m_tcp)
+        m_tcp->releaseReadBuffers();
     if (m_open && m_sinceActivity.elapsed() >= idleTimeoutMs) {
         qCDebug(lcHost) << "session" << m_id << "idle; closing";
         close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("idle timeout"));
