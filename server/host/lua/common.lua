@@ -5,12 +5,13 @@
 -- keys lazily; the deadline is what counts).
 local function live_room(now)
   local m = redis.call('HMGET', K.meta, 'expiresAt', 'maxParticipants', 'seq', 'e2e', 'hosted',
-    'locked')
+    'locked', 'dedup')
   if not m[1] or tonumber(m[1]) <= tonumber(now) then
     return nil
   end
+  -- dedup: '0' while no message with a clientMsgId came (a room made before the field: '?')
   return { expiresAt = m[1], maxParticipants = m[2], seq = m[3], e2e = m[4] or '0',
-    hosted = m[5] or '0', locked = m[6] or '0' }
+    hosted = m[5] or '0', locked = m[6] or '0', dedup = m[7] or '?' }
 end
 
 -- The member record (JSON: p = participantId, n = name, j = join order; s = the sealed name in

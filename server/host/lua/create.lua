@@ -2,7 +2,8 @@ if redis.call('EXISTS', K.meta) == 1 then
   return { 'exists' }
 end
 redis.call('HSET', K.meta, 'createdAt', A.now, 'expiresAt', A.expiresAt,
-  'maxParticipants', A.maxParticipants, 'seq', 0, 'joins', 0, 'e2e', A.e2e)
+  'maxParticipants', A.maxParticipants, 'seq', 0, 'joins', 0, 'e2e', A.e2e,
+  'dedup', '0')
 -- A hosted room keeps its host key's hash until the host joins with the key.
 if A.hostKeyHash ~= '' then
   redis.call('HSET', K.meta, 'hosted', '1', 'hostKeyHash', A.hostKeyHash)

@@ -35,15 +35,23 @@ local message = ENCODE.chat_message({
   id = A.messageId, seq = seq, roomId = A.roomId, participantId = member.p, sender = member.n,
   text = A.text, timestamp = tonumber(A.now),
   ciphertext = e2e and A.ciphertext or nil, clientMsgId = e2e and A.clientMsgId or nil })
-redis.call('RPUSH', K.messages, message)
-redis.call('LTRIM', K.messages, -history, -1)
-redis.call('PEXPIREAT', K.messages, ROOM.expiresAt)
+-- Every call here is Redis time on each message: the list gets its deadline once, when this
+-- push makes it (the room's deadline never moves), and is trimmed only once it is over.
+local length = redis.call('RPUSH', K.messages, message)
+if length == 1 then
+  redis.call('PEXPIREAT', K.messages, ROOM.expiresAt)
+elseif length > history then
+  redis.call('LTRIM', K.messages, -history, -1)
+end
 if dedup_field then
   redis.call('HSET', K.dedup, dedup_field, seq, '#' .. seq, dedup_field)
-  redis.call('PEXPIREAT', K.dedup, ROOM.expiresAt)
+  if ROOM.dedup ~= '1' then -- the first: dedup's deadline, and the room knows it has one
+    redis.call('PEXPIREAT', K.dedup, ROOM.expiresAt)
+    redis.call('HSET', K.meta, 'dedup', '1')
+  end
 end
 -- One message in, at most one out: the one that LTRIM just dropped takes its record along.
-if seq > history then
+if seq > history and (dedup_field or ROOM.dedup ~= '0') then
   local gone = '#' .. (seq - history)
   local gone_field = redis.call('HGET', K.dedup, gone)
   if gone_field then
