@@ -202,7 +202,7 @@ bool HandshakeGate::admitHttp(DirectSocket *socket, QByteArrayView head)
     const QByteArrayView line = head.first(std::max<qsizetype>(0, head.indexOf('\n'))).trimmed();
     const qsizetype space = line.indexOf(' ');
     if (space <= 0 || line.count(' ') != 2
-        || !line.endsWith(" HTTP/1.1") && !line.endsWith(" HTTP/1.0")) {
+        || (!line.endsWith(" HTTP/1.1") && !line.endsWith(" HTTP/1.0"))) {
         refuse(socket, "400 Bad Request", "The request line must be METHOD TARGET HTTP/1.1.");
         return false;
     }

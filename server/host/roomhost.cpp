@@ -76,9 +76,9 @@ RoomHost::RoomHost(HostOptions options, redis::Options redis, QObject *parent)
     , m_store(std::make_unique<RoomStore>(m_redis.get(), m_options.redisPrefix))
     , m_hub(new RoomHub(m_store.get(), m_redis.get(), m_subscriber.get(), &m_counters, this))
     , m_acceptor(new Acceptor(m_options.listenBacklog, this))
+    , m_health(new HealthProbe(m_redis.get(), m_subscriber.get(), &m_counters.redisRoundTrip, this))
     , m_server(new QWebSocketServer(
           QStringLiteral("privatechat/" PC_VERSION), QWebSocketServer::NonSecureMode, this))
-    , m_health(new HealthProbe(m_redis.get(), m_subscriber.get(), &m_counters.redisRoundTrip, this))
     , m_idleSweep(new QTimer(this))
     , m_outbox(new Outbox(this))
 {
