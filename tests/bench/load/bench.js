@@ -16,6 +16,7 @@ const { performance } = require('perf_hooks');
 const Redis = require('ioredis');
 const { Member, stats, resetPhase, countError, drain } = require('./members');
 const { cpuUs, children, killChildren } = require('./proc');
+const { CompiledGenerator, RemoteMember } = require('./compiled-gen');
 
 // ---- options -------------------------------------------------------------------------------
 
@@ -48,6 +49,21 @@ const WSS = flag('wss'); // also each server with every member on wss:// (TLS 1.
 // makes its own.
 const PEER_CERT = opt('peer-cert', '');
 const PEER_KEY = opt('peer-key', '');
+// The load generator of the 'pc' members: the compiled one (gen/loadgen.cpp, built by
+// tests/bench/run) or this Node process (members.js). The Socket.IO reference always has Node's.
+// B0's echo server is the compiled one (gen/echo_server.cpp) unless --echo node.
+const GENERATOR = opt('generator', 'compiled');
+const GEN_BIN = opt('gen-bin', '');
+const ECHO = opt('echo', 'compiled');
+const ECHO_BIN = opt('echo-bin', '');
+if (!['compiled', 'node'].includes(GENERATOR) || !['compiled', 'node'].includes(ECHO)) {
+  console.error('bench.js: --generator and --echo take compiled or node');
+  process.exit(2);
+}
+if ((GENERATOR === 'compiled' && !GEN_BIN) || (ECHO === 'compiled' && !ECHO_BIN)) {
+  console.error('bench.js: the compiled generator and echo server need --gen-bin and --echo-bin (tests/bench/run builds them)');
+  process.exit(2);
+}
 if (!REDIS_SOCK || !REDIS_PID) {
   console.error('bench.js is started by tests/bench/run (it needs --redis-sock and --redis-pid)');
   process.exit(2);
@@ -109,9 +125,10 @@ function usesEpoll(pid) {
   }
   return false;
 }
-// CPU of the server, its Redis and this generator between two snapshots.
+// CPU of the server, its Redis and the generator (this process and the compiled one, both on
+// CPU 0) between two snapshots.
 function snap(server) {
-  return { t: performance.now(), host: cpuUs(server.pid), redis: cpuUs(REDIS_PID), gen: cpuUs(process.pid) };
+  return { t: performance.now(), host: cpuUs(server.pid), redis: cpuUs(REDIS_PID), gen: cpuUs(process.pid) + (gen ? cpuUs(gen.pid) : 0) };
 }
 function cpuSince(a, server) {
   const b = snap(server);
@@ -164,7 +181,7 @@ const KINDS = {
     argv: () => [BUN, path.join(HERE, 'peer/server.bun.js'), ...peerArgs(), ...peerTlsArgs()] },
   sio: { label: 'Socket.IO+redis-adapter', proto: 'sio', loop: 'libuv (epoll)',
     argv: () => [process.execPath, path.join(HERE, 'peer/socketio.js'), '--listen', '127.0.0.1:0', '--redis', REDIS_SOCK] },
-  echo: { label: 'echo (B0)', proto: 'pc', argv: () => [process.execPath, path.join(HERE, 'load/echo-server.js')] },
+  echo: { label: 'echo (B0)', proto: 'pc', argv: () => (ECHO === 'compiled' ? [ECHO_BIN] : [process.execPath, path.join(HERE, 'load/echo-server.js')]) },
 };
 // The peers each host variant is compared with, in the order they run after it in every round.
 // Each gets a ratio line, `ratio vs <kind>:`; the Node peer's, first here, is printed last (other
@@ -223,6 +240,16 @@ async function stopServer(server, patienceMs = 3000) {
 // ---- members -------------------------------------------------------------------------------
 
 let memberSeq = 0;
+let gen = null; // the compiled generator's process, once started
+
+function newMember(idx, proto) {
+  if (GENERATOR !== 'compiled' || proto !== 'pc') return new Member(idx, proto);
+  if (!gen) gen = new CompiledGenerator(GEN_BIN);
+  return gen.member(idx);
+}
+const inGen = (pairs) => pairs.length > 0 && pairs[0].a instanceof RemoteMember;
+// members.js' drain, or the same in the compiled generator for its members.
+const drainPairs = (pairs, ...args) => (inGen(pairs) ? gen.drain(...args) : drain(...args));
 
 async function withTimeout(p, ms, what) {
   let t;
@@ -236,8 +263,8 @@ async function withTimeout(p, ms, what) {
 
 // Two members in a new room of 2: connect, create, join, subscribe.
 async function setupPair(server, proto) {
-  const a = new Member(memberSeq++, proto);
-  const b = new Member(memberSeq++, proto);
+  const a = newMember(memberSeq++, proto);
+  const b = newMember(memberSeq++, proto);
   try {
     await withTimeout(
       (async () => {
@@ -300,17 +327,14 @@ function percentile(sorted, count, q) {
   return sorted[Math.min(count - 1, Math.max(0, Math.ceil(q * count) - 1))];
 }
 
-// Send at a fixed rate for `secs`, round robin over the rooms, alternating the sender in each
-// room; measure send → other member latency and the CPU of server, Redis and generator.
-async function runLoad(server, pairs, rate, secs, warmSecs = 0) {
-  if (warmSecs > 0) await runLoad(server, pairs, rate, warmSecs); // not measured
-  const phase = resetPhase();
-  const total = Math.max(1, Math.round(rate * secs));
+// The Node generator's hot path: message k of `total` is due at t0 + k / rate (t0 2 ms from
+// now), sent by pairs[k % np], its a or b member alternating per round. The compiled generator
+// does the same (gen/loadgen.cpp, sendDue).
+function sendOnSchedule(pairs, phase, rate, total) {
   const np = pairs.length;
-  const before = snap(server);
   const t0 = performance.now() + 2;
   let k = 0;
-  await new Promise((resolve) => {
+  return new Promise((resolve) => {
     const tick = () => {
       const due = Math.min(total, Math.floor(((performance.now() - t0) * rate) / 1000) + 1);
       while (k < due) {
@@ -327,9 +351,22 @@ async function runLoad(server, pairs, rate, secs, warmSecs = 0) {
     };
     const timer = setInterval(tick, 1);
   });
+}
+
+// Send at a fixed rate for `secs`, round robin over the rooms, alternating the sender in each
+// room; measure send → other member latency and the CPU of server, Redis and generator.
+async function runLoad(server, pairs, rate, secs, warmSecs = 0) {
+  if (warmSecs > 0) await runLoad(server, pairs, rate, warmSecs); // not measured
+  const phase = resetPhase();
+  const total = Math.max(1, Math.round(rate * secs));
+  const np = pairs.length;
+  const compiled = inGen(pairs);
+  const before = snap(server);
+  await (compiled ? gen.load(pairs, phase, rate, total) : sendOnSchedule(pairs, phase, rate, total));
   const sendCpu = cpuSince(before, server); // the sending window only (generator load)
-  await drain(total);
+  await drainPairs(pairs, total);
   const cpu = cpuSince(before, server);
+  if (compiled) await gen.collect();
   const count = stats.nLat;
   const lat = stats.lat.subarray(0, count).sort();
   const lost = total - stats.delivered;
@@ -355,6 +392,7 @@ async function runLoad(server, pairs, rate, secs, warmSecs = 0) {
     hostUsPerMsg: cpu.hostUs / total,
     redisUsPerMsg: cpu.redisUs / total,
     genLoad: sendCpu.genUs / sendCpu.wallUs, // fraction of one core while sending
+    genUsPerMsg: cpu.genUs / total,
     hostLoad: sendCpu.hostUs / sendCpu.wallUs,
     redisLoad: sendCpu.redisUs / sendCpu.wallUs,
   };
@@ -373,7 +411,7 @@ async function saturate(server, pairs, label) {
     steps.push(r);
     note(`  ${label} B3 ${rate} msg/s: delivered ${r.deliveredPerSec.toFixed(0)}/s p99 ${fmtMs(r.p99)} ` +
       `lost ${r.lost} err ${r.sendErrors} host ${pct(r.hostLoad)} redis ${pct(r.redisLoad)} gen ${pct(r.genLoad)} ${r.pass ? 'pass' : 'FAIL'}`);
-    await drain(Infinity, 300, 20000); // let a failed step's backlog go before the next
+    await drainPairs(pairs, Infinity, 300, 20000); // let a failed step's backlog go before the next
     await sleep(200);
     return r;
   };
@@ -433,9 +471,9 @@ async function historyPhase(server, pairs, lastSeqs, limit, rate, secs) {
         const m = members[k % members.length];
         const i = k;
         k += 1;
-        m.request('messages.list', { roomId: m.roomId, token: m.token, after: lastSeqs.get(m.roomId) - limit, limit })
-          .then((raw) => {
-            lat[i] = performance.now() * 1000 - sched * 1000;
+        m.requestTimed('messages.list', { roomId: m.roomId, token: m.token, after: lastSeqs.get(m.roomId) - limit, limit })
+          .then(({ raw, at }) => {
+            lat[i] = at * 1000 - sched * 1000;
             if (raw.indexOf('"ok":true') < 0) bad += 1;
             else if (!checked) {
               checked = true;
@@ -685,6 +723,22 @@ function table(title, header, rows) {
   out();
 }
 
+function printB0(b0r) {
+  out('B0 calibration');
+  out(`  loopback TCP round trip (Node↔${ECHO === 'compiled' ? 'C++' : 'Node'}, CPU 0↔1): p50 ${f1(b0r.rtt.p50)} µs, p99 ${f1(b0r.rtt.p99)} µs`);
+  out(`  redis-benchmark PUBLISH (50 clients, 200 B): ${f0(b0r.publish)} /s`);
+  out(`  send script via EVALSHA loop (50 clients): ours ${f0(b0r.sendScriptOurs)} /s, the peers' ${f0(b0r.sendScriptPeer)} /s`);
+  const g = b0r.generator;
+  out(`  load generator (${GENERATOR}) ceiling vs trivial echo server (${ECHO}) (${C.b3Members} members): ${g.best ? f0(g.best.deliveredPerSec) : 'n/a'} delivered msg/s with p99 < 50 ms` +
+    (g.best ? ` (generator ${pct(g.best.genLoad)} of CPU 0, echo server ${pct(g.best.hostLoad)} of CPU 1` : '') +
+    (g.fail ? `; at ${g.fail.rate}/s: p99 ${fmtMs(g.fail.p99)}, generator ${pct(g.fail.genLoad)})` : ')'));
+  // What its CPU alone would carry: when the echo server or the machine's stalls end the ramp
+  // first, the line above is a lower bound of the generator's ceiling.
+  if (g.best) out(`  generator CPU per delivered message there: ${f1(g.best.genUsPerMsg)} µs (one core's worth: ${f0(1e6 / g.best.genUsPerMsg)} msg/s)`);
+  out(`  generator floor at ${C.b3Ref} msg/s vs echo: p50 ${fmtMs(g.ref.p50)} p99 ${fmtMs(g.ref.p99)}`);
+  out();
+}
+
 function summarize(results, b0r, variants, elapsedSecs) {
   const get = (kind, fn) => median(results[kind].map((r) => { try { return fn(r); } catch { return NaN; } }));
   // ours ÷ a peer, per round (the runs of one round are neighbours), median over the rounds
@@ -701,18 +755,7 @@ function summarize(results, b0r, variants, elapsedSecs) {
   const kinds = Object.keys(results).filter((k) => results[k].length);
   const lbl = (k) => `${KINDS[k].label}${results[k][0] && results[k][0].dispatcher ? ` [${results[k][0].dispatcher}]` : ''}`;
 
-  if (b0r) {
-    out('B0 calibration');
-    out(`  loopback TCP round trip (Node↔Node, CPU 0↔1): p50 ${f1(b0r.rtt.p50)} µs, p99 ${f1(b0r.rtt.p99)} µs`);
-    out(`  redis-benchmark PUBLISH (50 clients, 200 B): ${f0(b0r.publish)} /s`);
-    out(`  send script via EVALSHA loop (50 clients): ours ${f0(b0r.sendScriptOurs)} /s, the peers' ${f0(b0r.sendScriptPeer)} /s`);
-    const g = b0r.generator;
-    out(`  load generator ceiling vs trivial echo server (${C.b3Members} members): ${g.best ? f0(g.best.deliveredPerSec) : 'n/a'} delivered msg/s with p99 < 50 ms` +
-      (g.best ? ` (generator ${pct(g.best.genLoad)} of CPU 0, echo server ${pct(g.best.hostLoad)} of CPU 1` : '') +
-      (g.fail ? `; at ${g.fail.rate}/s: p99 ${fmtMs(g.fail.p99)}, generator ${pct(g.fail.genLoad)})` : ')'));
-    out(`  generator floor at ${C.b3Ref} msg/s vs echo: p50 ${fmtMs(g.ref.p50)} p99 ${fmtMs(g.ref.p99)}`);
-    out();
-  }
+  if (b0r) printB0(b0r);
 
   table(`B1 idle capacity (medians; RSS/member = (RSS − RSS at start) ÷ members)`,
     ['server', 'members', 'RSS MiB', 'KiB/member', 'idle host CPU', 'idle Redis CPU', 'grow s'],
@@ -868,7 +911,7 @@ async function main() {
   out(`machine: ${os.cpus().length} CPUs (${cpuModel}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}; load average at start ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
   out(`node ${process.version}; ${execFileSync('redis-server', ['--version']).toString().trim().split(' ').slice(0, 3).join(' ')}; host ${path.relative(REPO, HOST_ORIGIN)} of ${fs.statSync(HOST_ORIGIN).mtime.toISOString().slice(0, 16)}Z (CMAKE_BUILD_TYPE ${buildType})`);
   if (/debug/i.test(buildType)) out('WARNING: the host binary is a Debug build (the project code unoptimized; Qt itself is the distribution\'s optimized build)');
-  out('layout: load generator (this Node process) on CPU 0; server under test + its Redis (unix socket, no persistence) on CPU 1');
+  out(`layout: load generator (${GENERATOR === 'compiled' ? 'the compiled one, driven by this Node process' : 'this Node process'}; Node's for Socket.IO) on CPU 0; server under test + its Redis (unix socket, no persistence) on CPU 1`);
   out(`every server: rate limit ${C.rateLimit} burst and ${C.rateLimit}/s per connection (the host's default 200/20 would refuse the benchmark), idle timeout ${C.idleTimeout} s, TCP_NODELAY, backlog 4096; rooms of 2, ~64-character messages`);
 
   // Which dispatcher does the host use by default? If it is an epoll one and the Qt one can
@@ -901,6 +944,12 @@ async function main() {
   out();
 
   const b0r = SKIP_B0 ? null : await b0();
+  if (flag('b0-only')) {
+    printB0(b0r);
+    fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ config: C, b0: b0r }, null, 1));
+    await redis.quit();
+    return;
+  }
 
   const results = Object.fromEntries(Object.keys(KINDS).filter((k) => k !== 'echo').map((k) => [k, []]));
   for (let i = 0; i < C.runs; i += 1) for (const kind of order) results[kind].push(await runServer(kind, i));

@@ -98,18 +98,31 @@ class Member {
     if (this.conn) this.conn.destroy();
   }
 
-  // A request outside the hot path: resolves with the raw reply text.
+  // A request outside the hot path: resolves with the raw reply text; requestTimed with
+  // { raw, at }, `at` the reply's arrival (ms, performance clock).
   request(op, params) {
+    return this.requestWith(op, params, false);
+  }
+
+  requestTimed(op, params) {
+    return this.requestWith(op, params, true);
+  }
+
+  requestWith(op, params, timed) {
     const id = this.nextId++;
     const text =
       this.proto === 'pc' ? JSON.stringify({ id, op, ...params }) : `42${id}${JSON.stringify([op, params])}`;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, [resolve, reject]);
-      if (!this.conn.sendText(text)) {
+      this.pending.set(id, [resolve, reject, timed]);
+      if (!this.transmit(text)) {
         this.pending.delete(id);
         reject(new Error('not-open'));
       }
     });
+  }
+
+  transmit(text) {
+    return this.conn.sendText(text);
   }
 
   // The same, parsed, throwing the protocol error code.
@@ -179,11 +192,11 @@ class Member {
     if (c0 === 48 /* 0 open */) conn.sendText('40');
   }
 
-  settle(id, s) {
+  settle(id, s, at = performance.now()) {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
-    p[0](s);
+    p[0](p[2] ? { raw: s, at } : s);
   }
 
   onSendReply(ok, s) {
@@ -235,4 +248,4 @@ async function drain(expected, quietMs = 500, maxMs = 15000) {
   }
 }
 
-module.exports = { Member, stats, resetPhase, countError, drain };
+module.exports = { Member, stats, resetPhase, countError, drain, ID_RE };
