@@ -141,7 +141,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // ---- servers -------------------------------------------------------------------------------
 
 process.on('exit', killChildren);
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
+for (const sig of ['SIGINT', 'SIGTERM'])
+  process.on(sig, () => {
+    console.error(`bench.js: stopped by ${sig}`);
+    process.exit(130);
+  });
 
 // The servers under test: how each is started (argv and extra environment), its label in the
 // report, the protocol its members speak, and its event loop where that is not read from /proc.

@@ -27,10 +27,10 @@ class CompiledGenerator {
     this.monoMinusPerfMs = Number(process.hrtime.bigint()) / 1e6 - performance.now();
     this.child.stdout.setEncoding('latin1'); // frames as members.js decodes them
     this.child.stdout.on('data', (d) => this.onData(d));
+    // Its members' connections are gone with it: the run cannot go on.
     this.child.on('exit', (code, signal) => {
-      children.delete(this.child);
-      const err = new Error(`the compiled generator exited (${code ?? signal})`);
-      for (const list of Object.values(this.waiting)) for (const [, reject] of list.splice(0)) reject(err);
+      console.error(`benchmark failed: the compiled generator (${bin}) exited (${code ?? signal})`);
+      process.exit(1);
     });
   }
 
