@@ -1,12 +1,12 @@
 #include "acceptor.h"
 
-#include "directsocket.h"
 #include "hostlog.h"
 #include "reuseport.h"
 
-#include <QTcpSocket>
 #include <QTimer>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -51,18 +51,13 @@ bool Acceptor::listenShared(const QHostAddress &address, quint16 port, QString *
 
 void Acceptor::incomingConnection(qintptr descriptor)
 {
-    // No parent: the QWebSocket that takes the socket over owns it from then on.
     if (m_outOfDescriptors) {
         m_outOfDescriptors = false;
         qCInfo(lcHost) << "accepting connections again";
     }
-    auto *socket = new DirectSocket;
-    if (!socket->setSocketDescriptor(descriptor)) {
-        delete socket;
-        return;
-    }
-    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    addPendingConnection(socket);
+    const int one = 1;
+    ::setsockopt(int(descriptor), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    Q_EMIT accepted(descriptor);
 }
 
 } // namespace pc::host

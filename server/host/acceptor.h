@@ -4,10 +4,10 @@
 
 namespace pc::host {
 
-// Accepts TCP connections for the WebSocket server: Nagle off (a 2-person room is ~100x
-// slower with it) and a deep listen backlog (the default drops connect bursts). TLS will
-// wrap the accepted socket here. Out of file descriptors, it stops accepting for a moment
-// instead of spinning on a listening socket that stays readable, and tries again.
+// Accepts TCP connections for the handshake gate, which makes their sockets: Nagle off (a
+// 2-person room is ~100x slower with it) and a deep listen backlog (the default drops connect
+// bursts). Out of file descriptors, it stops accepting for a moment instead of spinning on a
+// listening socket that stays readable, and tries again.
 class Acceptor : public QTcpServer
 {
     Q_OBJECT
@@ -16,6 +16,10 @@ public:
 
     // listen() on a port other processes share (SO_REUSEPORT), for --workers.
     bool listenShared(const QHostAddress &address, quint16 port, QString *error);
+
+Q_SIGNALS:
+    // A new connection's descriptor: whoever takes it closes it.
+    void accepted(qintptr descriptor);
 
 protected:
     void incomingConnection(qintptr descriptor) override;

@@ -2,20 +2,35 @@
 
 #include "clientframes.h"
 
-#include <QSslSocket>
+#include <QObject>
 
-#include <memory>
+#include <optional>
+
+class QSslConfiguration;
+class QTcpSocket;
 
 namespace pc::host {
 
+// What a DirectSocket raises, both queued (from inside writes and reads).
+class DirectSocketEvents : public QObject
+{
+    Q_OBJECT
+Q_SIGNALS:
+    void overLimit();
+    void protocolViolation(); // violation() says which
+};
+
 // A server-side TCP connection that writes straight to the kernel while nothing waits in
-// its write buffer. A QSslSocket that starts unencrypted: the handshake gate looks at the first
-// byte and turns TLS on (startServerEncryption()) when a client hello comes; over TLS every
-// write is encrypted and flushed to the kernel in the same call. QTcpSocket always buffers an
-// accepted connection's writes: it flushes one loop pass later and keeps a 32 KiB buffer chunk per
-// connection from the first write on (the WebSocket handshake), which at 10k idle members is most
-// of the host's memory. Whatever the kernel does not take goes to that buffer, which keeps the
-// order from then on. Bytes sent directly raise no bytesWritten(); the host does not use it.
+// its write buffer. QTcpSocket always buffers an accepted connection's writes: it flushes one
+// loop pass later and keeps a 32 KiB buffer chunk per connection from the first write on (the
+// WebSocket handshake), which at 10k idle members is most of the host's memory. Whatever the
+// kernel does not take goes to that buffer, which keeps the order from then on. Bytes sent
+// directly raise no bytesWritten(); the host does not use it.
+//
+// Two kinds, chosen by the handshake gate from the connection's first byte: a plain QTcpSocket
+// (most of a host's members: 4 KiB less each) and a QSslSocket that starts unencrypted, for a
+// client hello; the gate turns TLS on (startServerTls()), and from then on every write is
+// encrypted and flushed to the kernel in the same call.
 //
 // Every byte written to the connection passes here, Qt's own pongs and close frames too, so
 // this is where the outgoing limit holds: once more than the limit waits (in our buffer and in
@@ -24,63 +39,54 @@ namespace pc::host {
 // Once the WebSocket is open, every byte read from the client passes a ClientFrameFilter
 // first: this socket takes what arrived out of its read buffer before anyone else hears of
 // it, and puts back only whole, checked frames.
-class DirectSocket : public QSslSocket
+class DirectSocket
 {
-    Q_OBJECT
 public:
-    explicit DirectSocket(QObject *parent = nullptr);
-    ~DirectSocket() override;
+    // Made on an accepted descriptor; nullptr when Qt does not take it.
+    static DirectSocket *plain(qintptr descriptor);
+    static DirectSocket *tlsCapable(qintptr descriptor);
+    // The DirectSocket a socket of the host is (nullptr for any other).
+    static DirectSocket *of(QTcpSocket *socket);
+
+    virtual ~DirectSocket() = default;
+
+    // The connection as Qt sees it (a QSslSocket for tlsCapable()).
+    virtual QTcpSocket *socket() = 0;
+    DirectSocketEvents *events() { return &m_events; }
+
+    // Starts the server side of a TLS handshake; false for a plain socket.
+    virtual bool startServerTls(const QSslConfiguration &configuration) = 0;
+    virtual bool isEncrypting() const = 0;
 
     // Bytes that came after the handshake request, kept out of the read buffer until the
     // filter starts, so no frame reaches Qt unchecked.
     void keepEarlyBytes(QByteArray bytes) { m_early = std::move(bytes); }
-    void startFrameFilter(qint64 maxFrameBytes);
+    virtual void startFrameFilter(qint64 maxFrameBytes) = 0;
     // Whether each data message the filter passed on was text (see ClientFrameFilter).
     QList<bool> &messageKinds() { return m_filter->messageKinds(); }
     const std::optional<ClientFrameFilter::Violation> &violation() const { return m_violation; }
 
     // Caps the kernel's send buffer too, so what the kernel holds stays well under the limit
     // and the rest waits where it is counted.
-    void setOutgoingLimit(qint64 bytes);
+    virtual void setOutgoingLimit(qint64 bytes) = 0;
     // Bytes written but not yet acknowledged by the peer: our buffers plus the kernel's queue.
-    qint64 queuedBytes() const;
+    virtual qint64 queuedBytes() const = 0;
     // Bytes written but not yet handed to the kernel (over TLS: plain and encrypted ones).
-    qint64 unsentBytes() const { return bytesToWrite() + encryptedBytesToWrite(); }
+    virtual qint64 unsentBytes() const = 0;
     // Shuts the connection for writing (a FIN) once every byte went to the kernel.
-    void shutdownWhenWritten();
+    virtual void shutdownWhenWritten() = 0;
     bool isOverLimit() const { return m_overLimit; }
     // Gives back the read buffers' memory once everything read has been taken (see the .cpp);
     // cheap when nothing was read since the last call. The host calls it from its idle sweep.
-    void releaseReadBuffers();
-
-Q_SIGNALS:
-    void overLimit();         // queued: raised from inside writes
-    void protocolViolation(); // queued; violation() says which
+    virtual void releaseReadBuffers() = 0;
 
 protected:
-    qint64 writeData(const char *data, qint64 size) override;
-
-private:
-    // Checks raw and puts its whole frames back, after `checked` (frames checked before).
-    void filterIncoming(QByteArray raw, const QByteArray &checked = {});
-    void hold();
-    void restoreHeld();
-    qint64 writeEncrypted(const char *data, qint64 size);
-    // Filters what was held back and tells the readers, on the next loop pass.
-    void replayLater();
-    // Whether `more` bytes would pass the limit; raises overLimit() once if so.
-    bool passesLimit(qint64 more);
-
+    DirectSocketEvents m_events;
     std::unique_ptr<ClientFrameFilter> m_filter;
     std::optional<ClientFrameFilter::Violation> m_violation;
     QByteArray m_early;
-    bool m_replaying = false; // readyRead raised for frames already checked
-    bool m_writing = false;   // inside an encrypting write: what is read is held
-    qint64 m_checkedBeforeWrite = 0;
-    QByteArray m_heldChecked, m_heldRaw;
     qint64 m_limit = -1;
     bool m_overLimit = false;
-    bool m_readSinceRelease = false;
 };
 
 } // namespace pc::host

@@ -14,7 +14,7 @@ void closeGracefully(QTcpSocket *socket, int graceMs)
     QTimer::singleShot(graceMs, socket, [socket] { socket->abort(); });
     QObject::connect(socket, &QIODevice::readyRead, socket,
         [socket] { socket->skip(socket->bytesAvailable()); });
-    if (auto *direct = qobject_cast<DirectSocket *>(socket))
+    if (DirectSocket *direct = DirectSocket::of(socket))
         return direct->shutdownWhenWritten(); // over TLS too
     const auto finish = [socket] {
         if (socket->bytesToWrite() == 0)

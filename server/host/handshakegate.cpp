@@ -7,7 +7,14 @@
 #include "protocol/frames.h"
 
 #include <QDeadlineTimer>
+#include <QSocketNotifier>
+#include <QTcpSocket>
 #include <QTimer>
+
+#include <cerrno>
+
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace pc::host {
 
@@ -22,6 +29,15 @@ namespace {
         bool v4 = false;
         const quint32 ipv4 = address.toIPv4Address(&v4);
         return v4 ? QHostAddress(ipv4).isLoopback() : address.isLoopback();
+    }
+
+    QHostAddress peerAddressOf(qintptr descriptor)
+    {
+        sockaddr_storage peer {};
+        socklen_t size = sizeof peer;
+        if (::getpeername(int(descriptor), reinterpret_cast<sockaddr *>(&peer), &size) != 0)
+            return {};
+        return QHostAddress(reinterpret_cast<const sockaddr *>(&peer));
     }
 
     qint64 now()
@@ -69,6 +85,9 @@ HandshakeGate::HandshakeGate(GateLimits limits, GateTransport transport, QObject
 
 HandshakeGate::~HandshakeGate()
 {
+    const auto untyped = m_untyped.keys();
+    for (QSocketNotifier *notifier : untyped)
+        closeUntyped(notifier);
     const auto heads = m_heads.keys();
     for (DirectSocket *socket : heads) {
         forget(socket);
@@ -76,44 +95,99 @@ HandshakeGate::~HandshakeGate()
     }
 }
 
-void HandshakeGate::admit(DirectSocket *socket)
+void HandshakeGate::admit(qintptr descriptor)
 {
-    const QHostAddress address = socket->peerAddress();
+    const QHostAddress address = peerAddressOf(descriptor);
+    const auto refuseNow = [&](QByteArrayView status, QByteArrayView why) {
+        Q_EMIT refused();
+        if (DirectSocket *socket = DirectSocket::plain(descriptor))
+            refuse(socket, status, why);
+        else
+            ::close(int(descriptor));
+    };
     if (m_limits.maxPerAddress > 0 && m_perAddress.value(address) >= m_limits.maxPerAddress) {
         qCDebug(lcHost) << "refused a connection: its address has" << m_limits.maxPerAddress
                         << "open";
-        Q_EMIT refused();
-        return refuse(socket, "429 Too Many Requests",
+        return refuseNow("429 Too Many Requests",
             "Too many connections from your address; close some and try again.");
     }
     if (m_connections >= m_limits.maxConnections && !evictOldestPending()) {
         qCWarning(lcHost) << "refused a connection: the host is at its limit of"
                           << m_limits.maxConnections << "connections";
-        Q_EMIT refused();
-        return refuse(socket, "503 Service Unavailable",
+        return refuseNow("503 Service Unavailable",
             "The host has no room for more connections right now; try again later.");
     }
     ++m_connections;
     ++m_perAddress[address];
-    connect(socket, &QObject::destroyed, this, [this, address] {
-        --m_connections;
-        auto it = m_perAddress.find(address);
-        if (it != m_perAddress.end() && --*it <= 0)
-            m_perAddress.erase(it);
-    });
-
-    m_heads.insert(socket, QByteArray());
     ++m_pendingCount;
-    m_queue.push_back({ socket, now() + m_limits.handshakeTimeoutMs });
+    // No socket yet: which kind it gets depends on the first byte (a QSocketNotifier is a
+    // fraction of a socket, and a silent connection may never send one).
+    auto *notifier = new QSocketNotifier(descriptor, QSocketNotifier::Read, this);
+    m_queue.push_back({ notifier, nullptr, now() + m_limits.handshakeTimeoutMs });
+    m_untyped.insert(notifier, { descriptor, address, &m_queue.back() });
     if (!m_sweep->isActive())
         m_sweep->start();
-    connect(socket, &QIODevice::readyRead, this, [this, socket] { onReadyRead(socket); });
-    connect(socket, &QAbstractSocket::disconnected, this, [this, socket] {
+    connect(
+        notifier, &QSocketNotifier::activated, this, [this, notifier] { onFirstByte(notifier); });
+}
+
+void HandshakeGate::onFirstByte(QSocketNotifier *notifier)
+{
+    const auto it = m_untyped.constFind(notifier);
+    if (it == m_untyped.cend())
+        return;
+    const Untyped entry = *it;
+    char first = 0;
+    const ssize_t n = ::recv(int(entry.descriptor), &first, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return;
+    if (n <= 0) // closed, or reset, before a byte came
+        return closeUntyped(notifier);
+    m_untyped.erase(it);
+    notifier->setEnabled(false);
+    notifier->deleteLater(); // it is raising this very signal
+    const bool hello = first == kTlsHandshakeRecord && m_transport.tls;
+    DirectSocket *socket = hello ? DirectSocket::tlsCapable(entry.descriptor)
+                                 : DirectSocket::plain(entry.descriptor);
+    if (!socket) {
+        ::close(int(entry.descriptor));
+        --m_pendingCount;
+        uncount(entry.address);
+        return;
+    }
+    QTcpSocket *tcp = socket->socket();
+    entry.pending->socket = tcp; // its deadline stays the one from accept
+    connect(tcp, &QObject::destroyed, this, [this, address = entry.address] { uncount(address); });
+    m_heads.insert(socket, QByteArray());
+    connect(tcp, &QIODevice::readyRead, this, [this, socket] { onReadyRead(socket); });
+    connect(tcp, &QAbstractSocket::disconnected, this, [this, socket] {
         forget(socket);
-        socket->deleteLater();
+        socket->socket()->deleteLater();
     });
-    if (socket->bytesAvailable() > 0)
+    if (tcp->bytesAvailable() > 0)
         onReadyRead(socket);
+}
+
+void HandshakeGate::closeUntyped(QSocketNotifier *notifier)
+{
+    const auto it = m_untyped.constFind(notifier);
+    if (it == m_untyped.cend())
+        return;
+    const Untyped entry = *it;
+    m_untyped.erase(it);
+    notifier->setEnabled(false);
+    notifier->deleteLater();
+    ::close(int(entry.descriptor));
+    --m_pendingCount;
+    uncount(entry.address);
+}
+
+void HandshakeGate::uncount(const QHostAddress &address)
+{
+    --m_connections;
+    auto it = m_perAddress.find(address);
+    if (it != m_perAddress.end() && --*it <= 0)
+        m_perAddress.erase(it);
 }
 
 void HandshakeGate::onReadyRead(DirectSocket *socket)
@@ -121,11 +195,12 @@ void HandshakeGate::onReadyRead(DirectSocket *socket)
     auto it = m_heads.find(socket);
     if (it == m_heads.end())
         return;
-    if (it->isEmpty() && socket->mode() == QSslSocket::UnencryptedMode && !sniff(socket))
+    QTcpSocket *tcp = socket->socket();
+    if (it->isEmpty() && !socket->isEncrypting() && !sniff(socket))
         return;
     QByteArray &head = *it;
     const qsizetype scanFrom = std::max<qsizetype>(0, head.size() - (kEndOfHead.size() - 1));
-    head += socket->readAll(); // only the new bytes are copied and scanned
+    head += tcp->readAll(); // only the new bytes are copied and scanned
     const qsizetype end = head.indexOf(kEndOfHead, scanFrom);
     if (end < 0) {
         if (head.size() > m_limits.maxHeaderBytes) {
@@ -158,37 +233,38 @@ void HandshakeGate::onReadyRead(DirectSocket *socket)
     if (webSocket)
         socket->keepEarlyBytes(bytes.sliced(headSize));
     for (qsizetype i = headSize - 1; i >= 0; --i)
-        socket->ungetChar(bytes.at(i));
+        tcp->ungetChar(bytes.at(i));
     if (webSocket)
         Q_EMIT ready(socket);
     else
-        Q_EMIT httpRequest(socket);
+        Q_EMIT httpRequest(tcp);
 }
 
 bool HandshakeGate::sniff(DirectSocket *socket)
 {
+    QTcpSocket *tcp = socket->socket();
     char first = 0;
-    if (socket->peek(&first, 1) != 1)
+    if (tcp->peek(&first, 1) != 1)
         return false;
     if (first == kTlsHandshakeRecord) {
-        if (!m_transport.tls) {
+        // A plain socket here: the host has no TLS (onFirstByte()).
+        if (!m_transport.tls || !socket->startServerTls(*m_transport.tls)) {
             qCDebug(lcHost) << "dropped a TLS client hello: this host serves plain ws://";
             forget(socket);
-            socket->abort();
-            socket->deleteLater();
+            tcp->abort();
+            tcp->deleteLater();
             return false;
         }
-        // A handshake that fails ends the connection; one that stalls meets the deadline.
-        connect(socket, &QAbstractSocket::errorOccurred, socket,
-            [socket](QAbstractSocket::SocketError error) {
+        // A handshake that fails ends the connection; one that stalls meets the deadline. The
+        // request arrives decrypted, in a later readyRead.
+        connect(
+            tcp, &QAbstractSocket::errorOccurred, tcp, [tcp](QAbstractSocket::SocketError error) {
                 if (error == QAbstractSocket::SslHandshakeFailedError)
-                    socket->abort();
+                    tcp->abort();
             });
-        socket->setSslConfiguration(*m_transport.tls);
-        socket->startServerEncryption(); // the request arrives decrypted, in a later readyRead
         return false;
     }
-    if (!m_transport.plainFromAnywhere && !isLoopback(socket->peerAddress())) {
+    if (!m_transport.plainFromAnywhere && !isLoopback(tcp->peerAddress())) {
         refuse(socket, "426 Upgrade Required",
             "This host speaks TLS only: connect with wss:// (or https:// for the HTTP API).");
         return false;
@@ -230,7 +306,7 @@ bool HandshakeGate::admitHttp(DirectSocket *socket, QByteArrayView head)
     // curl asks before a larger body; Qt's HTTP server would leave it waiting a second.
     if (const auto expect = headerValue(head, "Expect");
         expect && expect->compare("100-continue", Qt::CaseInsensitive) == 0)
-        socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+        socket->socket()->write("HTTP/1.1 100 Continue\r\n\r\n");
     return true;
 }
 
@@ -246,43 +322,49 @@ void HandshakeGate::refuse(
     DirectSocket *socket, QByteArrayView status, QByteArrayView why, QByteArrayView contentType)
 {
     forget(socket);
+    QTcpSocket *tcp = socket->socket();
     const QByteArray body = why.toByteArray() + '\n';
-    socket->write("HTTP/1.1 " + status.toByteArray() + "\r\nContent-Type: "
-        + contentType.toByteArray() + "\r\nContent-Length: " + QByteArray::number(body.size())
-        + "\r\nConnection: close\r\n\r\n" + body);
-    connect(socket, &QAbstractSocket::disconnected, socket, &QObject::deleteLater);
-    closeGracefully(socket);
+    tcp->write("HTTP/1.1 " + status.toByteArray() + "\r\nContent-Type: " + contentType.toByteArray()
+        + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n"
+        + body);
+    connect(tcp, &QAbstractSocket::disconnected, tcp, &QObject::deleteLater);
+    closeGracefully(tcp);
 }
 
 void HandshakeGate::forget(DirectSocket *socket)
 {
     if (m_heads.remove(socket))
         --m_pendingCount;
-    disconnect(socket, &QIODevice::readyRead, this, nullptr);
-    disconnect(socket, &QAbstractSocket::disconnected, this, nullptr);
+    disconnect(socket->socket(), &QIODevice::readyRead, this, nullptr);
+    disconnect(socket->socket(), &QAbstractSocket::disconnected, this, nullptr);
 }
 
-// Takes the oldest entry off the queue; if its handshake is still pending, aborts it and
-// returns the socket for the caller to delete.
-DirectSocket *HandshakeGate::dropFront()
+bool HandshakeGate::dropFront(bool deleteNow)
 {
-    DirectSocket *socket = m_queue.front().socket;
+    const Pending front = m_queue.front();
     m_queue.pop_front();
+    if (front.untyped && m_untyped.contains(front.untyped)) {
+        closeUntyped(front.untyped);
+        return true;
+    }
+    DirectSocket *socket = front.socket ? DirectSocket::of(front.socket) : nullptr;
     if (!socket || !m_heads.contains(socket))
-        return nullptr; // gone already, or handed on
+        return false; // gone already, or handed on
     forget(socket);
-    socket->abort();
-    return socket;
+    socket->socket()->abort();
+    if (deleteNow)
+        delete socket; // its descriptor is free now, for the one that waits
+    else
+        socket->socket()->deleteLater();
+    return true;
 }
 
 void HandshakeGate::sweep()
 {
     const qint64 t = now();
     while (!m_queue.empty() && m_queue.front().deadline <= t) {
-        if (DirectSocket *socket = dropFront()) {
+        if (dropFront(false))
             qCDebug(lcHost) << "dropped a connection that did not finish its handshake in time";
-            socket->deleteLater();
-        }
     }
     if (m_queue.empty())
         m_sweep->stop();
@@ -291,9 +373,8 @@ void HandshakeGate::sweep()
 bool HandshakeGate::evictOldestPending()
 {
     while (!m_queue.empty()) {
-        if (DirectSocket *socket = dropFront()) {
+        if (dropFront(true)) {
             qCInfo(lcHost) << "at the connection limit: dropped the oldest unfinished handshake";
-            delete socket; // its descriptor is free now, for the one that waits
             return true;
         }
     }

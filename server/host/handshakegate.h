@@ -1,5 +1,7 @@
 #pragma once
 
+#include "directsocket.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QHostAddress>
@@ -10,11 +12,10 @@
 #include <deque>
 #include <optional>
 
+class QSocketNotifier;
 class QTimer;
 
 namespace pc::host {
-
-class DirectSocket;
 
 struct GateLimits
 {
@@ -34,9 +35,10 @@ struct GateTransport
     bool plainFromAnywhere = true;
 };
 
-// The door before QWebSocketServer and the HTTP API. Its first byte decides the transport
-// (GateTransport); over TLS, the deadline below covers the TLS handshake too. A connection is
-// handed on only once its
+// The door before QWebSocketServer and the HTTP API. It takes accepted descriptors and makes
+// their sockets once the first byte is here: that byte decides the transport (GateTransport)
+// and so the kind of socket (DirectSocket: a plain one unless it is a client hello); over TLS,
+// the deadline below covers the TLS handshake too. A connection is handed on only once its
 // whole HTTP request head is here, read once and scanned once (O(bytes) however slowly it
 // trickles in), within a deadline from accept: a WebSocket upgrade to ready(), any other
 // request to httpRequest(). A Sec-WebSocket-Key that is not a base64 16-byte nonce gets 400; an
@@ -51,7 +53,8 @@ public:
     HandshakeGate(GateLimits limits, GateTransport transport, QObject *parent = nullptr);
     ~HandshakeGate() override;
 
-    void admit(DirectSocket *socket);
+    // Takes an accepted connection's descriptor (and closes it when it refuses).
+    void admit(qintptr descriptor);
     int pendingCount() const { return int(m_pendingCount); }
     int connectionCount() const { return m_connections; }
 
@@ -59,16 +62,29 @@ Q_SIGNALS:
     // The request head is complete and sane: the socket replays it to whoever reads next.
     void ready(pc::host::DirectSocket *socket);
     // A plain HTTP request: the socket replays its head and what came after it.
-    void httpRequest(pc::host::DirectSocket *socket);
+    void httpRequest(QTcpSocket *socket);
     void refused(); // a connection was refused (per-address cap, host full)
 
 private:
+    // From accept, in the order of their deadlines: first a descriptor waiting for its first
+    // byte, then the socket made for it.
     struct Pending
     {
-        QPointer<DirectSocket> socket;
+        QPointer<QSocketNotifier> untyped;
+        QPointer<QTcpSocket> socket;
         qint64 deadline;
     };
+    struct Untyped
+    {
+        qintptr descriptor;
+        QHostAddress address;
+        Pending *pending; // deque elements stay where they are while others come and go
+    };
 
+    // The first byte is here (or the end): the socket of its kind, on to its request head.
+    void onFirstByte(QSocketNotifier *notifier);
+    void closeUntyped(QSocketNotifier *notifier);
+    void uncount(const QHostAddress &address);
     void onReadyRead(DirectSocket *socket);
     // Looks at the first byte without taking it: true when it is plain HTTP that may go on.
     bool sniff(DirectSocket *socket);
@@ -81,11 +97,13 @@ private:
     void sweep();
     void forget(DirectSocket *socket);
     bool evictOldestPending();
-    DirectSocket *dropFront();
+    // Ends the oldest pending connection, if it is still pending; true when one was ended.
+    bool dropFront(bool deleteNow);
 
     GateLimits m_limits;
     GateTransport m_transport;
     std::deque<Pending> m_queue; // by deadline: the timeout is the same for all
+    QHash<QSocketNotifier *, Untyped> m_untyped;
     QHash<DirectSocket *, QByteArray> m_heads;
     qsizetype m_pendingCount = 0;
     QHash<QHostAddress, int> m_perAddress;

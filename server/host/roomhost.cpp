@@ -31,6 +31,8 @@
 #include <QWebSocket>
 #include <QWebSocketServer>
 
+#include <unistd.h>
+
 Q_LOGGING_CATEGORY(lcHost, "pc.host", QtInfoMsg)
 
 namespace pc::host {
@@ -95,9 +97,11 @@ RoomHost::RoomHost(HostOptions options, redis::Options redis, QObject *parent)
     });
     m_idleSweep->start();
     m_server->setMaxPendingConnections(m_options.listenBacklog);
-    connect(m_acceptor, &QTcpServer::pendingConnectionAvailable, this, [this] {
-        while (QTcpSocket *socket = m_acceptor->nextPendingConnection())
-            m_gate->admit(static_cast<DirectSocket *>(socket)); // the Acceptor makes only these
+    connect(m_acceptor, &Acceptor::accepted, this, [this](qintptr descriptor) {
+        if (m_gate)
+            m_gate->admit(descriptor);
+        else
+            ::close(int(descriptor)); // not listening yet: cannot happen
     });
     connect(m_server, &QWebSocketServer::newConnection, this, &RoomHost::onNewConnection);
     connect(m_redis.get(), &redis::Connection::connected, this, [this] {
@@ -179,14 +183,11 @@ bool RoomHost::listenForMetrics(QString *error)
     HttpApi *metrics = makeHttpApi(false);
     if (!metrics->open(error))
         return false;
-    connect(m_metricsAcceptor, &QTcpServer::pendingConnectionAvailable, this, [this] {
-        while (QTcpSocket *socket = m_metricsAcceptor->nextPendingConnection())
-            m_metricsGate->admit(static_cast<DirectSocket *>(socket));
-    });
+    connect(m_metricsAcceptor, &Acceptor::accepted, m_metricsGate, &HandshakeGate::admit);
     // Nothing but HTTP there: a WebSocket upgrade is dropped.
     connect(m_metricsGate, &HandshakeGate::ready, this, [](DirectSocket *s) {
-        s->abort();
-        s->deleteLater();
+        s->socket()->abort();
+        s->socket()->deleteLater();
     });
     connect(m_metricsGate, &HandshakeGate::httpRequest, metrics, &HttpApi::take);
     if (!m_metricsAcceptor->listen(
@@ -279,16 +280,17 @@ int RoomHost::handshakingCount() const
     return (m_gate ? m_gate->pendingCount() : 0) + int(m_handshaking.size());
 }
 
-void RoomHost::onRequestHead(DirectSocket *socket)
+void RoomHost::onRequestHead(DirectSocket *direct)
 {
+    QTcpSocket *socket = direct->socket();
     const auto peer = std::make_pair(socket->peerAddress().toString(), socket->peerPort());
-    m_handshaking.insert(peer, socket);
+    m_handshaking.insert(peer, direct);
     connect(socket, &QObject::destroyed, this, [this, peer] { m_handshaking.remove(peer); });
     // A handshake Qt refuses (wrong version, not an upgrade) ends with a closed socket that
     // no session takes: delete it, so its slot in the connection count is given back.
-    connect(socket, &QAbstractSocket::disconnected, this, [this, peer, socket] {
-        if (m_handshaking.value(peer) == socket)
-            socket->deleteLater();
+    connect(socket, &QAbstractSocket::disconnected, this, [this, peer, direct] {
+        if (m_handshaking.value(peer) == direct)
+            direct->socket()->deleteLater();
     });
     m_server->handleConnection(socket);
 }
@@ -299,8 +301,8 @@ void RoomHost::onNewConnection()
         DirectSocket *tcp
             = m_handshaking.take({ socket->peerAddress().toString(), socket->peerPort() });
         if (tcp) {
-            disconnect(tcp, &QObject::destroyed, this, nullptr);
-            disconnect(tcp, &QAbstractSocket::disconnected, this, nullptr);
+            disconnect(tcp->socket(), &QObject::destroyed, this, nullptr);
+            disconnect(tcp->socket(), &QAbstractSocket::disconnected, this, nullptr);
         }
         if (!tcp) { // not from our acceptor: cannot happen, but a session needs its socket
             qCWarning(lcHost) << "a WebSocket without its TCP connection; dropping it";

@@ -17,30 +17,31 @@ namespace {
     constexpr int kSlowReaderGraceMs = 250;
 } // namespace
 
-Session::Session(QWebSocket *socket, DirectSocket *tcp, Outbox *outbox, const HostOptions &options,
-    HostCounters *counters, QObject *parent)
+Session::Session(QWebSocket *socket, DirectSocket *direct, Outbox *outbox,
+    const HostOptions &options, HostCounters *counters, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
-    , m_tcp(tcp)
+    , m_tcp(direct)
+    , m_tcpSocket(direct->socket())
     , m_outbox(outbox)
     , m_counters(counters)
     , m_id(nextSessionId++)
     , m_maxOutgoing(options.maxOutgoingQueueBytes)
     , m_limits(options)
-    , m_peerAddress(tcp->peerAddress())
+    , m_peerAddress(direct->socket()->peerAddress())
 {
     m_socket->setParent(this);
     m_socket->setMaxAllowedIncomingMessageSize(quint64(options.maxIncomingMessageBytes));
     m_socket->setMaxAllowedIncomingFrameSize(quint64(options.maxIncomingMessageBytes));
-    tcp->setOutgoingLimit(m_maxOutgoing);
+    direct->setOutgoingLimit(m_maxOutgoing);
 
     // Text arrives as binary (DirectSocket's frame filter): whole messages, checked as UTF-8
     // here, where a character split across fragments is still whole.
     connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &message) {
         touch();
-        if (!m_tcp)
+        if (!tcp())
             return;
-        QList<bool> &kinds = m_tcp->messageKinds();
+        QList<bool> &kinds = tcp()->messageKinds();
         const bool text = !kinds.isEmpty() && kinds.takeFirst();
         if (!m_open)
             return;
@@ -57,14 +58,14 @@ Session::Session(QWebSocket *socket, DirectSocket *tcp, Outbox *outbox, const Ho
         m_closeSent = true;
         Q_EMIT finished(this);
     });
-    connect(tcp, &QIODevice::readyRead, this, &Session::touch);
-    connect(tcp, &DirectSocket::overLimit, this, &Session::dropSlowReader);
-    connect(tcp, &DirectSocket::protocolViolation, this, [this] {
-        if (m_tcp && m_tcp->violation())
-            close(QWebSocketProtocol::CloseCode(m_tcp->violation()->code),
-                m_tcp->violation()->reason);
+    connect(direct->socket(), &QIODevice::readyRead, this, &Session::touch);
+    connect(direct->events(), &DirectSocketEvents::overLimit, this, &Session::dropSlowReader);
+    connect(direct->events(), &DirectSocketEvents::protocolViolation, this, [this] {
+        if (tcp() && tcp()->violation())
+            close(QWebSocketProtocol::CloseCode(tcp()->violation()->code),
+                tcp()->violation()->reason);
     });
-    tcp->startFrameFilter(options.maxIncomingMessageBytes);
+    direct->startFrameFilter(options.maxIncomingMessageBytes);
 
     m_sinceActivity.start();
 }
@@ -89,12 +90,12 @@ void Session::touch()
 void Session::sweep(qint64 idleTimeoutMs)
 {
     // What the kernel holds counts too: a peer that stopped reading fills it first.
-    if (m_tcp && !m_closeSent && m_tcp->unsentBytes() > 0 && m_tcp->queuedBytes() > m_maxOutgoing) {
+    if (tcp() && !m_closeSent && tcp()->unsentBytes() > 0 && tcp()->queuedBytes() > m_maxOutgoing) {
         dropSlowReader();
         return;
     }
-    if (m_tcp)
-        m_tcp->releaseReadBuffers();
+    if (tcp())
+        tcp()->releaseReadBuffers();
     if (m_open && m_sinceActivity.elapsed() >= idleTimeoutMs) {
         qCDebug(lcHost) << "session" << m_id << "idle; closing";
         close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("idle timeout"));
@@ -115,12 +116,12 @@ void Session::send(const QByteArray &text)
 
 void Session::sendFrame(const QByteArray &frame)
 {
-    if (m_closeSent || !m_tcp)
+    if (m_closeSent || !tcp())
         return;
     if (m_pending.isEmpty())
         m_outbox->add(this);
     m_pending += frame; // the first frame is shared, not copied
-    if (m_tcp->unsentBytes() + m_pending.size() > m_maxOutgoing)
+    if (tcp()->unsentBytes() + m_pending.size() > m_maxOutgoing)
         dropSlowReader();
 }
 
@@ -129,8 +130,8 @@ void Session::flush()
     const QByteArray frames = std::exchange(m_pending, {});
     // When Qt closed the connection itself (the client's close, a frame too large), what
     // this pass queued is dropped: nothing may follow a close frame.
-    if (m_tcp && m_socket->state() == QAbstractSocket::ConnectedState)
-        m_tcp->write(frames); // a DirectSocket: one send() while nothing is queued
+    if (tcp() && m_socket->state() == QAbstractSocket::ConnectedState)
+        tcp()->socket()->write(frames); // a DirectSocket: one send() while nothing is queued
 }
 
 void Session::dropSlowReader()
@@ -140,7 +141,7 @@ void Session::dropSlowReader()
     // Its queue is full: what waits, the close frame included, is not kept for it. It is
     // dropped a second after the close at the latest.
     qCInfo(lcHost) << "session" << m_id << "does not read; dropping it ("
-                   << (m_tcp ? m_tcp->queuedBytes() + m_pending.size() : 0) << "bytes queued)";
+                   << (tcp() ? tcp()->queuedBytes() + m_pending.size() : 0) << "bytes queued)";
     m_outbox->remove(this);
     m_pending.clear();
     m_inFlight = 0;
@@ -171,7 +172,7 @@ void Session::closeNow()
     m_open = false;
     QTimer::singleShot(m_slowReader ? kSlowReaderGraceMs : kCloseGraceMs, m_socket,
         [socket = m_socket] { socket->abort(); });
-    if (!m_tcp || m_socket->state() != QAbstractSocket::ConnectedState)
+    if (!tcp() || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
     if (!m_pending.isEmpty()) { // what was sent before the close goes before it
         m_outbox->remove(this);
@@ -181,15 +182,15 @@ void Session::closeNow()
     // it, and a client that is still sending then gets a reset that can destroy what it has
     // not read yet (the replies above). Qt goes on reading until the client's close arrives;
     // requests are no longer taken.
-    m_tcp->write(closeFrame(quint16(m_closeCode), m_closeReason.toUtf8()));
+    tcp()->socket()->write(closeFrame(quint16(m_closeCode), m_closeReason.toUtf8()));
     shutdownWhenWritten();
 }
 
 // A FIN after the close frame: the client reads everything, then sees the end.
 void Session::shutdownWhenWritten()
 {
-    if (m_tcp)
-        m_tcp->shutdownWhenWritten();
+    if (tcp())
+        tcp()->shutdownWhenWritten();
 }
 
 } // namespace pc::host

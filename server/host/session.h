@@ -8,6 +8,7 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QTcpSocket>
 #include <QTimer>
 #include <QWebSocketProtocol>
 
@@ -72,7 +73,10 @@ private:
     void shutdownWhenWritten();
 
     QWebSocket *m_socket;
-    QPointer<DirectSocket> m_tcp;
+    // The connection under the WebSocket, until the QWebSocket deletes it (nullptr from then on).
+    DirectSocket *tcp() const { return m_tcpSocket ? m_tcp : nullptr; }
+    DirectSocket *m_tcp;
+    QPointer<QTcpSocket> m_tcpSocket;
     Outbox *m_outbox;
     HostCounters *m_counters;
     QByteArray m_pending; // frames of this loop pass

@@ -260,6 +260,7 @@ private Q_SLOTS:
     void unfinishedHandshakesAreDroppedOnTime();
     void malformedWebSocketKeyGets400();
     void perAddressCapLeavesRoomForOthers();
+    void connectionsBeforeTheirFirstByteCount();
     void pendingHandshakesDoNotSlowOthers();
     void burstPastTheAbuseLimitGetsItsRepliesThenTheClose();
     void sustainedAbuseIsClosedPatientClientsAreNot();
@@ -525,6 +526,33 @@ void tst_Hardening::perAddressCapLeavesRoomForOthers()
     RawClient again(host.host().port(), "127.0.0.2");
     again.write(kHandshake);
     QVERIFY(again.waitHandshake());
+}
+
+// Until its first byte a connection has no socket yet (the byte says which kind it gets), but
+// it counts as one: against its address' cap and as a pending handshake. One that goes away
+// before sending anything gives its place back.
+void tst_Hardening::connectionsBeforeTheirFirstByteCount()
+{
+    pc::host::HostOptions options;
+    options.maxConnectionsPerAddress = 3;
+    TestHost host(options);
+    QVERIFY(host.start());
+    std::vector<std::unique_ptr<RawClient>> silent;
+    for (int i = 0; i < 3; ++i)
+        silent.push_back(std::make_unique<RawClient>(host.host().port(), "127.0.0.5"));
+    QTRY_COMPARE(host.host().handshakingCount(), 3);
+    RawClient fourth(host.host().port(), "127.0.0.5");
+    QVERIFY(QTest::qWaitFor([&] { return fourth.isClosed(); }, 5000));
+    QVERIFY2(fourth.received().startsWith("HTTP/1.1 429"), fourth.received().constData());
+    QCOMPARE(host.host().handshakingCount(), 3);
+
+    silent.pop_back(); // gone without a byte: its descriptor is closed and its place free
+    QTRY_COMPARE(host.host().handshakingCount(), 2);
+    RawClient again(host.host().port(), "127.0.0.5");
+    again.write(kHandshake);
+    QVERIFY(again.waitHandshake());
+    QTRY_COMPARE(host.host().sessionCount(), 1);
+    QTRY_COMPARE(host.host().handshakingCount(), 2);
 }
 
 // 10,000 unfinished handshakes, half of them trickling bytes, next to one client at work.
