@@ -230,7 +230,9 @@ void Conn::onReadable() {
             if (r == 0) return finish(state_ == Open ? "closed" : "closed-before-open");
         }
         onBytes(readBuf, size_t(r));
-        if (state_ == Closed || (!ssl_ && size_t(r) < sizeof readBuf)) return;
+        if (state_ == Closed) return;
+        // What the kernel still holds, epoll reports again: no read that would only say EAGAIN.
+        if (ssl_ ? !SSL_has_pending(ssl_) : size_t(r) < sizeof readBuf) return;
     }
 }
 
