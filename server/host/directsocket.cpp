@@ -18,13 +18,12 @@ namespace {
     // next read; at 10,000 idle members those chunks are most of the host's memory. read()
     // hands a chunk that holds exactly what is asked for out whole, without a copy: one byte
     // put back into the empty buffer and read again takes the chunk along, and it is freed.
-    int dropEmptyChunk(QIODevice *device)
+    void dropEmptyChunk(QIODevice *device)
     {
         if (device->bytesAvailable() != 0)
-            return 0;
+            return;
         device->ungetChar('\0');
         device->read(1);
-        return 1;
     }
 
     // DirectSocket on a QTcpSocket or a QSslSocket. No Q_OBJECT (a template cannot have one):
@@ -117,20 +116,19 @@ namespace {
                 QObject::connect(this, &QSslSocket::encryptedBytesWritten, this, finish);
         }
 
-        int releaseReadBuffers() override
+        void releaseReadBuffers() override
         {
             if (!std::exchange(m_readSinceRelease, false)
                 || this->state() != QAbstractSocket::ConnectedState)
-                return 0;
-            int released = dropEmptyChunk(this);
+                return;
+            dropEmptyChunk(this);
             // QSslSocket reads through a QTcpSocket of its own, its child, which buffers the
             // bytes from the kernel (encrypted ones over TLS).
             if constexpr (kTls) {
                 if (auto *transport
                     = this->template findChild<QTcpSocket *>(QString(), Qt::FindDirectChildrenOnly))
-                    released += dropEmptyChunk(transport);
+                    dropEmptyChunk(transport);
             }
-            return released;
         }
 
     protected:

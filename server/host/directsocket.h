@@ -78,8 +78,7 @@ public:
     bool isOverLimit() const { return m_overLimit; }
     // Gives back the read buffers' memory once everything read has been taken (see the .cpp);
     // cheap when nothing was read since the last call. The host calls it from its idle sweep.
-    // Returns how many buffers it let go.
-    virtual int releaseReadBuffers() = 0;
+    virtual void releaseReadBuffers() = 0;
 
 protected:
     DirectSocketEvents m_events;

@@ -32,9 +32,6 @@
 #include <QWebSocketServer>
 
 #include <unistd.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 Q_LOGGING_CATEGORY(lcHost, "pc.host", QtInfoMsg)
 
@@ -43,19 +40,6 @@ namespace pc::host {
 using namespace pc::protocol;
 
 namespace {
-
-    // Read buffers are 16 KiB chunks: after 64 of them (1 MiB) the heap's free pages go back.
-    constexpr int kTrimAfterBuffers = 64;
-
-    // Freed heap memory stays in the process (RSS) until malloc reuses it: members that went
-    // idle together would keep their read buffers' worth resident. glibc hands whole free
-    // pages back on request.
-    void giveFreedMemoryBack()
-    {
-#ifdef __GLIBC__
-        ::malloc_trim(0);
-#endif
-    }
 
     const QString kPath = QStringLiteral("/api/realtime");
 
@@ -106,11 +90,8 @@ RoomHost::RoomHost(HostOptions options, redis::Options redis, QObject *parent)
     m_idleSweep->setInterval(std::clamp(m_options.idleTimeoutMs / 4, 10, 1000));
     connect(m_idleSweep, &QTimer::timeout, this, [this] {
         const auto sessions = m_sessions; // closing may finish a session
-        int released = 0;
         for (Session *session : sessions)
-            released += session->sweep(m_options.idleTimeoutMs);
-        if (released >= kTrimAfterBuffers)
-            giveFreedMemoryBack();
+            session->sweep(m_options.idleTimeoutMs);
         m_roomCreationByAddress.removeIf([](auto it) { return it.value().isIdle(); });
         m_httpLimits.removeIf([](auto it) { return it.value().isIdle(); });
     });

@@ -87,19 +87,19 @@ void Session::touch()
     m_sinceActivity.start();
 }
 
-int Session::sweep(qint64 idleTimeoutMs)
+void Session::sweep(qint64 idleTimeoutMs)
 {
     // What the kernel holds counts too: a peer that stopped reading fills it first.
     if (tcp() && !m_closeSent && tcp()->unsentBytes() > 0 && tcp()->queuedBytes() > m_maxOutgoing) {
         dropSlowReader();
-        return 0;
+        return;
     }
-    const int released = tcp() ? tcp()->releaseReadBuffers() : 0;
+    if (tcp())
+        tcp()->releaseReadBuffers();
     if (m_open && m_sinceActivity.elapsed() >= idleTimeoutMs) {
         qCDebug(lcHost) << "session" << m_id << "idle; closing";
         close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("idle timeout"));
     }
-    return released;
 }
 
 void Session::reply(const QByteArray &text)

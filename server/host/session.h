@@ -55,8 +55,7 @@ public:
     // Closes with 1001 when no frame, ping or pong came for timeoutMs; drops a connection whose
     // queue passed the limit. RoomHost checks every session now and then: one timer for all
     // instead of one re-armed per frame and session.
-    // Returns how many read buffers it let go (DirectSocket::releaseReadBuffers()).
-    int sweep(qint64 idleTimeoutMs);
+    void sweep(qint64 idleTimeoutMs);
     // Takes no more requests and closes with a code once the replies owed are written (1 s at
     // most). The close frame goes after everything sent before it; then the connection is
     // shut for writing and dropped when the client closes too, or after 1 s.
