@@ -245,6 +245,18 @@ private:
     QByteArray m_received;
 };
 
+// The host closes the connection with 429: its address has as many open as it may.
+bool refusedAsTooMany(RawClient &client)
+{
+    if (!QTest::qWaitFor([&] { return client.isClosed(); }, 5000))
+        return false;
+    if (!client.received().startsWith("HTTP/1.1 429")) {
+        qWarning("expected a 429, got: %s", client.received().constData());
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 class tst_Hardening : public QObject
@@ -513,8 +525,7 @@ void tst_Hardening::perAddressCapLeavesRoomForOthers()
         QVERIFY(flood.back()->waitHandshake());
     }
     RawClient sixth(host.host().port(), "127.0.0.2");
-    QVERIFY(QTest::qWaitFor([&] { return sixth.isClosed(); }, 5000));
-    QVERIFY2(sixth.received().startsWith("HTTP/1.1 429"), sixth.received().constData());
+    QVERIFY(refusedAsTooMany(sixth));
 
     TestClient guest(host.url()); // from 127.0.0.1
     QVERIFY(guest.open());
@@ -542,8 +553,7 @@ void tst_Hardening::connectionsBeforeTheirFirstByteCount()
         silent.push_back(std::make_unique<RawClient>(host.host().port(), "127.0.0.5"));
     QTRY_COMPARE(host.host().handshakingCount(), 3);
     RawClient fourth(host.host().port(), "127.0.0.5");
-    QVERIFY(QTest::qWaitFor([&] { return fourth.isClosed(); }, 5000));
-    QVERIFY2(fourth.received().startsWith("HTTP/1.1 429"), fourth.received().constData());
+    QVERIFY(refusedAsTooMany(fourth));
     QCOMPARE(host.host().handshakingCount(), 3);
 
     silent.pop_back(); // gone without a byte: its descriptor is closed and its place free

@@ -1050,29 +1050,42 @@ async function profile(kind) {
 
 // Heap profile (valgrind massif) of the host with idle members: what one member costs.
 async function profileMemory(kind) {
-  const members = n(1000);
   const file = path.join(OUT, `${kind}.massif.out`);
-  out(`heap profile of ${KINDS[kind].label} with ${members} idle members — valgrind --tool=massif (heap only, not RSS)`);
+  out(`heap profile of ${KINDS[kind].label} with ${n(1000)} idle members — valgrind --tool=massif (heap only, not RSS)`);
   await freshRedis();
-  const server = await startServer(kind, ['valgrind', '--tool=massif', '--depth=40', '--threshold=0.3', `--massif-out-file=${file}`]);
+  // Every snapshot detailed and timed in ms, so the one of the idle members can be picked: the
+  // peak is some moment of the joins, with their passing buffers.
+  const t0 = Date.now();
+  const server = await startServer(kind, ['valgrind', '--tool=massif', '--depth=40', '--threshold=0.3',
+    '--time-unit=ms', '--detailed-freq=1', `--massif-out-file=${file}`]);
+  const readyAt = Date.now() - t0;
   const pairs = [];
+  let idleAt;
   try {
-    await grow(server, 'pc', pairs, members, 20);
+    await grow(server, 'pc', pairs, n(1000), 20);
     note(`  ${pairs.length * 2} members joined under valgrind`);
-    await sleep(3000);
+    await sleep(3000); // the host's idle sweep (every second) runs meanwhile
+    idleAt = Date.now() - t0;
   } finally {
     await stopServer(server, 60000);
     closePairs(pairs);
   }
+  const members = pairs.length * 2;
   const text = execFileSync('ms_print', ['--threshold=0.3', file], { encoding: 'utf8', maxBuffer: 1 << 28 });
   fs.writeFileSync(path.join(OUT, `${kind}.massif.txt`), text);
-  // The peak snapshot's allocation tree, a few levels deep, with bytes per member.
   const lines = text.split('\n');
-  const peakNo = (/(\d+) \(peak\)/.exec(text) || [])[1];
-  let at = lines.findIndex((l) => new RegExp(`^\\s+${peakNo}\\s+[\\d,]+\\s`).test(l));
-  const total = Number((lines[at] || '').trim().split(/\s+/)[2].replace(/,/g, ''));
-  out(`peak heap ${(total / 2 ** 20).toFixed(1)} MiB = ${(total / members / 1024).toFixed(1)} KiB per member; allocation sites ≥ 1%:`);
-  for (at += 1; at < lines.length && !/^-{10}/.test(lines[at]); at += 1) {
+  // Snapshot rows: number, time (ms since the host started), total, useful heap, extra, stacks.
+  const rows = [];
+  lines.forEach((l, at) => {
+    const m = /^\s+(\d+)\s+([\d,]+)\s+([\d,]+)\s+([\d,]+)\s+([\d,]+)\s+0\s*$/.exec(l);
+    if (m) rows.push({ at, ms: Number(m[2].replace(/,/g, '')), total: Number(m[3].replace(/,/g, '')) });
+  });
+  const last = (ms) => rows.filter((r) => r.ms <= ms).pop() || rows[0];
+  const base = last(readyAt);
+  const idle = last(idleAt - 250);
+  out(`heap with ${members} idle members ${(idle.total / 2 ** 20).toFixed(1)} MiB, at start ${(base.total / 2 ** 20).toFixed(1)} MiB: ` +
+    `${((idle.total - base.total) / members / 1024).toFixed(1)} KiB per member (massif snapshot at ${idle.ms} ms); allocation sites ≥ 1%:`);
+  for (let at = idle.at + 1; at < lines.length && !/^-{10}/.test(lines[at]); at += 1) {
     const m = /^([| ]*)->(\d+\.\d+)% \(([\d,]+)B\) (?:0x[0-9A-F]+: )?(.*)$/.exec(lines[at]);
     if (!m) continue;
     const depth = m[1].length / 2;
