@@ -674,7 +674,8 @@ async function b0() {
   const roomId = 'benchbenchbenchbench0';
   const k = { meta: `meta:{${roomId}}`, members: `members:{${roomId}}`, messages: `messages:{${roomId}}`, dedup: `dedup:{${roomId}}` };
   const hash = 'a'.repeat(64);
-  await redis.hset(k.meta, 'expiresAt', now + 3600e3, 'maxParticipants', 2, 'seq', 0, 'joins', 1);
+  // As the host's create script leaves a room (dedup 0: no clientMsgId yet); the peers' scripts read none of it.
+  await redis.hset(k.meta, 'expiresAt', now + 3600e3, 'maxParticipants', 2, 'seq', 0, 'joins', 1, 'dedup', 0);
   await redis.hset(k.members, hash, JSON.stringify({ p: 'participant01', n: 'bench', j: 1 }));
   const lua = (f) => fs.readFileSync(f, 'utf8');
   const text = `~B0~0~0~${TEXT_PAD}`;
