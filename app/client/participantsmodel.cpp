@@ -1,5 +1,7 @@
 #include "participantsmodel.h"
 
+#include <algorithm>
+
 namespace pc::client {
 
 ParticipantsModel::ParticipantsModel(QObject *parent) : QAbstractListModel(parent) { }
@@ -49,12 +51,16 @@ void ParticipantsModel::reset(const QList<protocol::Participant> &participants)
     Q_EMIT countChanged();
 }
 
+bool ParticipantsModel::contains(const QString &participantId) const
+{
+    return std::any_of(m_rows.cbegin(), m_rows.cend(),
+        [&](const protocol::Participant &p) { return p.participantId == participantId; });
+}
+
 bool ParticipantsModel::add(const protocol::Participant &participant)
 {
-    for (const auto &p : std::as_const(m_rows)) {
-        if (p.participantId == participant.participantId)
-            return false;
-    }
+    if (contains(participant.participantId))
+        return false;
     beginInsertRows({}, int(m_rows.size()), int(m_rows.size()));
     m_rows.append(participant);
     endInsertRows();

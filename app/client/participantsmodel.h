@@ -34,6 +34,8 @@ public:
     void reset(const QList<protocol::Participant> &participants);
     bool add(const protocol::Participant &participant); // false when already there
     bool remove(const QString &participantId);
+    bool contains(const QString &participantId) const;
+    const QList<protocol::Participant> &participants() const { return m_rows; }
 
 Q_SIGNALS:
     void countChanged();

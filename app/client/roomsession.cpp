@@ -8,6 +8,8 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+
 namespace pc::client {
 
 using namespace pc::protocol;
@@ -75,7 +77,9 @@ void RoomSession::connectClient()
             if (!mine(channel))
                 return;
             const QString name = shownName(join.name, join.sealedName);
-            Participant member { join.participantId, name };
+            Participant member;
+            member.participantId = join.participantId;
+            member.name = name;
             member.host = join.host;
             if (m_participants.add(member))
                 m_messages.appendNotice(tr("%1 joined").arg(name));
@@ -118,6 +122,7 @@ void RoomSession::connectClient()
                     const auto *room = std::get_if<RoomInfo>(&outcome);
                     if (!room || roomId != m_roomId || m_state != State::Joined)
                         return;
+                    announceChanges(room->participants);
                     setParticipants(room->participants);
                     setLockedState(room->locked.value_or(false));
                 }));
@@ -293,6 +298,23 @@ void RoomSession::requestJoin(const QString &roomId, const QString &name, bool s
             updateCountdown();
             m_countdown.start();
         }));
+}
+
+// Who came or went while no events reached us is told of as their events would have told
+// (an event still on its way then finds the list as it says, and says nothing).
+void RoomSession::announceChanges(const QList<Participant> &members)
+{
+    for (const Participant &member : members) {
+        if (member.participantId != m_participantId
+            && !m_participants.contains(member.participantId))
+            m_messages.appendNotice(tr("%1 joined").arg(shownName(member.name, member.sealedName)));
+    }
+    for (const Participant &known : m_participants.participants()) {
+        const bool stayed = std::any_of(members.cbegin(), members.cend(),
+            [&](const Participant &m) { return m.participantId == known.participantId; });
+        if (!stayed && known.participantId != m_participantId)
+            m_messages.appendNotice(tr("%1 left").arg(known.name));
+    }
 }
 
 void RoomSession::setParticipants(QList<Participant> members)

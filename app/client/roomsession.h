@@ -173,6 +173,7 @@ private:
     // A member's name as shown, opened in an end-to-end room.
     QString shownName(const QString &name, const std::optional<QString> &sealedName) const;
     void setParticipants(QList<protocol::Participant> members);
+    void announceChanges(const QList<protocol::Participant> &members);
     void setLockedState(bool locked);
     // A host's op (remove, lock): a refusal is hostActionFailed, done() follows its success.
     template<protocol::Op O>

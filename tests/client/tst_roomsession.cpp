@@ -61,6 +61,7 @@ private Q_SLOTS:
     void expiryEndsTheRoom();
     void theLastMinuteIsAnnouncedOnce();
     void leaveTellsTheOthers();
+    void whoCameAndWentWhileAwayIsTold();
     void aRoomEndsOnTimeWithoutItsHost();
     void aJoinAfterADeadHostIsTriedAtOnce();
     void removedWhenTheHostForgetsUs();
@@ -331,6 +332,38 @@ void tst_RoomSession::aMessageSentWhileDisconnectedIsNeverLost()
     QCOMPARE(a.session.messages()->rowCount(), 2);
     QCOMPARE(b.session.messages()->rowCount(), 1);
     QCOMPARE(row(a.session.messages(), 1, "seq").toLongLong(), 1);
+}
+
+// Who joined or left while A's events did not flow is told when they flow again, from the
+// member list asked for then, once: the events that may still come say nothing more.
+void tst_RoomSession::whoCameAndWentWhileAwayIsTold()
+{
+    TestHost host;
+    QVERIFY(host.start());
+    Person a(host.url());
+    Person b(host.url());
+    a.session.create(600, 3, QStringLiteral("A"));
+    QTRY_COMPARE(a.session.state(), RoomSession::State::Joined);
+    b.session.join(a.session.inviteLink(), QStringLiteral("B"));
+    QTRY_COMPARE(b.session.state(), RoomSession::State::Joined);
+    QTRY_COMPARE(a.session.messages()->rowCount(), 1); // "B joined"
+
+    a.client.setUrl(QUrl(QStringLiteral("ws://127.0.0.1:1/api/realtime"))); // away
+    QTRY_VERIFY(a.client.status() != RealtimeClient::Status::Connected);
+    Person c(host.url());
+    c.session.join(a.session.inviteLink(), QStringLiteral("C"));
+    QTRY_COMPARE(c.session.state(), RoomSession::State::Joined);
+    b.session.leave();
+    QTest::qWait(300);
+    QCOMPARE(a.session.messages()->rowCount(), 1);
+
+    a.client.setUrl(host.url()); // back
+    QTRY_COMPARE(a.session.messages()->rowCount(), 3);
+    QCOMPARE(row(a.session.messages(), 1, "text").toString(), QStringLiteral("C joined"));
+    QCOMPARE(row(a.session.messages(), 2, "text").toString(), QStringLiteral("B left"));
+    QCOMPARE(a.session.participants()->rowCount(), 2);
+    QTest::qWait(500);
+    QCOMPARE(a.session.messages()->rowCount(), 3);
 }
 
 // chat.typing: B sees "A is typing…" (the sender stamped by the host), gone after 5 s or at
