@@ -10,6 +10,6 @@ while IFS= read -r -d '' file; do
         echo "not formatted: $file (run clang-format -i $file)"
         bad=$((bad + 1))
     fi
-done < <(find server app tests -path tests/bench -prune -o \( -name '*.cpp' -o -name '*.h' \) -print0)
+done < <(find server app tests -path tests/bench/node_modules -prune -o \( -name '*.cpp' -o -name '*.h' \) -print0)
 echo "$((checked - bad)) passed, $bad failed"
 [[ $bad -eq 0 ]]

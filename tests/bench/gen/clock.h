@@ -4,9 +4,13 @@
 #include <cstdint>
 #include <ctime>
 
-inline int64_t monoNs() {
+inline int64_t monoNs()
+{
     timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return int64_t(t.tv_sec) * 1000000000 + t.tv_nsec;
 }
-inline double monoUs() { return double(monoNs()) / 1000.0; }
+inline double monoUs()
+{
+    return double(monoNs()) / 1000.0;
+}

@@ -2,28 +2,31 @@
 // (non-blocking, epoll), TLS 1.3 pinned to the host's fingerprint when one is given (OpenSSL),
 // the HTTP upgrade, then WebSocket frames. What wsclient.js does for the Node generator.
 #pragma once
-#include <openssl/ssl.h>
 #include <cstdint>
+#include <openssl/ssl.h>
 #include <string>
 
 class Conn;
 
 // What a connection reports; onClose comes once, with the same reasons wsclient.js gives.
-struct ConnHandler {
+struct ConnHandler
+{
     virtual void onText(Conn &c, const char *p, size_t n) = 0;
     virtual void onClose(Conn &c, const std::string &reason) = 0;
     virtual ~ConnHandler() = default;
 };
 
-struct Target {
+struct Target
+{
     std::string host, path, source, fingerprint; // fingerprint empty: plain ws://
     int port = 0;
 };
 
-class Conn {
+class Conn
+{
 public:
     // `tag` is what epoll hands back for this connection (the member's index).
-    Conn(int epollFd, uint64_t tag, ConnHandler &h) : ep_(epollFd), tag_(tag), h_(h) {}
+    Conn(int epollFd, uint64_t tag, ConnHandler &h) : ep_(epollFd), tag_(tag), h_(h) { }
     ~Conn() { drop(); }
     Conn(const Conn &) = delete;
     Conn &operator=(const Conn &) = delete;

@@ -6,8 +6,8 @@
 #include "clock.h"
 #include "conn.h"
 
-#include <openssl/ssl.h>
 #include <fcntl.h>
+#include <openssl/ssl.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <unistd.h>
@@ -25,15 +25,18 @@
 namespace {
 
 constexpr uint64_t STDIN_TAG = ~uint64_t(0);
-const char TEXT_PAD[] = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; // as bench.js: ~64 characters of text
+const char TEXT_PAD[]
+    = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; // as bench.js: ~64 characters of text
 
 // Counters of a phase, as members.js keeps them (frames and the clock origin run on).
-struct Stats {
+struct Stats
+{
     int phase = 0;
     std::vector<double> lat;
     long delivered = 0, selfCopies = 0, stale = 0, sendOk = 0, sendErr = 0, frames = 0;
     std::map<std::string, long> errors;
-    void reset(int p) {
+    void reset(int p)
+    {
         phase = p;
         lat.clear();
         delivered = selfCopies = stale = sendOk = sendErr = 0;
@@ -41,18 +44,20 @@ struct Stats {
     }
 };
 
-struct Member {
+struct Member
+{
     int idx;
     Conn conn;
     std::string prefix; // the hot-path request up to the text
     bool hello = false;
-    Member(int epollFd, int i, ConnHandler &h) : idx(i), conn(epollFd, uint64_t(i), h) {}
+    Member(int epollFd, int i, ConnHandler &h) : idx(i), conn(epollFd, uint64_t(i), h) { }
 };
 
 // The schedule of one load phase: message k is due at t0 + k / rate. As bench.js' Node
 // generator (a 1 ms setInterval), the due messages go out together on ticks at least 1 ms
 // apart, so that servers see their load arrive as they see it from the Node generator.
-struct Load {
+struct Load
+{
     bool active = false;
     double rate = 0, t0 = 0, nextTick = 0; // µs on the generator clock
     long total = 0, k = 0;
@@ -60,23 +65,27 @@ struct Load {
 
 // drain: until `expected` deliveries, or no frame for quietMs, or maxMs; polled every 20 ms
 // as members.js polls.
-struct Drain {
+struct Drain
+{
     bool active = false;
     double expected = 0, quietUs = 0, maxUs = 0, start = 0, quietSince = 0, nextPoll = 0;
     long frames = 0;
 };
 
-class Generator : public ConnHandler {
+class Generator : public ConnHandler
+{
 public:
-    Generator() {
+    Generator()
+    {
         ep_ = epoll_create1(EPOLL_CLOEXEC);
-        epoll_event ev{};
+        epoll_event ev {};
         ev.events = EPOLLIN;
         ev.data.u64 = STDIN_TAG;
         epoll_ctl(ep_, EPOLL_CTL_ADD, 0, &ev);
         tls_ = SSL_CTX_new(TLS_client_method());
         SSL_CTX_set_min_proto_version(tls_, TLS1_3_VERSION);
-        SSL_CTX_set_verify(tls_, SSL_VERIFY_NONE, nullptr); // the pin decides, as the app's check does
+        SSL_CTX_set_verify(
+            tls_, SSL_VERIFY_NONE, nullptr); // the pin decides, as the app's check does
         SSL_CTX_set_mode(tls_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
         SSL_CTX_set_read_ahead(tls_, 1); // the records of one read decrypted from one recv
         origin_ = monoUs();
@@ -85,20 +94,24 @@ public:
         out_ += line;
     }
 
-    int run() {
+    int run()
+    {
         epoll_event evs[512];
         for (;;) {
             flushOut();
-            if (stdinClosed_) return 0;
+            if (stdinClosed_)
+                return 0;
             const int n = epoll_pwait2(ep_, evs, 512, timeout(), nullptr);
-            if (n < 0 && errno != EINTR) return 1;
+            if (n < 0 && errno != EINTR)
+                return 1;
             for (int i = 0; i < n; ++i) {
                 if (evs[i].data.u64 == STDIN_TAG) {
                     readCommands();
                     continue;
                 }
                 Member *m = member(int(evs[i].data.u64));
-                if (m) m->conn.onEvents(evs[i].events);
+                if (m)
+                    m->conn.onEvents(evs[i].events);
             }
             sendDue();
             pollDrain();
@@ -110,7 +123,10 @@ public:
 
 private:
     double now() const { return monoUs() - origin_; } // the clock of the message text
-    Member *member(int idx) { return idx >= 0 && size_t(idx) < members_.size() ? members_[size_t(idx)].get() : nullptr; }
+    Member *member(int idx)
+    {
+        return idx >= 0 && size_t(idx) < members_.size() ? members_[size_t(idx)].get() : nullptr;
+    }
     Member *memberOf(Conn &c) { return member(int(c.tag())); }
 
     const timespec *timeout();
@@ -132,22 +148,26 @@ private:
     Drain drain_;
     std::string in_, out_;
     bool stdinClosed_ = false;
-    timespec wait_{};
+    timespec wait_ {};
 };
 
-void Generator::onText(Conn &c, const char *s, size_t n) {
+void Generator::onText(Conn &c, const char *s, size_t n)
+{
     Member &m = *memberOf(c);
     stats_.frames += 1;
     const char *t = static_cast<const char *>(memmem(s, n, "\"type\":\"", 8));
     const char kind = t && t + 8 < s + n ? t[8] : 0;
     if (kind == 'e') {
-        if (!memmem(s, n, "\"chat.message\"", 14)) return;
+        if (!memmem(s, n, "\"chat.message\"", 14))
+            return;
         const char *k = static_cast<const char *>(memmem(s, n, "~B", 2));
-        if (!k) return;
+        if (!k)
+            return;
         const char *p = k + 2, *end = s + n;
-        long v[3] = {0, 0, 0};
+        long v[3] = { 0, 0, 0 };
         for (long &x : v) {
-            while (p < end && *p != '~') x = x * 10 + (*p++ - '0');
+            while (p < end && *p != '~')
+                x = x * 10 + (*p++ - '0');
             ++p;
         }
         if (v[0] != stats_.phase) {
@@ -173,9 +193,11 @@ void Generator::onText(Conn &c, const char *s, size_t n) {
             }
             stats_.sendErr += 1;
             const char *code = static_cast<const char *>(memmem(s, n, "\"code\":\"", 8));
-            if (!code) return countError("error-reply");
+            if (!code)
+                return countError("error-reply");
             const char *a = code + 8, *b = a;
-            while (b < s + n && ((*b >= 'a' && *b <= 'z') || *b == '-')) ++b;
+            while (b < s + n && ((*b >= 'a' && *b <= 'z') || *b == '-'))
+                ++b;
             return countError(b < s + n && *b == '"' && b > a ? std::string(a, b) : "error-reply");
         }
         char head[64];
@@ -191,27 +213,33 @@ void Generator::onText(Conn &c, const char *s, size_t n) {
     }
 }
 
-void Generator::onClose(Conn &c, const std::string &reason) {
+void Generator::onClose(Conn &c, const std::string &reason)
+{
     out_ += "closed " + std::to_string(memberOf(c)->idx) + " " + reason + "\n";
 }
 
-const timespec *Generator::timeout() {
+const timespec *Generator::timeout()
+{
     double wait = -1; // µs; -1: until something happens
     const double t = now();
-    if (load_.active) wait = std::max(load_.nextTick - t, 0.0);
+    if (load_.active)
+        wait = std::max(load_.nextTick - t, 0.0);
     if (drain_.active) {
         const double w = std::max(drain_.nextPoll - t, 0.0);
         wait = wait < 0 ? w : std::min(wait, w);
     }
-    if (wait < 0) return nullptr;
+    if (wait < 0)
+        return nullptr;
     wait_.tv_sec = time_t(wait / 1e6);
     wait_.tv_nsec = long(std::fmod(wait, 1e6) * 1000);
     return &wait_;
 }
 
-void Generator::sendDue() {
+void Generator::sendDue()
+{
     const double t = now();
-    if (!load_.active || t < load_.nextTick) return;
+    if (!load_.active || t < load_.nextTick)
+        return;
     load_.nextTick = t + 1000;
     const long due = std::min(load_.total, long(std::floor((t - load_.t0) * load_.rate / 1e6)) + 1);
     const long np = long(pairs_.size() / 2);
@@ -225,9 +253,10 @@ void Generator::sendDue() {
             countError("send-on-closed");
             continue;
         }
-        const int len = snprintf(text, sizeof text, "%s~B%d~%lld~%d~%s\"}", m->prefix.c_str(), stats_.phase,
-            static_cast<long long>(std::llround(sched)), m->idx, TEXT_PAD);
-        if (len <= 0 || size_t(len) >= sizeof text || !m->conn.sendText(text, size_t(len))) countError("send-on-closed");
+        const int len = snprintf(text, sizeof text, "%s~B%d~%lld~%d~%s\"}", m->prefix.c_str(),
+            stats_.phase, static_cast<long long>(std::llround(sched)), m->idx, TEXT_PAD);
+        if (len <= 0 || size_t(len) >= sizeof text || !m->conn.sendText(text, size_t(len)))
+            countError("send-on-closed");
     }
     if (load_.k >= load_.total) {
         load_.active = false;
@@ -235,10 +264,13 @@ void Generator::sendDue() {
     }
 }
 
-void Generator::pollDrain() {
-    if (!drain_.active) return;
+void Generator::pollDrain()
+{
+    if (!drain_.active)
+        return;
     const double t = now();
-    if (t < drain_.nextPoll) return;
+    if (t < drain_.nextPoll)
+        return;
     drain_.nextPoll = t + 20000;
     bool done = double(stats_.delivered) >= drain_.expected || t - drain_.start >= drain_.maxUs;
     if (!done) {
@@ -255,11 +287,13 @@ void Generator::pollDrain() {
     }
 }
 
-void Generator::reportStats() {
-    std::string s = "stats {\"delivered\":" + std::to_string(stats_.delivered) + ",\"selfCopies\":" +
-        std::to_string(stats_.selfCopies) + ",\"stale\":" + std::to_string(stats_.stale) + ",\"sendOk\":" +
-        std::to_string(stats_.sendOk) + ",\"sendErr\":" + std::to_string(stats_.sendErr) + ",\"frames\":" +
-        std::to_string(stats_.frames) + ",\"errors\":{";
+void Generator::reportStats()
+{
+    std::string s = "stats {\"delivered\":" + std::to_string(stats_.delivered) + ",\"selfCopies\":"
+        + std::to_string(stats_.selfCopies) + ",\"stale\":" + std::to_string(stats_.stale)
+        + ",\"sendOk\":" + std::to_string(stats_.sendOk)
+        + ",\"sendErr\":" + std::to_string(stats_.sendErr)
+        + ",\"frames\":" + std::to_string(stats_.frames) + ",\"errors\":{";
     bool first = true;
     for (const auto &[what, count] : stats_.errors) {
         s += (first ? "\"" : ",\"") + what + "\":" + std::to_string(count);
@@ -275,7 +309,8 @@ void Generator::reportStats() {
     out_ += s;
 }
 
-void Generator::readCommands() {
+void Generator::readCommands()
+{
     char buf[1 << 16];
     for (;;) {
         const ssize_t r = read(0, buf, sizeof buf);
@@ -283,9 +318,11 @@ void Generator::readCommands() {
             stdinClosed_ = true;
             break;
         }
-        if (r < 0) break; // EAGAIN: all read
+        if (r < 0)
+            break; // EAGAIN: all read
         in_.append(buf, size_t(r));
-        if (size_t(r) < sizeof buf) break;
+        if (size_t(r) < sizeof buf)
+            break;
     }
     size_t at = 0;
     for (size_t nl; (nl = in_.find('\n', at)) != std::string::npos; at = nl + 1) {
@@ -298,12 +335,15 @@ void Generator::readCommands() {
 // Commands (one a line): connect IDX HOST PORT PATH SOURCE FINGERPRINT|-, send IDX TEXT,
 // room IDX ROOMID TOKEN, close IDX, phase N, pairs A B A B ..., load RATE TOTAL,
 // drain EXPECTED|inf QUIET_MS MAX_MS, stats.
-void Generator::command(char *line) {
+void Generator::command(char *line)
+{
     char *rest = strchr(line, ' ');
-    if (rest) *rest++ = 0;
+    if (rest)
+        *rest++ = 0;
     const std::string op = line;
     auto word = [&]() -> std::string {
-        if (!rest) return {};
+        if (!rest)
+            return {};
         char *sp = strchr(rest, ' ');
         std::string w = sp ? std::string(rest, sp) : std::string(rest);
         rest = sp ? sp + 1 : nullptr;
@@ -312,7 +352,8 @@ void Generator::command(char *line) {
     if (op == "send") {
         const int idx = atoi(word().c_str());
         Member *m = member(idx);
-        if (m && rest) m->conn.sendText(rest, strlen(rest));
+        if (m && rest)
+            m->conn.sendText(rest, strlen(rest));
     } else if (op == "connect") {
         const int idx = atoi(word().c_str());
         Target t;
@@ -321,30 +362,38 @@ void Generator::command(char *line) {
         t.path = word();
         t.source = word();
         t.fingerprint = word();
-        if (t.fingerprint == "-") t.fingerprint.clear();
-        if (size_t(idx) >= members_.size()) members_.resize(size_t(idx) + 1024);
+        if (t.fingerprint == "-")
+            t.fingerprint.clear();
+        if (size_t(idx) >= members_.size())
+            members_.resize(size_t(idx) + 1024);
         members_[size_t(idx)] = std::make_unique<Member>(ep_, idx, *this);
         members_[size_t(idx)]->conn.connect(t, tls_);
     } else if (op == "room") {
         Member *m = member(atoi(word().c_str()));
         const std::string roomId = word(), token = word();
-        if (m) m->prefix = "{\"id\":0,\"op\":\"messages.send\",\"roomId\":\"" + roomId + "\",\"token\":\"" + token + "\",\"text\":\"";
+        if (m)
+            m->prefix = "{\"id\":0,\"op\":\"messages.send\",\"roomId\":\"" + roomId
+                + "\",\"token\":\"" + token + "\",\"text\":\"";
     } else if (op == "close") {
         const int idx = atoi(word().c_str());
-        if (member(idx)) members_[size_t(idx)].reset();
+        if (member(idx))
+            members_[size_t(idx)].reset();
     } else if (op == "phase") {
         stats_.reset(atoi(word().c_str()));
     } else if (op == "pairs") {
         pairs_.clear();
-        for (std::string w = word(); !w.empty(); w = word()) pairs_.push_back(atoi(w.c_str()));
+        for (std::string w = word(); !w.empty(); w = word())
+            pairs_.push_back(atoi(w.c_str()));
     } else if (op == "load") {
         load_.rate = atof(word().c_str());
         load_.total = atol(word().c_str());
         load_.k = 0;
-        load_.t0 = now() + 2000; // as bench.js: the first message 2 ms from now, the first tick in 1
+        load_.t0
+            = now() + 2000; // as bench.js: the first message 2 ms from now, the first tick in 1
         load_.nextTick = now() + 1000;
         load_.active = load_.total > 0 && !pairs_.empty();
-        if (!load_.active) out_ += "sent\n";
+        if (!load_.active)
+            out_ += "sent\n";
     } else if (op == "drain") {
         const std::string e = word();
         drain_.expected = e == "inf" ? INFINITY : atof(e.c_str());
@@ -354,17 +403,20 @@ void Generator::command(char *line) {
         drain_.frames = stats_.frames;
         drain_.active = true;
         // members.js looks before its first wait: nothing to wait for, no wait
-        drain_.nextPoll = double(stats_.delivered) >= drain_.expected ? drain_.start : drain_.start + 20000;
+        drain_.nextPoll
+            = double(stats_.delivered) >= drain_.expected ? drain_.start : drain_.start + 20000;
     } else if (op == "stats") {
         reportStats();
     }
 }
 
-void Generator::flushOut() {
+void Generator::flushOut()
+{
     for (size_t at = 0; at < out_.size();) {
         const ssize_t w = write(1, out_.data() + at, out_.size() - at);
         if (w < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR)
+                continue;
             exit(1); // the driver is gone
         }
         at += size_t(w);
@@ -374,7 +426,8 @@ void Generator::flushOut() {
 
 } // namespace
 
-int main() {
+int main()
+{
     signal(SIGPIPE, SIG_IGN);
     // stdin non-blocking (epoll tells when there is more); stdout stays blocking.
     fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
