@@ -149,12 +149,8 @@ void HandshakeGate::onFirstByte(QSocketNotifier *notifier)
     const bool hello = first == kTlsHandshakeRecord && m_transport.tls;
     DirectSocket *socket = hello ? DirectSocket::tlsCapable(entry.descriptor)
                                  : DirectSocket::plain(entry.descriptor);
-    if (!socket) {
-        ::close(int(entry.descriptor));
-        --m_pendingCount;
-        uncount(entry.address);
-        return;
-    }
+    if (!socket)
+        return dropDescriptor(entry);
     QTcpSocket *tcp = socket->socket();
     entry.pending->socket = tcp; // its deadline stays the one from accept
     connect(tcp, &QObject::destroyed, this, [this, address = entry.address] { uncount(address); });
@@ -177,6 +173,11 @@ void HandshakeGate::closeUntyped(QSocketNotifier *notifier)
     m_untyped.erase(it);
     notifier->setEnabled(false);
     notifier->deleteLater();
+    dropDescriptor(entry);
+}
+
+void HandshakeGate::dropDescriptor(const Untyped &entry)
+{
     ::close(int(entry.descriptor));
     --m_pendingCount;
     uncount(entry.address);

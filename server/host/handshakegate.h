@@ -84,6 +84,7 @@ private:
     // The first byte is here (or the end): the socket of its kind, on to its request head.
     void onFirstByte(QSocketNotifier *notifier);
     void closeUntyped(QSocketNotifier *notifier);
+    void dropDescriptor(const Untyped &entry); // closed, no longer pending nor counted
     void uncount(const QHostAddress &address);
     void onReadyRead(DirectSocket *socket);
     // Looks at the first byte without taking it: true when it is plain HTTP that may go on.

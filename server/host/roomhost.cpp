@@ -31,8 +31,6 @@
 #include <QWebSocket>
 #include <QWebSocketServer>
 
-#include <unistd.h>
-
 Q_LOGGING_CATEGORY(lcHost, "pc.host", QtInfoMsg)
 
 namespace pc::host {
@@ -97,12 +95,6 @@ RoomHost::RoomHost(HostOptions options, redis::Options redis, QObject *parent)
     });
     m_idleSweep->start();
     m_server->setMaxPendingConnections(m_options.listenBacklog);
-    connect(m_acceptor, &Acceptor::accepted, this, [this](qintptr descriptor) {
-        if (m_gate)
-            m_gate->admit(descriptor);
-        else
-            ::close(int(descriptor)); // not listening yet: cannot happen
-    });
     connect(m_server, &QWebSocketServer::newConnection, this, &RoomHost::onNewConnection);
     connect(m_redis.get(), &redis::Connection::connected, this, [this] {
         qCInfo(lcHost) << "connected to Redis";
@@ -211,6 +203,7 @@ bool RoomHost::listen(QString *error)
             transport.plainFromAnywhere = false;
         }
         m_gate = new HandshakeGate(gateLimits(), transport, this);
+        connect(m_acceptor, &Acceptor::accepted, m_gate, &HandshakeGate::admit);
         connect(m_gate, &HandshakeGate::ready, this, &RoomHost::onRequestHead);
         connect(m_gate, &HandshakeGate::refused, this, [this] { ++m_counters.connectionsRefused; });
         m_http = makeHttpApi(true);
