@@ -54,6 +54,41 @@ namespace {
         return QByteArray::number(n);
     }
 
+    // The seq of a stored message: the send script writes {"id":"…","seq":N,… (0 when not).
+    qint64 storedSeq(QByteArrayView message)
+    {
+        static constexpr QByteArrayView field = "\"seq\":";
+        const qsizetype at = message.first(std::min<qsizetype>(message.size(), 128)).indexOf(field);
+        if (at < 0)
+            return 0;
+        QByteArrayView digits = message.sliced(at + field.size());
+        qsizetype end = 0;
+        while (end < digits.size() && end < 19 && digits[end] >= '0' && digits[end] <= '9')
+            ++end;
+        return digits.first(end).toLongLong();
+    }
+
+    // A page of stored messages: at least one, then as many as fit the reply cap.
+    EncodedMessageList joinPage(const QList<redis::Reply> &stored, qint64 lastSeq, qint64 firstSeq)
+    {
+        EncodedMessageList page { {}, lastSeq, firstSeq, false };
+        qsizetype size = 0, count = 0;
+        for (const redis::Reply &message : stored) {
+            if (count > 0 && size + message.string.size() + 1 > limits::kMaxListReplyBytes)
+                break;
+            size += message.string.size() + 1;
+            ++count;
+        }
+        page.hasMore = count < stored.size();
+        page.messages.reserve(size);
+        for (qsizetype i = 0; i < count; ++i) {
+            if (i > 0)
+                page.messages += ',';
+            page.messages += stored[i].string;
+        }
+        return page;
+    }
+
     // The error of a script reply, if any: protocol codes from the script, store trouble as
     // unavailable, anything else as internal (logged without arguments: they hold text and hashes).
     std::optional<Error> scriptError(const redis::Reply &reply, const char *script)
@@ -295,36 +330,57 @@ void RoomStore::memberIds(const QString &roomId, Done<QSet<QString>> done)
 
 void RoomStore::list(const MessagesListParams &params, Done<EncodedMessageList> done)
 {
+    // The script checks the member and says where the page is; the page itself comes from a
+    // plain LRANGE. Inside a script Redis turns each message into a Lua string and back: nine
+    // times the CPU of the LRANGE for the last 1,000 (docs/performance.md). A send between
+    // the two may trim the list, which moves every index: the page's first seq shows it, and
+    // then the script reads the page itself, in one step.
+    readRoom(params, 0, [this, params, done](const redis::Reply &reply) {
+        if (auto error = scriptError(reply, "read"))
+            return done(*error);
+        using S = scripts::Read;
+        const qint64 lastSeq = reply.elements.value(S::seq).toInteger();
+        const qint64 firstSeq = reply.elements.value(S::firstSeq).toInteger();
+        const qint64 from = std::max(params.after + 1, firstSeq);
+        if (from > lastSeq)
+            return done(EncodedMessageList { {}, lastSeq, firstSeq, false });
+        const qint64 count = std::min<qint64>(params.limit, lastSeq - from + 1);
+        const qint64 start = from - firstSeq;
+        m_redis->command({ "LRANGE", RoomKeys(m_prefix, params.member.roomId).messages,
+                             number(start), number(start + count - 1) },
+            [this, params, done, lastSeq, firstSeq, from, count](const redis::Reply &page) {
+                if (page.isError())
+                    return done(Error::unavailable());
+                if (page.elements.size() != count
+                    || storedSeq(page.elements.constFirst().string) != from)
+                    return listInScript(params, done); // trimmed meanwhile, or gone
+                done(joinPage(page.elements, lastSeq, firstSeq));
+            });
+    });
+}
+
+void RoomStore::listInScript(const MessagesListParams &params, Done<EncodedMessageList> done)
+{
+    using S = scripts::Read;
+    readRoom(params, params.limit, [done](const redis::Reply &reply) {
+        if (auto error = scriptError(reply, "read"))
+            return done(*error);
+        done(joinPage(reply.elements.value(S::page).elements,
+            reply.elements.value(S::seq).toInteger(),
+            reply.elements.value(S::firstSeq).toInteger()));
+    });
+}
+
+void RoomStore::readRoom(const MessagesListParams &params, qint64 limit,
+    std::function<void(const redis::Reply &)> handler)
+{
     using S = scripts::Read;
     const RoomKeys keys(m_prefix, params.member.roomId);
     const S::Args args { .now = number(now()),
         .tokenHash = memberKey(params.member.token),
         .after = number(params.after),
-        .limit = number(params.limit) };
-    m_redis->eval(m_read, S::keys(keys), args.list(), [done](const redis::Reply &reply) {
-        if (auto error = scriptError(reply, "read"))
-            return done(*error);
-        EncodedMessageList page;
-        page.lastSeq = reply.elements.value(S::seq).toInteger();
-        page.firstSeq = reply.elements.value(S::firstSeq).toInteger();
-        const QList<redis::Reply> &stored = reply.elements.value(S::page).elements;
-        // At least one message, then as many as fit the reply cap.
-        qsizetype size = 0, count = 0;
-        for (const redis::Reply &message : stored) {
-            if (count > 0 && size + message.string.size() + 1 > limits::kMaxListReplyBytes)
-                break;
-            size += message.string.size() + 1;
-            ++count;
-        }
-        page.hasMore = count < stored.size();
-        page.messages.reserve(size);
-        for (qsizetype i = 0; i < count; ++i) {
-            if (i > 0)
-                page.messages += ',';
-            page.messages += stored[i].string;
-        }
-        done(page);
-    });
+        .limit = number(limit) };
+    m_redis->eval(m_read, S::keys(keys), args.list(), std::move(handler));
 }
 
 void RoomStore::send(const MessagesSendParams &params, Done<EncodedMessageSent> done)

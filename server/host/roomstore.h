@@ -69,6 +69,12 @@ public:
     void expire(const QString &roomId, Done<qint64> done);
 
 private:
+    // list() with the page read inside the read script: one step, for when a send moved it.
+    void listInScript(
+        const protocol::MessagesListParams &params, Done<protocol::EncodedMessageList> done);
+    // The read script for a member, with a page of at most limit messages (0: none).
+    void readRoom(const protocol::MessagesListParams &params, qint64 limit,
+        std::function<void(const redis::Reply &)> handler);
     // Runs a script that answers ok, or a refusal (name: the script's, for the log).
     void evalStored(const redis::Script &script, const QList<QByteArray> &keys,
         const QList<QByteArray> &args, const char *name, Done<Stored> done);

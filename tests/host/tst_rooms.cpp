@@ -7,7 +7,9 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QRegularExpression>
+#include <QSet>
 #include <QTest>
 
 using namespace pc::test;
@@ -31,6 +33,7 @@ private Q_SLOTS:
     void clientMsgIdMakesRetriesSafe();
     void clientMsgIdRecordIsBoundedByTheHistory();
     void listPagesAndTrimmedHistory();
+    void listWhileSendsTrimTheHistory();
     void subscribeFilterAndResubscribe();
     void unsubscribeStopsEvents();
     void destroyTellsEveryoneAndDeletesEverything();
@@ -45,6 +48,8 @@ private:
         QString participantId;
     };
     Member joinNew(const QString &roomId, const QString &name, bool subscribe = true);
+    // Sends texts m<first>…m<last> pipelined, request ids s<first>…: the replies are not awaited.
+    static void sendMany(Member &member, const QString &roomId, int first, int last);
 
     std::unique_ptr<TestHost> m_host;
 };
@@ -75,6 +80,17 @@ tst_Rooms::Member tst_Rooms::joinNew(const QString &roomId, const QString &name,
     if (subscribe && !m.token.isEmpty())
         m.client->subscribe(roomId, m.token);
     return m;
+}
+
+void tst_Rooms::sendMany(Member &member, const QString &roomId, int first, int last)
+{
+    for (int i = first; i <= last; ++i) {
+        member.client->sendRaw(QJsonDocument(
+            with(with(with(memberParams(roomId, member.token), "id", QStringLiteral("s%1").arg(i)),
+                     "op", QStringLiteral("messages.send")),
+                "text", QStringLiteral("m%1").arg(i)))
+                                   .toJson(QJsonDocument::Compact));
+    }
 }
 
 void tst_Rooms::createDefaultsAndChoices()
@@ -498,13 +514,7 @@ void tst_Rooms::listPagesAndTrimmedHistory()
     QCOMPARE(empty.value(k("messages")).toArray().size(), 0);
 
     const int total = 1010;
-    for (int i = 1; i <= total; ++i) {
-        alice.client->sendRaw(QJsonDocument(
-            with(with(with(memberParams(room, alice.token), "id", QStringLiteral("s%1").arg(i)),
-                     "op", QStringLiteral("messages.send")),
-                "text", QStringLiteral("m%1").arg(i)))
-                                  .toJson(QJsonDocument::Compact));
-    }
+    sendMany(alice, room, 1, total);
     QVERIFY(
         alice.client->waitReply(QStringLiteral("s%1").arg(total), 20000).value(k("ok")).toBool());
 
@@ -532,6 +542,62 @@ void tst_Rooms::listPagesAndTrimmedHistory()
                  .toArray()
                  .size(),
         0);
+}
+
+// The host reads a page in two steps (the read script, then LRANGE). A message stored in
+// between trims a full history and moves every index: a page is whole and where it says anyway.
+// Another host's sends, as a redis-cli of its own storing as the send script does, keep coming
+// while the pages are read.
+void tst_Rooms::listWhileSendsTrimTheHistory()
+{
+    TestClient c(m_host->url());
+    QVERIFY(c.open());
+    const QString room = c.createRoom(600, 2);
+    Member alice = joinNew(room, QStringLiteral("Alice"), false);
+    const int full = 1000;
+    sendMany(alice, room, 1, full);
+    QVERIFY(
+        alice.client->waitReply(QStringLiteral("s%1").arg(full), 20000).value(k("ok")).toBool());
+
+    const QStringList keys = m_host->keysContaining(room); // dedup, members, messages, meta
+    const auto key = [&](const char *kind) {
+        return keys.filter(QLatin1String(kind) + QLatin1String(":{")).value(0);
+    };
+    QProcess writer;
+    writer.start(QStringLiteral("redis-cli"),
+        { QStringLiteral("-s"), m_host->redis().socketPath(), QStringLiteral("-r"),
+            QStringLiteral("1000000"), QStringLiteral("EVAL"),
+            QStringLiteral("local s = redis.call('HINCRBY', KEYS[1], 'seq', 1) "
+                           "redis.call('RPUSH', KEYS[2], '{\"id\":\"w' .. s .. '\",\"seq\":' .. s "
+                           ".. ',\"roomId\":\"r\",\"participantId\":\"p\",\"sender\":\"w\",'"
+                           ".. '\"text\":\"m' .. s .. '\",\"timestamp\":0}') "
+                           "redis.call('LTRIM', KEYS[2], -1000, -1)"),
+            QStringLiteral("2"), key("meta"), key("messages") });
+    QVERIFY(writer.waitForStarted());
+    QSet<qint64> lastSeqs;
+    for (int after : { 0, 200, 900 }) {
+        for (int round = 0; round < 10; ++round) {
+            QJsonObject params = memberParams(room, alice.token);
+            params.insert(k("after"), after);
+            const QJsonObject page
+                = dataOf(alice.client->request(QStringLiteral("messages.list"), params, 10000));
+            const qint64 lastSeq = page.value(k("lastSeq")).toInteger();
+            const qint64 firstSeq = page.value(k("firstSeq")).toInteger();
+            const QJsonArray messages = page.value(k("messages")).toArray();
+            QCOMPARE(lastSeq - firstSeq + 1, full); // a full history, always
+            lastSeqs.insert(lastSeq);
+            const qint64 from = std::max<qint64>(after + 1, firstSeq);
+            QCOMPARE(messages.size(), lastSeq - from + 1);
+            for (qsizetype i = 0; i < messages.size(); ++i) {
+                const QJsonObject m = messages[i].toObject();
+                QCOMPARE(m.value(k("seq")).toInteger(), from + i);
+                QCOMPARE(m.value(k("text")).toString(), QStringLiteral("m%1").arg(from + i));
+            }
+        }
+    }
+    writer.kill();
+    writer.waitForFinished();
+    QVERIFY2(lastSeqs.size() > 20, "the pages did not see the writer's messages");
 }
 
 void tst_Rooms::subscribeFilterAndResubscribe()
