@@ -87,6 +87,8 @@ private:
     void onText(Session *session, const QByteArray &frame);
     void onBinary(Session *session);
     void onFinished(Session *session);
+    int sweepCycleMs() const; // a quarter of the idle timeout, 10 ms to 1 s
+    void sweepSlice();
     void onHttpOp(protocol::Op op, const QJsonObject &params,
         std::shared_ptr<HttpExchange> exchange, const QHostAddress &peer);
     void respondHealth(HttpExchange &exchange) const;
@@ -127,7 +129,9 @@ private:
     HandshakeGate *m_metricsGate = nullptr;
     QWebSocketServer *m_server;
     QHash<quint64, Session *> m_sessions;
-    QTimer *m_idleSweep; // closes idle sessions: a quarter of the idle timeout late at most
+    QTimer *m_idleSweep;   // closes idle sessions: a quarter of the idle timeout late at most
+    int m_sweepSlices = 1; // this cycle's; a session is in slice id % m_sweepSlices
+    int m_sweepSlice = 0;  // the next one
     Outbox *m_outbox;
     // TCP connections in the WebSocket handshake, by peer: the session watches its bytes.
     QHash<std::pair<QString, quint16>, DirectSocket *> m_handshaking;

@@ -33,6 +33,7 @@ private Q_SLOTS:
     void rateLimitAnswersThenCloses();
     void defaultRateAllowsABurstOf200();
     void idleConnectionsCloseAndPingsKeepAlive();
+    void idleSweepReachesEveryConnectionOfABusyHost();
 };
 
 void tst_Limits::slowReaderIsClosedOthersKeepReceiving()
@@ -211,6 +212,45 @@ void tst_Limits::idleConnectionsCloseAndPingsKeepAlive()
     QVERIFY(pinging.isOpen());
     pinger.stop();
     QVERIFY(pinging.waitClosed(3000));
+}
+
+// A host with many connections sweeps them a slice at a time (RoomHost::sweepSlice): every one
+// is still visited once per cycle, so each idle one is closed on time, none early or never.
+void tst_Limits::idleSweepReachesEveryConnectionOfABusyHost()
+{
+    pc::host::HostOptions options;
+    options.idleTimeoutMs = 1000;
+    options.maxConnectionsPerAddress = 0;
+    TestHost host(options);
+    QVERIFY(host.start());
+    const int count = 700; // four slices of a cycle
+    std::vector<std::unique_ptr<TestClient>> clients;
+    QElapsedTimer clock;
+    clock.start();
+    for (int i = 0; i < count; ++i) {
+        clients.push_back(std::make_unique<TestClient>(host.url()));
+        clients.back()->socket().open(host.url());
+    }
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return std::all_of(clients.cbegin(), clients.cend(),
+                [](const auto &c) { return !c->hello().isEmpty(); });
+        },
+        5000));
+    const qint64 allOpen = clock.elapsed();
+    QVERIFY2(allOpen < 900, qPrintable(QString::number(allOpen)));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return std::none_of(
+                clients.cbegin(), clients.cend(), [](const auto &c) { return c->isOpen(); });
+        },
+        3000));
+    // After the timeout, and no later than a cycle (a quarter of it, plus slack) past it.
+    const qint64 allClosed = clock.elapsed();
+    QVERIFY2(allClosed >= 1000 && allClosed <= allOpen + 1000 + 250 + 500,
+        qPrintable(QStringLiteral("open by %1 ms, closed by %2 ms").arg(allOpen).arg(allClosed)));
+    for (const auto &c : clients)
+        QCOMPARE(c->closeCode(), 1001);
 }
 
 QTEST_GUILESS_MAIN(tst_Limits)
