@@ -120,26 +120,26 @@ int RoomHost::sweepCycleMs() const
 
 // Every session is swept once per cycle, a slice of them per tick. All at once, 10,000 of them
 // took 15 ms (26 at most), a stall every second that the messages then waiting paid for: p99
-// at 10,000 members was 11.8 ms, 3.0 with slices of 500 (docs/performance.md).
+// at 10,000 members was 11.8 ms, 2.3 in slices (docs/performance.md).
 void RoomHost::sweepSlice()
 {
-    constexpr qsizetype kSessionsPerSlice = 200; // about 0.6 ms
-    if (m_sweepSlice == 0) { // a cycle begins: its slices, by the sessions there are now
-        m_sweepSlices = int(std::clamp<qsizetype>(
-            (m_sessions.size() + kSessionsPerSlice - 1) / kSessionsPerSlice, 1, 100));
-        m_idleSweep->setInterval(std::max(1, sweepCycleMs() / m_sweepSlices));
+    constexpr qsizetype kSessionsPerSlice = 200; // about 0.6 ms at 10,000
+    if (m_sweepNext >= m_sweepQueue.size()) {    // a cycle begins: the sessions there are now
+        m_sweepQueue = m_sessions.keys();
+        m_sweepNext = 0;
+        const qsizetype slices = std::clamp<qsizetype>(
+            (m_sweepQueue.size() + kSessionsPerSlice - 1) / kSessionsPerSlice, 1, 100);
+        m_sweepPerSlice = std::max<qsizetype>(1, (m_sweepQueue.size() + slices - 1) / slices);
+        m_idleSweep->setInterval(std::max(1, sweepCycleMs() / int(slices)));
         m_roomCreationByAddress.removeIf([](auto it) { return it.value().isIdle(); });
         m_httpLimits.removeIf([](auto it) { return it.value().isIdle(); });
     }
-    QList<Session *> slice; // taken first: closing may finish a session
-    slice.reserve(m_sessions.size() / m_sweepSlices + 1);
-    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
-        if (it.key() % quint64(m_sweepSlices) == quint64(m_sweepSlice))
-            slice.append(it.value());
+    // By id, looked up again: closing may finish a session, one that went meanwhile is skipped.
+    const qsizetype end = std::min(m_sweepQueue.size(), m_sweepNext + m_sweepPerSlice);
+    for (; m_sweepNext < end; ++m_sweepNext) {
+        if (Session *session = m_sessions.value(m_sweepQueue.at(m_sweepNext)))
+            session->sweep(m_options.idleTimeoutMs);
     }
-    for (Session *session : std::as_const(slice))
-        session->sweep(m_options.idleTimeoutMs);
-    m_sweepSlice = (m_sweepSlice + 1) % m_sweepSlices;
 }
 
 void RoomHost::connectRedis()

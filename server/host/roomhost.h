@@ -129,9 +129,10 @@ private:
     HandshakeGate *m_metricsGate = nullptr;
     QWebSocketServer *m_server;
     QHash<quint64, Session *> m_sessions;
-    QTimer *m_idleSweep;   // closes idle sessions: a quarter of the idle timeout late at most
-    int m_sweepSlices = 1; // this cycle's; a session is in slice id % m_sweepSlices
-    int m_sweepSlice = 0;  // the next one
+    QTimer *m_idleSweep;         // closes idle sessions: a quarter of the idle timeout late at most
+    QList<quint64> m_sweepQueue; // this cycle's sessions, by id
+    qsizetype m_sweepNext = 0;   // the next one of them
+    qsizetype m_sweepPerSlice = 1;
     Outbox *m_outbox;
     // TCP connections in the WebSocket handshake, by peer: the session watches its bytes.
     QHash<std::pair<QString, quint16>, DirectSocket *> m_handshaking;
