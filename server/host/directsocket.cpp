@@ -27,7 +27,7 @@ namespace {
     }
 
     // DirectSocket on a QTcpSocket or a QSslSocket. No Q_OBJECT (a template cannot have one):
-    // its signals are DirectSocketEvents'.
+    // what it finds goes to its DirectSocketObserver.
     template<class Base> class DirectSocketOn final : public Base, public DirectSocket
     {
     public:
@@ -162,6 +162,8 @@ namespace {
         void onReadyRead()
         {
             m_readSinceRelease = true;
+            if (m_observer)
+                m_observer->received();
             if (!m_filter || m_replaying)
                 return;
             if (m_writing) { // see writeEncrypted(): held, so no reader runs inside a write
@@ -218,10 +220,8 @@ namespace {
             // order.
             for (qsizetype i = frames.size() - 1; i >= 0; --i)
                 this->ungetChar(frames.at(i));
-            if (m_violation) {
-                QMetaObject::invokeMethod(
-                    &m_events, &DirectSocketEvents::protocolViolation, Qt::QueuedConnection);
-            }
+            if (m_violation)
+                tellObserver(&DirectSocketObserver::protocolViolated);
         }
 
         // Whether `more` bytes would pass the limit; raises overLimit() once if so.
@@ -230,9 +230,20 @@ namespace {
             if (m_limit < 0 || queuedBytes() + more <= m_limit)
                 return false;
             m_overLimit = true;
-            QMetaObject::invokeMethod(
-                &m_events, &DirectSocketEvents::overLimit, Qt::QueuedConnection);
+            tellObserver(&DirectSocketObserver::outgoingOverLimit);
             return true;
+        }
+
+        // Queued on this socket: dropped with it, and never inside the caller's write or read.
+        void tellObserver(void (DirectSocketObserver::*what)())
+        {
+            QMetaObject::invokeMethod(
+                this,
+                [this, what] {
+                    if (m_observer)
+                        (m_observer->*what)();
+                },
+                Qt::QueuedConnection);
         }
 
         // QSslSocket would encrypt a loop pass later; flush() makes the records and hands them

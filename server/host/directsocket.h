@@ -2,8 +2,6 @@
 
 #include "clientframes.h"
 
-#include <QObject>
-
 #include <optional>
 
 class QSslConfiguration;
@@ -11,13 +9,18 @@ class QTcpSocket;
 
 namespace pc::host {
 
-// What a DirectSocket raises, both queued (from inside writes and reads).
-class DirectSocketEvents : public QObject
+// Told what a DirectSocket finds, always from the event loop: never inside the write or the
+// read that found it. An interface, not signals: there is one per member, and signals cost a
+// QObject and a connection each per member.
+class DirectSocketObserver
 {
-    Q_OBJECT
-Q_SIGNALS:
-    void overLimit();
-    void protocolViolation(); // violation() says which
+public:
+    virtual void received() = 0; // bytes came (any: pings and pongs too)
+    virtual void outgoingOverLimit() = 0;
+    virtual void protocolViolated() = 0; // violation() says which
+
+protected:
+    ~DirectSocketObserver() = default;
 };
 
 // A server-side TCP connection that writes straight to the kernel while nothing waits in
@@ -52,7 +55,8 @@ public:
 
     // The connection as Qt sees it (a QSslSocket for tlsCapable()).
     virtual QTcpSocket *socket() = 0;
-    DirectSocketEvents *events() { return &m_events; }
+    // Who is told (nullptr: no one); it must outlive the socket or unset itself.
+    void setObserver(DirectSocketObserver *observer) { m_observer = observer; }
 
     // Starts the server side of a TLS handshake; false for a plain socket.
     virtual bool startServerTls(const QSslConfiguration &configuration) = 0;
@@ -81,7 +85,7 @@ public:
     virtual void releaseReadBuffers() = 0;
 
 protected:
-    DirectSocketEvents m_events;
+    DirectSocketObserver *m_observer = nullptr;
     std::unique_ptr<ClientFrameFilter> m_filter;
     std::optional<ClientFrameFilter::Violation> m_violation;
     QByteArray m_early;

@@ -326,7 +326,7 @@ void RoomHost::onNewConnection()
             socket->deleteLater();
             continue;
         }
-        auto *session = new Session(socket, tcp, m_outbox, m_options, &m_counters, this);
+        auto *session = new Session(socket, tcp, this, m_outbox, m_options, &m_counters, this);
         ++m_counters.websocketsOpened;
         if (socket->requestUrl().path() != kPath) {
             session->close(QWebSocketProtocol::CloseCodePolicyViolated,
@@ -335,14 +335,10 @@ void RoomHost::onNewConnection()
             session->send(encodeHello(QStringLiteral("privatechat/" PC_VERSION)));
         }
         m_sessions.insert(session->id(), session);
-        connect(session, &Session::textReceived, this, &RoomHost::onText);
-        connect(session, &Session::binaryReceived, this, &RoomHost::onBinary);
-        // Queued: a session may finish while a fan-out loop is sending to it.
-        connect(session, &Session::finished, this, &RoomHost::onFinished, Qt::QueuedConnection);
     }
 }
 
-void RoomHost::onFinished(Session *session)
+void RoomHost::sessionFinished(Session *session)
 {
     if (!m_sessions.remove(session->id()))
         return;
@@ -350,7 +346,7 @@ void RoomHost::onFinished(Session *session)
     session->deleteLater();
 }
 
-void RoomHost::onBinary(Session *session)
+void RoomHost::sessionBinary(Session *session)
 {
     session->limits().requests().take();
     session->beginRequest();
@@ -359,7 +355,7 @@ void RoomHost::onBinary(Session *session)
             QStringLiteral("Binary messages are not supported: send JSON as text."))));
 }
 
-void RoomHost::onText(Session *session, const QByteArray &frame)
+void RoomHost::sessionText(Session *session, const QByteArray &frame)
 {
     const qint64 wait = session->limits().requests().take();
     if (session->limits().requests().isAbused()) {

@@ -4,6 +4,7 @@
 #include "hostcounters.h"
 #include "hostoptions.h"
 #include "ratelimiter.h"
+#include "session.h"
 
 #include "protocol/errors.h"
 #include "protocol/schema.h"
@@ -38,11 +39,10 @@ struct GateLimits;
 class RoomHub;
 class RoomStore;
 class Outbox;
-class Session;
 
 // The room host: a WebSocket server at /api/realtime speaking protocol v1 on a Redis.
 // Single-threaded on the thread that owns it; scale is more processes on one Redis.
-class RoomHost : public QObject
+class RoomHost : public QObject, private SessionHandler
 {
     Q_OBJECT
 public:
@@ -84,9 +84,9 @@ Q_SIGNALS:
 private:
     void onNewConnection();
     void onRequestHead(DirectSocket *socket);
-    void onText(Session *session, const QByteArray &frame);
-    void onBinary(Session *session);
-    void onFinished(Session *session);
+    void sessionText(Session *session, const QByteArray &frame) override;
+    void sessionBinary(Session *session) override;
+    void sessionFinished(Session *session) override;
     int sweepCycleMs() const; // a quarter of the idle timeout, 10 ms to 1 s
     void sweepSlice();
     void onHttpOp(protocol::Op op, const QJsonObject &params,

@@ -17,12 +17,13 @@ namespace {
     constexpr int kSlowReaderGraceMs = 250;
 } // namespace
 
-Session::Session(QWebSocket *socket, DirectSocket *direct, Outbox *outbox,
+Session::Session(QWebSocket *socket, DirectSocket *direct, SessionHandler *handler, Outbox *outbox,
     const HostOptions &options, HostCounters *counters, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_tcp(direct)
     , m_tcpSocket(direct->socket())
+    , m_handler(handler)
     , m_outbox(outbox)
     , m_counters(counters)
     , m_id(nextSessionId++)
@@ -36,35 +37,16 @@ Session::Session(QWebSocket *socket, DirectSocket *direct, Outbox *outbox,
     direct->setOutgoingLimit(m_maxOutgoing);
 
     // Text arrives as binary (DirectSocket's frame filter): whole messages, checked as UTF-8
-    // here, where a character split across fragments is still whole.
-    connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &message) {
-        touch();
-        if (!tcp())
-            return;
-        QList<bool> &kinds = tcp()->messageKinds();
-        const bool text = !kinds.isEmpty() && kinds.takeFirst();
-        if (!m_open)
-            return;
-        if (!text)
-            Q_EMIT binaryReceived(this);
-        else if (!QByteArrayView(message).isValidUtf8())
-            close(QWebSocketProtocol::CloseCodeWrongDatatype, QStringLiteral("invalid UTF-8"));
-        else
-            Q_EMIT textReceived(this, message);
-    });
-    connect(m_socket, &QWebSocket::pong, this, &Session::touch);
+    // in onMessage(), where a character split across fragments is whole again. Pongs need no
+    // slot: their bytes count as activity like any others (received()).
+    connect(m_socket, &QWebSocket::binaryMessageReceived, this, &Session::onMessage);
     connect(m_socket, &QWebSocket::disconnected, this, [this] {
         m_open = false;
         m_closeSent = true;
-        Q_EMIT finished(this);
+        QMetaObject::invokeMethod(
+            this, [this] { m_handler->sessionFinished(this); }, Qt::QueuedConnection);
     });
-    connect(direct->socket(), &QIODevice::readyRead, this, &Session::touch);
-    connect(direct->events(), &DirectSocketEvents::overLimit, this, &Session::dropSlowReader);
-    connect(direct->events(), &DirectSocketEvents::protocolViolation, this, [this] {
-        if (tcp() && tcp()->violation())
-            close(QWebSocketProtocol::CloseCode(tcp()->violation()->code),
-                tcp()->violation()->reason);
-    });
+    direct->setObserver(this);
     direct->startFrameFilter(options.maxIncomingMessageBytes);
 
     m_sinceActivity.start();
@@ -72,6 +54,8 @@ Session::Session(QWebSocket *socket, DirectSocket *direct, Outbox *outbox,
 
 Session::~Session()
 {
+    if (tcp())
+        tcp()->setObserver(nullptr);
     if (!m_pending.isEmpty())
         m_outbox->remove(this);
 }
@@ -80,6 +64,29 @@ void Session::addRoom(const QString &roomId)
 {
     if (!m_rooms.contains(roomId))
         m_rooms.append(roomId);
+}
+
+void Session::onMessage(const QByteArray &message)
+{
+    touch();
+    if (!tcp())
+        return;
+    QList<bool> &kinds = tcp()->messageKinds();
+    const bool text = !kinds.isEmpty() && kinds.takeFirst();
+    if (!m_open)
+        return;
+    if (!text)
+        m_handler->sessionBinary(this);
+    else if (!QByteArrayView(message).isValidUtf8())
+        close(QWebSocketProtocol::CloseCodeWrongDatatype, QStringLiteral("invalid UTF-8"));
+    else
+        m_handler->sessionText(this, message);
+}
+
+void Session::protocolViolated()
+{
+    if (tcp() && tcp()->violation())
+        close(QWebSocketProtocol::CloseCode(tcp()->violation()->code), tcp()->violation()->reason);
 }
 
 void Session::touch()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "clientlimits.h"
+#include "directsocket.h"
 #include "hostoptions.h"
 
 #include <QElapsedTimer>
@@ -16,20 +17,34 @@ class QWebSocket;
 
 namespace pc::host {
 
-class DirectSocket;
 class Outbox;
+class Session;
 struct HostCounters;
+
+// What a Session hands on (to RoomHost). An interface, not signals: see DirectSocketObserver.
+class SessionHandler
+{
+public:
+    virtual void sessionText(Session *session, const QByteArray &frame) = 0;
+    virtual void sessionBinary(Session *session) = 0;
+    // The connection is gone; delete the session later. Told from the event loop, never from
+    // inside a call on the session: it may finish while a fan-out loop sends to it.
+    virtual void sessionFinished(Session *session) = 0;
+
+protected:
+    ~SessionHandler() = default;
+};
 
 // One client connection: its WebSocket, limits and the rooms it is subscribed to. What the
 // requests mean is RoomHost's business.
-class Session : public QObject
+class Session : public QObject, private DirectSocketObserver
 {
     Q_OBJECT
 public:
     // tcp: the connection under the WebSocket. Whole frames are written to it, and any
     // bytes from it count as activity (pings raise no signal).
-    Session(QWebSocket *socket, DirectSocket *tcp, Outbox *outbox, const HostOptions &options,
-        HostCounters *counters, QObject *parent = nullptr);
+    Session(QWebSocket *socket, DirectSocket *tcp, SessionHandler *handler, Outbox *outbox,
+        const HostOptions &options, HostCounters *counters, QObject *parent = nullptr);
     ~Session() override;
 
     quint64 id() const { return m_id; }
@@ -61,12 +76,11 @@ public:
     // shut for writing and dropped when the client closes too, or after 1 s.
     void close(QWebSocketProtocol::CloseCode code, const QString &reason);
 
-Q_SIGNALS:
-    void textReceived(pc::host::Session *session, const QByteArray &frame);
-    void binaryReceived(pc::host::Session *session);
-    void finished(pc::host::Session *session); // the connection is gone; delete later
-
 private:
+    void received() override { touch(); }
+    void outgoingOverLimit() override { dropSlowReader(); }
+    void protocolViolated() override;
+    void onMessage(const QByteArray &message);
     void touch();
     void dropSlowReader();
     void closeNow();
@@ -77,6 +91,7 @@ private:
     DirectSocket *tcp() const { return m_tcpSocket ? m_tcp : nullptr; }
     DirectSocket *m_tcp;
     QPointer<QTcpSocket> m_tcpSocket;
+    SessionHandler *m_handler;
     Outbox *m_outbox;
     HostCounters *m_counters;
     QByteArray m_pending; // frames of this loop pass
