@@ -352,8 +352,10 @@ void RoomStore::list(const MessagesListParams &params, Done<EncodedMessageList> 
                 if (page.isError())
                     return done(Error::unavailable());
                 if (page.elements.size() != count
-                    || storedSeq(page.elements.constFirst().string) != from)
+                    || storedSeq(page.elements.constFirst().string) != from) {
+                    qCDebug(lcHost) << "a page moved while it was read; reading it in one step";
                     return listInScript(params, done); // trimmed meanwhile, or gone
+                }
                 done(joinPage(page.elements, lastSeq, firstSeq));
             });
     });
