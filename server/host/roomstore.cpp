@@ -373,8 +373,8 @@ void RoomStore::listInScript(const MessagesListParams &params, Done<EncodedMessa
     });
 }
 
-void RoomStore::readRoom(const MessagesListParams &params, qint64 limit,
-    std::function<void(const redis::Reply &)> handler)
+void RoomStore::readRoom(
+    const MessagesListParams &params, qint64 limit, redis::ReplyHandler handler)
 {
     using S = scripts::Read;
     const RoomKeys keys(m_prefix, params.member.roomId);

@@ -5,6 +5,7 @@
 #include "protocol/outcome.h"
 #include "protocol/replies.h"
 #include "protocol/requests.h"
+#include "redis/reply.h"
 #include "redis/script.h"
 
 #include <QByteArray>
@@ -16,7 +17,6 @@
 
 namespace pc::redis {
 class Connection;
-class Reply;
 } // namespace pc::redis
 
 namespace pc::host {
@@ -73,8 +73,8 @@ private:
     void listInScript(
         const protocol::MessagesListParams &params, Done<protocol::EncodedMessageList> done);
     // The read script for a member, with a page of at most limit messages (0: none).
-    void readRoom(const protocol::MessagesListParams &params, qint64 limit,
-        std::function<void(const redis::Reply &)> handler);
+    void readRoom(
+        const protocol::MessagesListParams &params, qint64 limit, redis::ReplyHandler handler);
     // Runs a script that answers ok, or a refusal (name: the script's, for the log).
     void evalStored(const redis::Script &script, const QList<QByteArray> &keys,
         const QList<QByteArray> &args, const char *name, Done<Stored> done);

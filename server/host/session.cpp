@@ -66,9 +66,9 @@ void Session::addRoom(const QString &roomId)
         m_rooms.append(roomId);
 }
 
+// Its bytes counted as activity when they came (received()).
 void Session::onMessage(const QByteArray &message)
 {
-    touch();
     if (!tcp())
         return;
     QList<bool> &kinds = tcp()->messageKinds();

@@ -68,8 +68,8 @@ public:
     void sendFrame(const QByteArray &frame);
     void flush(); // writes the frames of this pass
     // Closes with 1001 when no frame, ping or pong came for timeoutMs; drops a connection whose
-    // queue passed the limit. RoomHost checks every session now and then: one timer for all
-    // instead of one re-armed per frame and session.
+    // queue passed the limit. RoomHost checks every session once per cycle, a slice per tick:
+    // one timer for all instead of one re-armed per frame and session.
     void sweep(qint64 idleTimeoutMs);
     // Takes no more requests and closes with a code once the replies owed are written (1 s at
     // most). The close frame goes after everything sent before it; then the connection is

@@ -13,8 +13,6 @@
 
 namespace pc::redis {
 
-using ReplyHandler = std::function<void(const Reply &)>;
-
 class ClusterRouter;
 class Link;
 

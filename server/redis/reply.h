@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QList>
 
+#include <functional>
+
 namespace pc::redis {
 
 // A Redis reply as a plain value: hiredis types never leave server/redis.
@@ -32,5 +34,8 @@ public:
     static Reply disconnected();
     static Reply error(const QByteArray &message);
 };
+
+// Gets a command's reply, on the event loop.
+using ReplyHandler = std::function<void(const Reply &)>;
 
 } // namespace pc::redis
