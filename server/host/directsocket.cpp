@@ -35,7 +35,7 @@ namespace {
 
         DirectSocketOn()
         {
-            // Connected first, so it runs before the WebSocket's own reader on every readyRead.
+            // The only reader once the WebSocket is open (the session disconnects QWebSocket's).
             QObject::connect(this, &QIODevice::readyRead, this, [this] { onReadyRead(); });
         }
 
@@ -61,13 +61,13 @@ namespace {
                 return false;
         }
 
-        void startFrameFilter(qint64 maxFrameBytes) override
+        void startFrameReader(qint64 maxMessageBytes) override
         {
-            m_filter = std::make_unique<ClientFrameFilter>(maxFrameBytes);
-            filterIncoming(std::exchange(m_early, {}) + this->readAll());
-            // Frames that came with the handshake: no readyRead would tell the WebSocket of them.
-            if (this->bytesAvailable() > 0)
-                replayLater();
+            m_reader = std::make_unique<ClientFrameReader>(maxMessageBytes);
+            // Frames that came with the handshake: read once the caller is ready for them.
+            m_held = std::exchange(m_early, {}) + this->readAll();
+            if (!m_held.isEmpty())
+                readLater();
         }
 
         void setOutgoingLimit(qint64 bytes) override
@@ -164,64 +164,43 @@ namespace {
             m_readSinceRelease = true;
             if (m_observer)
                 m_observer->received();
-            if (!m_filter || m_replaying)
+            if (!m_reader)
                 return;
-            if (m_writing) { // see writeEncrypted(): held, so no reader runs inside a write
-                hold();
+            // Inside an encrypting write (see writeEncrypted()) or inside what a frame led to:
+            // held, so nothing is read inside the write or the frame that caused it.
+            if (m_writing || m_reading) {
+                m_held += this->readAll();
                 return;
             }
-            restoreHeld();
-            filterIncoming(this->readAll());
+            read(std::exchange(m_held, {}) + this->readAll());
         }
 
-        void replayLater()
+        void readLater()
         {
             QMetaObject::invokeMethod(
                 this,
                 [this] {
-                    restoreHeld();
-                    if (this->bytesAvailable() == 0)
-                        return;
-                    m_replaying = true;
-                    Q_EMIT this->readyRead();
-                    m_replaying = false;
+                    if (!m_writing && !m_reading)
+                        read(std::exchange(m_held, {}) + this->readAll());
                 },
                 Qt::QueuedConnection);
         }
 
-        // Everything leaves the read buffer, so a reader called inside the write finds nothing:
-        // the frames that were checked already, and what came since (to be checked).
-        void hold()
+        void read(const QByteArray &raw)
         {
-            const QByteArray all = this->readAll();
-            const qsizetype checked = std::min<qsizetype>(m_checkedBeforeWrite, all.size());
-            m_checkedBeforeWrite = 0;
-            m_heldChecked += all.first(checked);
-            m_heldRaw += all.sliced(checked);
-        }
-
-        void restoreHeld()
-        {
-            if (m_heldChecked.isEmpty() && m_heldRaw.isEmpty())
+            if (raw.isEmpty() || m_violation)
                 return;
-            const QByteArray checked = std::exchange(m_heldChecked, {}) + this->readAll();
-            filterIncoming(std::exchange(m_heldRaw, {}), checked);
-        }
-
-        // Checks raw and puts its whole frames back, after `checked` (frames checked before).
-        void filterIncoming(QByteArray raw, const QByteArray &checked = {})
-        {
-            if ((raw.isEmpty() && checked.isEmpty()) || m_violation)
-                return;
-            QByteArray frames = checked;
-            if (!raw.isEmpty())
-                m_violation = m_filter->feed(raw, frames);
-            // The read buffer is empty here (all of it was just taken): whole frames go back in
-            // order.
-            for (qsizetype i = frames.size() - 1; i >= 0; --i)
-                this->ungetChar(frames.at(i));
+            m_reading = true;
+            m_violation
+                = m_reader->feed(raw, [this](ClientFrameReader::Kind kind, QByteArray payload) {
+                      if (m_observer)
+                          m_observer->frameRead(kind, std::move(payload));
+                  });
+            m_reading = false;
             if (m_violation)
                 tellObserver(&DirectSocketObserver::protocolViolated);
+            else if (!m_held.isEmpty())
+                readLater();
         }
 
         // Whether `more` bytes would pass the limit; raises overLimit() once if so.
@@ -254,23 +233,20 @@ namespace {
                 return size;
             const qint64 written = Base::writeData(data, size);
             // flush() also reads and decrypts what came, and says readyRead() at once: from
-            // inside this write, maybe inside the WebSocket's own reader. What comes now is read
-            // on the next pass.
+            // inside this write, maybe inside the reading of a frame. What comes now is read on
+            // the next pass.
             const bool nested = std::exchange(m_writing, true);
-            if (!nested)
-                m_checkedBeforeWrite = m_filter ? this->bytesAvailable() : 0;
             this->flush();
             m_writing = nested;
-            if (!m_writing && (!m_heldChecked.isEmpty() || !m_heldRaw.isEmpty()))
-                replayLater();
+            if (!m_writing && !m_reading && !m_held.isEmpty())
+                readLater();
             return written;
         }
 
-        bool m_replaying = false; // readyRead raised for frames already checked
-        bool m_writing = false;   // inside an encrypting write: what is read is held
+        bool m_writing = false; // inside an encrypting write: what is read is held
+        bool m_reading = false; // inside the reader: what is read is held
         bool m_readSinceRelease = false;
-        qint64 m_checkedBeforeWrite = 0;
-        QByteArray m_heldChecked, m_heldRaw;
+        QByteArray m_held; // read, not yet given to the reader
     };
 
     template<class Base> DirectSocket *made(qintptr descriptor)

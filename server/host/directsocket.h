@@ -16,6 +16,8 @@ class DirectSocketObserver
 {
 public:
     virtual void received() = 0; // bytes came (any: pings and pongs too)
+    // A whole message or control frame (see ClientFrameReader), told as soon as it is read.
+    virtual void frameRead(ClientFrameReader::Kind kind, QByteArray payload) = 0;
     virtual void outgoingOverLimit() = 0;
     virtual void protocolViolated() = 0; // violation() says which
 
@@ -39,9 +41,9 @@ protected:
 // this is where the outgoing limit holds: once more than the limit waits (in our buffer and in
 // the kernel's send queue), further writes are dropped and overLimit() is raised once.
 //
-// Once the WebSocket is open, every byte read from the client passes a ClientFrameFilter
-// first: this socket takes what arrived out of its read buffer before anyone else hears of
-// it, and puts back only whole, checked frames.
+// Once the WebSocket is open, every byte read from the client goes through a ClientFrameReader
+// as it arrives, and what it completes goes to the observer: QWebSocket's own decoder never
+// sees the bytes.
 class DirectSocket
 {
 public:
@@ -63,12 +65,11 @@ public:
     virtual bool isEncrypting() const = 0;
 
     // Bytes that came after the handshake request, kept out of the read buffer until the
-    // filter starts, so no frame reaches Qt unchecked.
+    // reader starts, so none reaches Qt's decoder.
     void keepEarlyBytes(QByteArray bytes) { m_early = std::move(bytes); }
-    virtual void startFrameFilter(qint64 maxFrameBytes) = 0;
-    // Whether each data message the filter passed on was text (see ClientFrameFilter).
-    QList<bool> &messageKinds() { return m_filter->messageKinds(); }
-    const std::optional<ClientFrameFilter::Violation> &violation() const { return m_violation; }
+    // From now on every byte read goes to the reader; the early ones on the next loop pass.
+    virtual void startFrameReader(qint64 maxMessageBytes) = 0;
+    const std::optional<ClientFrameReader::Violation> &violation() const { return m_violation; }
 
     // Caps the kernel's send buffer too, so what the kernel holds stays well under the limit
     // and the rest waits where it is counted.
@@ -86,8 +87,8 @@ public:
 
 protected:
     DirectSocketObserver *m_observer = nullptr;
-    std::unique_ptr<ClientFrameFilter> m_filter;
-    std::optional<ClientFrameFilter::Violation> m_violation;
+    std::unique_ptr<ClientFrameReader> m_reader;
+    std::optional<ClientFrameReader::Violation> m_violation;
     QByteArray m_early;
     qint64 m_limit = -1;
     bool m_overLimit = false;

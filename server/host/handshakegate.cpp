@@ -227,7 +227,7 @@ void HandshakeGate::onReadyRead(DirectSocket *socket)
         return;
     // The request goes back into the socket's read buffer, so the WebSocket server (or the
     // HTTP one) reads it as if it had never been taken out. After a WebSocket's head, what came
-    // waits for the frame filter; an HTTP request's body goes back with its head.
+    // waits for the frame reader; an HTTP request's body goes back with its head.
     const QByteArray bytes = std::exchange(head, {});
     const qsizetype headSize = webSocket ? end + kEndOfHead.size() : bytes.size();
     forget(socket);

@@ -32,14 +32,11 @@ Session::Session(QWebSocket *socket, DirectSocket *direct, SessionHandler *handl
     , m_peerAddress(direct->socket()->peerAddress())
 {
     m_socket->setParent(this);
-    m_socket->setMaxAllowedIncomingMessageSize(quint64(options.maxIncomingMessageBytes));
-    m_socket->setMaxAllowedIncomingFrameSize(quint64(options.maxIncomingMessageBytes));
     direct->setOutgoingLimit(m_maxOutgoing);
 
-    // Text arrives as binary (DirectSocket's frame filter): whole messages, checked as UTF-8
-    // in onMessage(), where a character split across fragments is whole again. Pongs need no
-    // slot: their bytes count as activity like any others (received()).
-    connect(m_socket, &QWebSocket::binaryMessageReceived, this, &Session::onMessage);
+    // The socket's reader decodes every frame (frameRead()). QWebSocket would read each
+    // readyRead again, a loop pass later, and find nothing: it is not asked to.
+    QObject::disconnect(m_tcpSocket, &QIODevice::readyRead, m_socket, nullptr);
     connect(m_socket, &QWebSocket::disconnected, this, [this] {
         m_open = false;
         m_closeSent = true;
@@ -47,7 +44,7 @@ Session::Session(QWebSocket *socket, DirectSocket *direct, SessionHandler *handl
             this, [this] { m_handler->sessionFinished(this); }, Qt::QueuedConnection);
     });
     direct->setObserver(this);
-    direct->startFrameFilter(options.maxIncomingMessageBytes);
+    direct->startFrameReader(options.maxIncomingMessageBytes);
 
     m_sinceActivity.start();
 }
@@ -67,20 +64,52 @@ void Session::addRoom(const QString &roomId)
 }
 
 // Its bytes counted as activity when they came (received()).
-void Session::onMessage(const QByteArray &message)
+void Session::frameRead(ClientFrameReader::Kind kind, QByteArray payload)
 {
-    if (!tcp())
-        return;
-    QList<bool> &kinds = tcp()->messageKinds();
-    const bool text = !kinds.isEmpty() && kinds.takeFirst();
+    switch (kind) {
+    case ClientFrameReader::Kind::Text:
+    case ClientFrameReader::Kind::Binary:
+        onMessage(kind == ClientFrameReader::Kind::Text, payload);
+        break;
+    case ClientFrameReader::Kind::Ping:
+        if (tcp() && !m_closeSent)
+            tcp()->socket()->write(pongFrame(payload));
+        break;
+    case ClientFrameReader::Kind::Pong:
+        break;
+    case ClientFrameReader::Kind::Close:
+        onClose(payload);
+        break;
+    }
+}
+
+void Session::onMessage(bool text, const QByteArray &message)
+{
     if (!m_open)
         return;
     if (!text)
         m_handler->sessionBinary(this);
-    else if (!QByteArrayView(message).isValidUtf8())
+    else if (!QByteArrayView(message).isValidUtf8()) // whole: a character may span fragments
         close(QWebSocketProtocol::CloseCodeWrongDatatype, QStringLiteral("invalid UTF-8"));
     else
         m_handler->sessionText(this, message);
+}
+
+// The client's close. Answered with its code (RFC 6455 5.5.1) after what was already sent, unless
+// the host closed first; either way the close handshake is done and the connection goes once
+// its bytes are written.
+void Session::onClose(QByteArrayView payload)
+{
+    m_open = false;
+    if (!m_closeSent) {
+        const quint16 code = ClientFrameReader::closeCodeOf(payload);
+        m_closeCode
+            = code ? QWebSocketProtocol::CloseCode(code) : QWebSocketProtocol::CloseCodeNormal;
+        m_closeReason.clear();
+        closeNow();
+    }
+    if (tcp())
+        tcp()->socket()->disconnectFromHost();
 }
 
 void Session::protocolViolated()

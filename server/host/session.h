@@ -41,8 +41,9 @@ class Session : public QObject, private DirectSocketObserver
 {
     Q_OBJECT
 public:
-    // tcp: the connection under the WebSocket. Whole frames are written to it, and any
-    // bytes from it count as activity (pings raise no signal).
+    // tcp: the connection under the WebSocket. Whole frames are written to it, what it reads
+    // comes here decoded (QWebSocket's own decoder reads nothing), and any bytes from it count
+    // as activity.
     Session(QWebSocket *socket, DirectSocket *tcp, SessionHandler *handler, Outbox *outbox,
         const HostOptions &options, HostCounters *counters, QObject *parent = nullptr);
     ~Session() override;
@@ -78,9 +79,11 @@ public:
 
 private:
     void received() override { touch(); }
+    void frameRead(ClientFrameReader::Kind kind, QByteArray payload) override;
     void outgoingOverLimit() override { dropSlowReader(); }
     void protocolViolated() override;
-    void onMessage(const QByteArray &message);
+    void onMessage(bool text, const QByteArray &message);
+    void onClose(QByteArrayView payload);
     void touch();
     void dropSlowReader();
     void closeNow();

@@ -45,4 +45,9 @@ QByteArray closeFrame(quint16 code, QByteArrayView reason)
     return frame(0x8, QByteArrayView(body, n + 2));
 }
 
+QByteArray pongFrame(QByteArrayView payload)
+{
+    return frame(0xa, payload);
+}
+
 } // namespace pc::host

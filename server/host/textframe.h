@@ -11,5 +11,7 @@ QByteArray textFrame(QByteArrayView payload);
 // A close frame (opcode 8) with its code and a reason cut to the 123 bytes a control frame
 // has room for.
 QByteArray closeFrame(quint16 code, QByteArrayView reason);
+// The pong that answers a ping: its payload, at most 125 bytes (the reader refuses more).
+QByteArray pongFrame(QByteArrayView payload);
 
 } // namespace pc::host

@@ -281,6 +281,7 @@ private Q_SLOTS:
     void refusedRequestsCostRedisABoundedAmount();
     void framesAsRfc6455Wants_data();
     void framesAsRfc6455Wants();
+    void pingsArePongedAndACloseIsAnswered();
     void stringsThatAreNotTextAreRefused_data();
     void stringsThatAreNotTextAreRefused();
     void roomCreationIsCapped_data();
@@ -801,6 +802,18 @@ void tst_Hardening::framesAsRfc6455Wants_data()
     QTest::newRow("truncated character at the end")
         << QByteArray("TRUNC:SEND") << 1007 << QString();
     QTest::newRow("frames in the handshake's packet") << QByteArray("EARLY:SEND") << 0 << "plain";
+    QTest::newRow("a ping between fragments") << QByteArray("PINGMID:SEND") << 0 << "plain";
+    QTest::newRow("a reserved bit") << QByteArray("RSV:SEND") << 1002 << QString();
+    QTest::newRow("reserved opcode 0xb") << QByteArray("OP:") << 1002 << QString();
+    QTest::newRow("a fragmented ping") << QByteArray("PINGFRAG:") << 1002 << QString();
+    QTest::newRow("a ping of 126 bytes") << QByteArray("PINGBIG:") << 1002 << QString();
+    QTest::newRow("a continuation with no message") << QByteArray("CONT:SEND") << 1002 << QString();
+    QTest::newRow("a new message inside a fragmented one")
+        << QByteArray("NEST:SEND") << 1002 << QString();
+    QTest::newRow("a close of one byte") << QByteArray("CLOSE1:") << 1002 << QString();
+    QTest::newRow("close code 1005") << QByteArray("CLOSE1005:") << 1002 << QString();
+    QTest::newRow("a close reason that is not UTF-8")
+        << QByteArray("CLOSEUTF:") << 1007 << QString();
 }
 
 // Raw frames past Qt's decoder: what RFC 6455 requires of a server, checked from the wire.
@@ -843,6 +856,29 @@ void tst_Hardening::framesAsRfc6455Wants()
     } else if (kind == "EARLY") {
         wire = rawFrame(true, 0x1, send("plain"));
         early = true;
+    } else if (kind == "PINGMID") {
+        const QByteArray json = send("plain");
+        wire = rawFrame(false, 0x1, json.left(10)) + rawFrame(true, 0x9, "mid")
+            + rawFrame(true, 0x0, json.mid(10));
+    } else if (kind == "RSV") {
+        wire = rawFrame(true, 0x1 | 0x40, send("plain"));
+    } else if (kind == "OP") {
+        wire = rawFrame(true, 0xb, "x");
+    } else if (kind == "PINGFRAG") {
+        wire = rawFrame(false, 0x9, "hi");
+    } else if (kind == "PINGBIG") {
+        wire = rawFrame(true, 0x9, QByteArray(126, 'p'));
+    } else if (kind == "CONT") {
+        wire = rawFrame(true, 0x0, send("plain"));
+    } else if (kind == "NEST") {
+        const QByteArray json = send("plain");
+        wire = rawFrame(false, 0x1, json.left(10)) + rawFrame(true, 0x1, json);
+    } else if (kind == "CLOSE1") {
+        wire = rawFrame(true, 0x8, "\x03");
+    } else if (kind == "CLOSE1005") {
+        wire = rawFrame(true, 0x8, QByteArray("\x03\xed", 2));
+    } else if (kind == "CLOSEUTF") {
+        wire = rawFrame(true, 0x8, QByteArray("\x0f\xa0bad \xff", 7));
     }
     RawClient client(host.host().port());
     if (early) {
@@ -869,6 +905,26 @@ void tst_Hardening::framesAsRfc6455Wants()
     if (!stored.isEmpty())
         QCOMPARE(messages.first().toObject().value(k("text")).toString(), stored);
     QVERIFY(owner.isOpen()); // nobody else noticed
+}
+
+// The host's own decoder answers what Qt's did: a ping with a pong of the same bytes, the
+// client's close with its code and then the end of the connection.
+void tst_Hardening::pingsArePongedAndACloseIsAnswered()
+{
+    TestHost host;
+    QVERIFY(host.start());
+    RawClient client(host.host().port());
+    client.write(kHandshake);
+    QVERIFY(client.waitHandshake());
+    client.write(rawFrame(true, 0x9, "are you there?"));
+    const QByteArray pong = QByteArray("\x8a\x0e", 2) + "are you there?";
+    QVERIFY(QTest::qWaitFor([&] { return client.read(), client.received().contains(pong); }, 5000));
+    QVERIFY(!client.isClosed());
+
+    client.write(rawFrame(true, 0x8, QByteArray("\x0f\xa0", 2) + "bye")); // 4000
+    QVERIFY(QTest::qWaitFor([&] { return client.isClosed(); }, 5000));
+    QCOMPARE(client.closeCode(), 4000);
+    QTRY_COMPARE(host.host().sessionCount(), 0);
 }
 
 void tst_Hardening::stringsThatAreNotTextAreRefused_data()
