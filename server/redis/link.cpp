@@ -136,7 +136,7 @@ void Link::attempt()
     }
     if (url.kind == Url::Kind::Tcp)
         redisEnableKeepAlive(&ac->c); // notice a peer that vanished without a FIN
-    limitReplyElements(ac->c.reader);
+    useReplyFunctions(ac->c.reader);
     m_ctx = ac;
     m_state = State::Connecting;
     ac->data = this;
@@ -251,8 +251,8 @@ void Link::onReplyCallback(redisAsyncContext *ac, void *reply, void *privdata)
     if (!link || link->m_dropping)
         return;
     // NULL: the context is being freed with this command still pending.
-    link->m_ready.push_back({ std::move(request->handler),
-        reply ? fromHiredis(static_cast<redisReply *>(reply)) : Reply::disconnected() });
+    link->m_ready.push_back(
+        { std::move(request->handler), reply ? takeReply(reply) : Reply::disconnected() });
 }
 
 void Link::onPushCallback(redisAsyncContext *, void *reply, void *privdata)
@@ -261,7 +261,7 @@ void Link::onPushCallback(redisAsyncContext *, void *reply, void *privdata)
     // NULL: hiredis calls every channel's callback once while freeing the context.
     if (!reply || link->m_dropping)
         return;
-    link->m_ready.push_back({ {}, fromHiredis(static_cast<redisReply *>(reply)) });
+    link->m_ready.push_back({ {}, takeReply(reply) });
 }
 
 bool Link::sendRaw(

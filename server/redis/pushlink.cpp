@@ -68,7 +68,7 @@ void PushLink::attempt()
     if (m_reader)
         redisReaderFree(m_reader);
     m_reader = redisReaderCreate();
-    limitReplyElements(m_reader);
+    useReplyFunctions(m_reader);
     m_connectTimer.start(qMax(1, m_options.connectTimeoutMs));
     m_socket.connectToHost(m_node.host, m_node.port);
 }
@@ -92,8 +92,8 @@ void PushLink::onReadyRead()
             return drop(tr("malformed reply: %1").arg(QString::fromLatin1(m_reader->errstr)));
         if (!raw)
             return;
-        const Reply reply = fromHiredis(static_cast<redisReply *>(raw));
-        freeReplyObject(raw);
+        const Reply reply = takeReply(raw);
+        m_reader->fn->freeObject(raw);
         if (!m_ready) {
             if (reply.isError())
                 return drop(tr("Redis refused PING: %1").arg(QString::fromUtf8(reply.string)));
