@@ -3,6 +3,7 @@
 #include "hostcounters.h"
 #include "httpexchange.h"
 #include "session.h"
+#include "textframe.h"
 
 #include "protocol/frames.h"
 
@@ -33,7 +34,7 @@ void ReplyTo::succeed(const QByteArray &data) const
     if (m_http)
         m_http->respond(200, data);
     else if (m_session)
-        m_session->reply(protocol::encodeReplyData(m_id, data));
+        m_session->replyFrame(textFrame({ protocol::replyDataHead(m_id), data, "}" }));
 }
 
 void ReplyTo::fail(const protocol::Error &error) const

@@ -80,12 +80,9 @@ namespace {
             ++count;
         }
         page.hasMore = count < stored.size();
-        page.messages.reserve(size);
-        for (qsizetype i = 0; i < count; ++i) {
-            if (i > 0)
-                page.messages += ',';
-            page.messages += stored[i].string;
-        }
+        page.messages.reserve(count);
+        for (qsizetype i = 0; i < count; ++i)
+            page.messages.append(stored[i].string); // shared, not copied
         return page;
     }
 

@@ -140,7 +140,12 @@ void Session::sweep(qint64 idleTimeoutMs)
 
 void Session::reply(const QByteArray &text)
 {
-    send(text);
+    replyFrame(textFrame(text));
+}
+
+void Session::replyFrame(const QByteArray &frame)
+{
+    sendFrame(frame);
     if (m_inFlight > 0 && --m_inFlight == 0 && m_closing)
         closeNow();
 }

@@ -61,6 +61,7 @@ public:
     // before any close, so a client learns what was done.
     void beginRequest() { ++m_inFlight; }
     void reply(const QByteArray &text);
+    void replyFrame(const QByteArray &frame); // the same, already framed (textFrame())
     // Sends a text message (a JSON frame of the protocol).
     void send(const QByteArray &text);
     // Sends a whole WebSocket frame (textFrame()), e.g. one a room's subscribers share. Frames

@@ -6,11 +6,13 @@ namespace pc::host {
 
 namespace {
 
-    QByteArray frame(char opcode, QByteArrayView payload)
+    QByteArray frame(char opcode, std::initializer_list<QByteArrayView> parts)
     {
-        const quint64 size = quint64(payload.size());
+        quint64 size = 0;
+        for (QByteArrayView part : parts)
+            size += quint64(part.size());
         QByteArray frame;
-        frame.reserve(payload.size() + 10);
+        frame.reserve(qsizetype(size) + 10);
         frame += char(0x80 | opcode); // FIN
         if (size < 126) {
             frame += char(size);
@@ -25,7 +27,8 @@ namespace {
             qToBigEndian(size, length);
             frame.append(length, 8);
         }
-        frame += payload;
+        for (QByteArrayView part : parts)
+            frame += part;
         return frame;
     }
 
@@ -33,7 +36,12 @@ namespace {
 
 QByteArray textFrame(QByteArrayView payload)
 {
-    return frame(0x1, payload);
+    return frame(0x1, { payload });
+}
+
+QByteArray textFrame(std::initializer_list<QByteArrayView> parts)
+{
+    return frame(0x1, parts);
 }
 
 QByteArray closeFrame(quint16 code, QByteArrayView reason)
@@ -42,12 +50,12 @@ QByteArray closeFrame(quint16 code, QByteArrayView reason)
     qToBigEndian(code, body);
     const qsizetype n = std::min<qsizetype>(reason.size(), sizeof body - 2);
     std::copy_n(reason.data(), n, body + 2);
-    return frame(0x8, QByteArrayView(body, n + 2));
+    return frame(0x8, { QByteArrayView(body, n + 2) });
 }
 
 QByteArray pongFrame(QByteArrayView payload)
 {
-    return frame(0xa, payload);
+    return frame(0xa, { payload });
 }
 
 } // namespace pc::host

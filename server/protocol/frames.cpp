@@ -65,13 +65,18 @@ QByteArray encodeHello(QStringView serverName)
         { key("protocol"), kProtocolVersion }, { key("server"), serverName.toString() } });
 }
 
-QByteArray encodeReplyData(const QJsonValue &id, QByteArrayView data)
+QByteArray replyDataHead(const QJsonValue &id)
 {
-    QByteArray out;
-    out.reserve(data.size() + 48);
-    out += R"({"type":"reply","id":)";
+    QByteArray out = R"({"type":"reply","id":)";
     appendId(out, id);
     out += R"(,"ok":true,"data":)";
+    return out;
+}
+
+QByteArray encodeReplyData(const QJsonValue &id, QByteArrayView data)
+{
+    QByteArray out = replyDataHead(id);
+    out.reserve(out.size() + data.size() + 1);
     out += data;
     out += '}';
     return out;

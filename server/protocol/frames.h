@@ -32,6 +32,9 @@ template<SchemaEvent P> EncodedEvent encodeEvent(const P &payload)
 QByteArray encodeHello(QStringView serverName);
 // data: a compact JSON object, spliced in as is.
 QByteArray encodeReplyData(const QJsonValue &id, QByteArrayView data);
+// What comes before the data in encodeReplyData(); after it comes a '}'. For a reply that is
+// framed as it is written (see the host's textFrame()).
+QByteArray replyDataHead(const QJsonValue &id);
 QByteArray encodeReply(const QJsonValue &id, const QJsonObject &data);
 QByteArray encodeErrorReply(const QJsonValue &id, const Error &error);
 // The error object of a failed reply, {"code":…,"message":…}: HTTP answers carry the same.

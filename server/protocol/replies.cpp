@@ -15,10 +15,17 @@ QByteArray EncodedMessageSent::encode() const
 
 QByteArray EncodedMessageList::encode() const
 {
+    qsizetype size = 64;
+    for (const QByteArray &message : messages)
+        size += message.size() + 1;
     QByteArray out;
-    out.reserve(messages.size() + 64);
+    out.reserve(size);
     out += R"({"messages":[)";
-    out += messages;
+    for (qsizetype i = 0; i < messages.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        out += messages[i];
+    }
     out += R"(],"lastSeq":)" + QByteArray::number(lastSeq) + R"(,"firstSeq":)"
         + QByteArray::number(firstSeq) + R"(,"hasMore":)" + (hasMore ? "true" : "false") + '}';
     return out;

@@ -26,7 +26,7 @@ struct EncodedMessageSent
 
 struct EncodedMessageList
 {
-    QByteArray messages; // the messages' JSON objects, joined with commas
+    QList<QByteArray> messages; // the messages' JSON objects, joined with commas by encode()
     qint64 lastSeq = 0;
     qint64 firstSeq = 1;
     bool hasMore = false;

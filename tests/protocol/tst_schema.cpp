@@ -151,7 +151,7 @@ void tst_Schema::splicedFrames()
         parse(encodeErrorReply(QJsonValue(), Error::roomFull())).value(QLatin1StringView("id")),
         QJsonValue(QJsonValue::Null));
 
-    const EncodedMessageList page { stored + ',' + stored, 9, 2 };
+    const EncodedMessageList page { { stored, stored }, 9, 2 };
     const auto list = MessageList::fromJson(
         parse(encodeReplyData(7, page.encode())).value(QLatin1StringView("data")).toObject());
     QVERIFY(list);
