@@ -34,6 +34,9 @@ const QUICK = flag('quick') || SMOKE;
 const HERE = path.resolve(__dirname, '..');
 const REPO = path.resolve(HERE, '../..');
 const HOST_BIN = opt('host-bin', path.join(REPO, 'build/server/privatechat-server'));
+// Another build of the host (tests/bench/run's PC_BENCH_BASE_BIN, e.g. the last commit's) that
+// runs in every round beside ours, with the same flags: `ratio vs ours-base:` is a change's effect.
+const BASE_BIN = opt('base-bin', '');
 const HOST_ORIGIN = opt('host-origin', HOST_BIN); // where the copy in HOST_BIN came from
 const REDIS_SOCK = opt('redis-sock', null);
 const REDIS_PID = Number(opt('redis-pid', 0));
@@ -169,6 +172,7 @@ function peerTlsArgs() {
 }
 const KINDS = {
   ours: { label: 'ours (Qt host)', proto: 'pc', argv: () => [HOST_BIN, ...hostArgs()] },
+  'ours-base': { label: 'ours, baseline build', proto: 'pc', argv: () => [BASE_BIN, ...hostArgs()] },
   'ours-qt': { label: 'ours, PC_EVENT_DISPATCHER=qt', proto: 'pc', argv: () => [HOST_BIN, ...hostArgs()], env: { PC_EVENT_DISPATCHER: 'qt' } },
   // The same host and flags: it serves wss:// and, from loopback, plain ws:// on one port; here
   // the members speak TLS, pinned to the fingerprint the host prints.
@@ -190,7 +194,7 @@ const KINDS = {
 // The peers each host variant is compared with, in the order they run after it in every round.
 // Each gets a ratio line, `ratio vs <kind>:`; the Node peer's, first here, is printed last (other
 // tooling reads the last line).
-const REFERENCES = ['peer', 'bun'];
+const REFERENCES = BASE_BIN ? ['peer', 'bun', 'ours-base'] : ['peer', 'bun'];
 // With --wss each of these runs right after its ws:// twin, in the same round.
 const OVER_WSS = { ours: 'ours-wss', peer: 'peer-wss', bun: 'bun-wss' };
 const wssTwin = (k) => Object.keys(OVER_WSS).find((b) => OVER_WSS[b] === k);
@@ -971,7 +975,8 @@ async function main() {
 
 // ---- profiles (--profile ours|ours-qt|peer) --------------------------------------------------
 // perf record (cpu-clock, no PMU needed) of the server process during three steady phases:
-// 4k msg/s at 1k members, 1k msg/s at 10k members, last-1000 history fetches at 50/s.
+// 4k msg/s at 1k members, 1k msg/s at 10k members, last-1000 history fetches at 50/s; then
+// B2's connect burst on a fresh server.
 
 function perfRecord(pid, name, secs) {
   const data = path.join(OUT, `${name}.perf.data`);
@@ -1046,7 +1051,26 @@ async function profile(kind) {
     closePairs(pairs);
     await stopServer(server);
   }
+  await profileBurst(kind, proto);
   await redis.quit();
+}
+
+// B2 as the benchmark runs it, recorded from just before the first connect to past the last join.
+async function profileBurst(kind, proto) {
+  await freshRedis();
+  const server = await startServer(kind);
+  const pairs = [];
+  try {
+    const recording = perfRecord(server.pid, `${kind}-burst-10k`, 4);
+    await sleep(300);
+    const g = await grow(server, proto, pairs, C.burst, C.burstWindow / 2);
+    const text = perfReport(await recording, `${kind}-burst-10k`);
+    out(`--- B2: ${pairs.length * 2} members connect + join + subscribe in ${g.secs.toFixed(2)} s (recorded for 4 s from 0.3 s before)`);
+    out(text);
+  } finally {
+    closePairs(pairs);
+    await stopServer(server);
+  }
 }
 
 // Heap profile (valgrind massif) of the host with idle members: what one member costs.
