@@ -30,6 +30,7 @@ Session::Session(QWebSocket *socket, DirectSocket *direct, SessionHandler *handl
     , m_maxOutgoing(options.maxOutgoingQueueBytes)
     , m_limits(options)
     , m_peerAddress(direct->socket()->peerAddress())
+    , m_connected(direct->socket()->state() == QAbstractSocket::ConnectedState)
 {
     m_socket->setParent(this);
     direct->setOutgoingLimit(m_maxOutgoing);
@@ -38,6 +39,7 @@ Session::Session(QWebSocket *socket, DirectSocket *direct, SessionHandler *handl
     // readyRead again, a loop pass later, and find nothing: it is not asked to.
     QObject::disconnect(m_tcpSocket, &QIODevice::readyRead, m_socket, nullptr);
     connect(m_socket, &QWebSocket::disconnected, this, [this] {
+        m_connected = false;
         m_open = false;
         m_closeSent = true;
         QMetaObject::invokeMethod(
@@ -169,9 +171,8 @@ void Session::sendFrame(const QByteArray &frame)
 void Session::flush()
 {
     const QByteArray frames = std::exchange(m_pending, {});
-    // When Qt closed the connection itself (the client's close, a frame too large), what
-    // this pass queued is dropped: nothing may follow a close frame.
-    if (tcp() && m_socket->state() == QAbstractSocket::ConnectedState)
+    // Once the connection is gone, what this pass queued goes nowhere.
+    if (tcp() && m_connected)
         tcp()->socket()->write(frames); // a DirectSocket: one send() while nothing is queued
 }
 
@@ -213,7 +214,7 @@ void Session::closeNow()
     m_open = false;
     QTimer::singleShot(m_slowReader ? kSlowReaderGraceMs : kCloseGraceMs, m_socket,
         [socket = m_socket] { socket->abort(); });
-    if (!tcp() || m_socket->state() != QAbstractSocket::ConnectedState)
+    if (!tcp() || !m_connected)
         return;
     if (!m_pending.isEmpty()) { // what was sent before the close goes before it
         m_outbox->remove(this);

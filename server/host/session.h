@@ -103,6 +103,9 @@ private:
     qint64 m_maxOutgoing;
     ClientLimits m_limits;
     QHostAddress m_peerAddress;
+    // The TCP connection, as the WebSocket last said (QWebSocket::state() costs a call into Qt
+    // per flush; nothing but the connection's end changes it, since Qt reads no frame).
+    bool m_connected;
     QElapsedTimer m_sinceActivity; // restarted per frame
     QList<QString> m_rooms;
     int m_inFlight = 0;
