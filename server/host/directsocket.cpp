@@ -65,7 +65,7 @@ namespace {
         {
             m_reader = std::make_unique<ClientFrameReader>(maxMessageBytes);
             // Frames that came with the handshake: read once the caller is ready for them.
-            m_held = std::exchange(m_early, {}) + this->readAll();
+            m_held = std::exchange(m_early, {}) + takeAll();
             if (!m_held.isEmpty())
                 readLater();
         }
@@ -169,10 +169,17 @@ namespace {
             // Inside an encrypting write (see writeEncrypted()) or inside what a frame led to:
             // held, so nothing is read inside the write or the frame that caused it.
             if (m_writing || m_reading) {
-                m_held += this->readAll();
+                m_held += takeAll();
                 return;
             }
-            read(std::exchange(m_held, {}) + this->readAll());
+            read(std::exchange(m_held, {}) + takeAll());
+        }
+
+        // What the read buffer holds, in a buffer of its size (readAll() reads into 16 KiB
+        // steps and keeps the capacity).
+        QByteArray takeAll()
+        {
+            return Base::read(this->bytesAvailable());
         }
 
         void readLater()
@@ -181,7 +188,7 @@ namespace {
                 this,
                 [this] {
                     if (!m_writing && !m_reading)
-                        read(std::exchange(m_held, {}) + this->readAll());
+                        read(std::exchange(m_held, {}) + takeAll());
                 },
                 Qt::QueuedConnection);
         }

@@ -10,7 +10,9 @@ namespace pc::redis {
 
 namespace {
 
-    // Bump allocation for a reply's objects, freed all at once with the reply.
+    // Bump allocation for a reply's objects, freed all at once with the reply. Most replies are
+    // a few values: they fit the first block, which is part of the root itself, so a small
+    // reply costs one allocation (and leaves no separate block behind to fragment the heap).
     class Arena
     {
     public:
@@ -31,10 +33,12 @@ namespace {
         }
 
     private:
+        static constexpr size_t kInline = 256;
+        alignas(std::max_align_t) char m_inline[kInline];
         std::vector<std::unique_ptr<char[]>> m_blocks;
-        char *m_at = nullptr;
-        size_t m_left = 0;
-        size_t m_next = 1024;
+        char *m_at = m_inline;
+        size_t m_left = kInline;
+        size_t m_next = 4096;
     };
 
     // What the reader makes for every value: a redisReply first, as hiredis reads it, and
