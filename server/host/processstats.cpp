@@ -29,6 +29,11 @@ namespace {
         return stat.mid(at + 7, end - at - 7).trimmed().toLongLong();
     }
 
+    double seconds(const timeval &t)
+    {
+        return double(t.tv_sec) + double(t.tv_usec) / 1e6;
+    }
+
 } // namespace
 
 ProcessStats ProcessStats::read()
@@ -41,12 +46,16 @@ ProcessStats ProcessStats::read()
     if (close > 0 && ticks > 0) {
         const QList<QByteArray> f = stat.mid(close + 2).split(' '); // f[0] is field 3 (state)
         if (f.size() > 21) {
-            stats.cpuSeconds = (f[11].toDouble() + f[12].toDouble()) / ticks; // utime, stime
             stats.startTimeSeconds = double(bootTimeSeconds()) + f[19].toDouble() / ticks;
             stats.virtualBytes = f[20].toLongLong();
             stats.residentBytes = f[21].toLongLong() * ::sysconf(_SC_PAGESIZE);
         }
     }
+    // getrusage, not /proc's utime and stime: those are sampled at clock ticks, and a host
+    // that has done little can read 0 there.
+    rusage usage {};
+    if (::getrusage(RUSAGE_SELF, &usage) == 0)
+        stats.cpuSeconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
     stats.openFds = qint64(QDir(QStringLiteral("/proc/self/fd"))
                                .entryList(QDir::Files | QDir::System | QDir::NoDotAndDotDot)
                                .size());
